@@ -1,0 +1,647 @@
+//! A small, strict JSON reader for error bodies and JWT claims.
+//!
+//! Why not `serde_json`: it adds ~14 KB gzip to the wasm module and its float parser another
+//! ~15 KB, for documents we only ever look into, never round-trip. This reader:
+//!
+//! - follows RFC 8259 strictly (no comments, no trailing commas, no leading zeros);
+//! - borrows strings from the input when they have no escapes;
+//! - bounds nesting depth ([`Limits::max_depth`]), so a body nested 100 000 deep is a typed
+//!   error, not a stack overflow;
+//! - keeps duplicate keys in order and lets [`Value::get`] return the last one, as
+//!   `JSON.parse` does;
+//! - parses numbers with a small decimal-to-`f64` routine that is exact for integers up to
+//!   2^53 and for decimals with at most 15 significant digits; out-of-range numbers become
+//!   infinities, which callers treat as "not a usable number";
+//! - replaces lone UTF-16 surrogates from `\u` escapes with U+FFFD.
+//!
+//! It never panics and allocates at most a small constant factor of the input size.
+
+use std::borrow::Cow;
+
+/// A parsed JSON value borrowing from the input where it can.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value<'a> {
+    /// `null`
+    Null,
+    /// `true` or `false`
+    Bool(bool),
+    /// Any number (may be infinite when out of `f64` range).
+    Number(f64),
+    /// A string, unescaped.
+    String(Cow<'a, str>),
+    /// An array.
+    Array(Vec<Value<'a>>),
+    /// An object, members in document order (duplicates kept).
+    Object(Vec<(Cow<'a, str>, Value<'a>)>),
+}
+
+impl<'a> Value<'a> {
+    /// The member `key` of an object (the last one when the key is duplicated).
+    pub fn get(&self, key: &str) -> Option<&Value<'a>> {
+        match self {
+            Value::Object(members) => members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// Follows a path of object keys: `v.path(&["error", "details", "wait_seconds"])`.
+    pub fn path(&self, keys: &[&str]) -> Option<&Value<'a>> {
+        keys.iter().try_fold(self, |v, k| v.get(k))
+    }
+
+    /// The string, when this is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The number, when this is a finite number.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Number(n) if n.is_finite() => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// The boolean, when this is a boolean.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// The elements, when this is an array.
+    pub fn as_array(&self) -> Option<&[Value<'a>]> {
+        match self {
+            Value::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The members, when this is an object.
+    pub fn as_object(&self) -> Option<&[(Cow<'a, str>, Value<'a>)]> {
+        match self {
+            Value::Object(members) => Some(members),
+            _ => None,
+        }
+    }
+
+    /// True for `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+}
+
+/// Bounds on what the reader accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Deepest nesting of arrays and objects accepted. Default 64.
+    pub max_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_depth: 64 }
+    }
+}
+
+/// Why a document was rejected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonErrorKind {
+    /// The input ended inside a value.
+    UnexpectedEnd,
+    /// A byte that cannot start or continue a value here.
+    UnexpectedByte,
+    /// A malformed number (leading zero, missing digits).
+    BadNumber,
+    /// A malformed string (control character, bad escape).
+    BadString,
+    /// Nesting deeper than [`Limits::max_depth`].
+    TooDeep,
+    /// Something other than white space after the value.
+    TrailingData,
+}
+
+/// A rejected document: what went wrong and at which byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JsonError {
+    /// What went wrong.
+    pub kind: JsonErrorKind,
+    /// Byte offset in the input.
+    pub offset: usize,
+}
+
+/// Parses a whole document with default [`Limits`].
+pub fn parse(input: &str) -> Result<Value<'_>, JsonError> {
+    parse_with(input, Limits::default())
+}
+
+/// Parses a whole document with the given limits.
+pub fn parse_with(input: &str, limits: Limits) -> Result<Value<'_>, JsonError> {
+    let mut p = Parser {
+        src: input,
+        bytes: input.as_bytes(),
+        pos: 0,
+        limits,
+    };
+    p.skip_ws();
+    let v = p.value(0)?;
+    p.skip_ws();
+    if p.pos < p.bytes.len() {
+        return Err(p.err(JsonErrorKind::TrailingData));
+    }
+    Ok(v)
+}
+
+struct Parser<'a> {
+    src: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    limits: Limits,
+}
+
+impl<'a> Parser<'a> {
+    fn err(&self, kind: JsonErrorKind) -> JsonError {
+        JsonError {
+            kind,
+            offset: self.pos,
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn expect_literal(&mut self, lit: &[u8]) -> Result<(), JsonError> {
+        match self.bytes.get(self.pos..self.pos + lit.len()) {
+            Some(s) if s == lit => {
+                self.pos += lit.len();
+                Ok(())
+            }
+            Some(_) => Err(self.err(JsonErrorKind::UnexpectedByte)),
+            None => Err(self.err(JsonErrorKind::UnexpectedEnd)),
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Value<'a>, JsonError> {
+        match self.peek() {
+            None => Err(self.err(JsonErrorKind::UnexpectedEnd)),
+            Some(b'n') => self.expect_literal(b"null").map(|_| Value::Null),
+            Some(b't') => self.expect_literal(b"true").map(|_| Value::Bool(true)),
+            Some(b'f') => self.expect_literal(b"false").map(|_| Value::Bool(false)),
+            Some(b'"') => self.string().map(Value::String),
+            Some(b'[') => self.array(depth + 1),
+            Some(b'{') => self.object(depth + 1),
+            Some(b'-' | b'0'..=b'9') => self.number().map(Value::Number),
+            Some(_) => Err(self.err(JsonErrorKind::UnexpectedByte)),
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value<'a>, JsonError> {
+        if depth > self.limits.max_depth {
+            return Err(self.err(JsonErrorKind::TooDeep));
+        }
+        self.pos += 1; // '['
+        let mut items = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            self.skip_ws();
+            items.push(self.value(depth)?);
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Value::Array(items));
+                }
+                Some(_) => return Err(self.err(JsonErrorKind::UnexpectedByte)),
+                None => return Err(self.err(JsonErrorKind::UnexpectedEnd)),
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value<'a>, JsonError> {
+        if depth > self.limits.max_depth {
+            return Err(self.err(JsonErrorKind::TooDeep));
+        }
+        self.pos += 1; // '{'
+        let mut members = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Value::Object(members));
+        }
+        loop {
+            self.skip_ws();
+            match self.peek() {
+                Some(b'"') => {}
+                Some(_) => return Err(self.err(JsonErrorKind::UnexpectedByte)),
+                None => return Err(self.err(JsonErrorKind::UnexpectedEnd)),
+            }
+            let key = self.string()?;
+            self.skip_ws();
+            match self.peek() {
+                Some(b':') => self.pos += 1,
+                Some(_) => return Err(self.err(JsonErrorKind::UnexpectedByte)),
+                None => return Err(self.err(JsonErrorKind::UnexpectedEnd)),
+            }
+            self.skip_ws();
+            let value = self.value(depth)?;
+            members.push((key, value));
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Value::Object(members));
+                }
+                Some(_) => return Err(self.err(JsonErrorKind::UnexpectedByte)),
+                None => return Err(self.err(JsonErrorKind::UnexpectedEnd)),
+            }
+        }
+    }
+
+    fn string(&mut self) -> Result<Cow<'a, str>, JsonError> {
+        self.pos += 1; // opening quote
+        let start = self.pos;
+        // Fast path: no escapes.
+        loop {
+            match self.peek() {
+                None => return Err(self.err(JsonErrorKind::UnexpectedEnd)),
+                Some(b'"') => {
+                    let s = self.src.get(start..self.pos).unwrap_or("");
+                    self.pos += 1;
+                    return Ok(Cow::Borrowed(s));
+                }
+                Some(b'\\') => break,
+                Some(b) if b < 0x20 => return Err(self.err(JsonErrorKind::BadString)),
+                Some(_) => self.pos += 1,
+            }
+        }
+        let mut out = String::with_capacity(self.pos - start + 16);
+        out.push_str(self.src.get(start..self.pos).unwrap_or(""));
+        loop {
+            match self.peek() {
+                None => return Err(self.err(JsonErrorKind::UnexpectedEnd)),
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(Cow::Owned(out));
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    let esc = self.peek().ok_or(self.err(JsonErrorKind::UnexpectedEnd))?;
+                    self.pos += 1;
+                    match esc {
+                        b'"' => out.push('"'),
+                        b'\\' => out.push('\\'),
+                        b'/' => out.push('/'),
+                        b'b' => out.push('\u{8}'),
+                        b'f' => out.push('\u{c}'),
+                        b'n' => out.push('\n'),
+                        b'r' => out.push('\r'),
+                        b't' => out.push('\t'),
+                        b'u' => out.push(self.unicode_escape()?),
+                        _ => return Err(self.err(JsonErrorKind::BadString)),
+                    }
+                }
+                Some(b) if b < 0x20 => return Err(self.err(JsonErrorKind::BadString)),
+                Some(_) => {
+                    // Copy one whole UTF-8 scalar (the input is a valid &str).
+                    let rest = self.src.get(self.pos..).unwrap_or("");
+                    let ch = rest
+                        .chars()
+                        .next()
+                        .ok_or(self.err(JsonErrorKind::UnexpectedEnd))?;
+                    out.push(ch);
+                    self.pos += ch.len_utf8();
+                }
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32, JsonError> {
+        let digits = self
+            .bytes
+            .get(self.pos..self.pos + 4)
+            .ok_or(self.err(JsonErrorKind::UnexpectedEnd))?;
+        let mut v = 0u32;
+        for &d in digits {
+            let n = match d {
+                b'0'..=b'9' => d - b'0',
+                b'a'..=b'f' => d - b'a' + 10,
+                b'A'..=b'F' => d - b'A' + 10,
+                _ => return Err(self.err(JsonErrorKind::BadString)),
+            };
+            v = (v << 4) | u32::from(n);
+        }
+        self.pos += 4;
+        Ok(v)
+    }
+
+    fn unicode_escape(&mut self) -> Result<char, JsonError> {
+        let hi = self.hex4()?;
+        if (0xD800..0xDC00).contains(&hi) {
+            // A high surrogate: a low one must follow as another \u escape.
+            if self.bytes.get(self.pos..self.pos + 2) == Some(b"\\u") {
+                let save = self.pos;
+                self.pos += 2;
+                let lo = self.hex4()?;
+                if (0xDC00..0xE000).contains(&lo) {
+                    let cp = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+                    return Ok(char::from_u32(cp).unwrap_or('\u{FFFD}'));
+                }
+                self.pos = save;
+            }
+            return Ok('\u{FFFD}');
+        }
+        Ok(char::from_u32(hi).unwrap_or('\u{FFFD}'))
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    fn number(&mut self) -> Result<f64, JsonError> {
+        let start = self.pos;
+        let negative = self.peek() == Some(b'-');
+        if negative {
+            self.pos += 1;
+        }
+        let int_start = self.pos;
+        let int_len = self.digits();
+        if int_len == 0 {
+            return Err(self.err(JsonErrorKind::BadNumber));
+        }
+        if int_len > 1 && self.bytes.get(int_start) == Some(&b'0') {
+            return Err(self.err(JsonErrorKind::BadNumber));
+        }
+        let mut frac_range = (0, 0);
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            let fs = self.pos;
+            if self.digits() == 0 {
+                return Err(self.err(JsonErrorKind::BadNumber));
+            }
+            frac_range = (fs, self.pos);
+        }
+        let mut exp: i64 = 0;
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            let mut exp_neg = false;
+            match self.peek() {
+                Some(b'-') => {
+                    exp_neg = true;
+                    self.pos += 1;
+                }
+                Some(b'+') => self.pos += 1,
+                _ => {}
+            }
+            let es = self.pos;
+            if self.digits() == 0 {
+                return Err(self.err(JsonErrorKind::BadNumber));
+            }
+            for &d in self.bytes.get(es..self.pos).unwrap_or(&[]) {
+                exp = (exp * 10 + i64::from(d - b'0')).min(100_000);
+            }
+            if exp_neg {
+                exp = -exp;
+            }
+        }
+        let int_digits = self
+            .bytes
+            .get(int_start..int_start + int_len)
+            .unwrap_or(&[]);
+        let frac_digits = self.bytes.get(frac_range.0..frac_range.1).unwrap_or(&[]);
+        let v = decimal_to_f64(int_digits, frac_digits, exp);
+        debug_assert!(self.pos > start);
+        Ok(if negative { -v } else { v })
+    }
+}
+
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// Converts decimal digits to `f64`: exact for mantissas up to 2^53 scaled by 10^±22
+/// (the classic fast path), a close approximation beyond.
+fn decimal_to_f64(int_digits: &[u8], frac_digits: &[u8], exp: i64) -> f64 {
+    let mut mantissa: u64 = 0;
+    let mut scale: i64 = exp;
+    let mut significant = 0usize;
+    let mut leading = true;
+    for &d in int_digits {
+        if leading && d == b'0' {
+            continue;
+        }
+        leading = false;
+        if significant < 19 {
+            mantissa = mantissa * 10 + u64::from(d - b'0');
+            significant += 1;
+        } else {
+            scale += 1; // dropped integer digit
+        }
+    }
+    for &d in frac_digits {
+        if leading && d == b'0' {
+            scale -= 1;
+            continue;
+        }
+        leading = false;
+        if significant < 19 {
+            mantissa = mantissa * 10 + u64::from(d - b'0');
+            significant += 1;
+            scale -= 1;
+        }
+    }
+    if mantissa == 0 {
+        return 0.0;
+    }
+    let m = mantissa as f64;
+    if scale == 0 {
+        return m;
+    }
+    let table = |e: i64| -> f64 { POW10.get(e as usize).copied().unwrap_or(1e22) };
+    if (1..=22).contains(&scale) {
+        return m * table(scale);
+    }
+    if (-22..0).contains(&scale) {
+        return m / table(-scale);
+    }
+    // Slow path: scale in steps; saturates to 0 or infinity.
+    let mut v = m;
+    let mut s = scale;
+    while s > 0 && v.is_finite() {
+        let step = s.min(22);
+        v *= table(step);
+        s -= step;
+    }
+    while s < 0 && v != 0.0 {
+        let step = (-s).min(22);
+        v /= table(step);
+        s += step;
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_nested_documents() {
+        let v = parse(r#"{"error":{"code":"throttled","details":{"wait_seconds":45}}}"#).unwrap();
+        assert_eq!(
+            v.path(&["error", "code"]).and_then(Value::as_str),
+            Some("throttled")
+        );
+        assert_eq!(
+            v.path(&["error", "details", "wait_seconds"])
+                .and_then(Value::as_f64),
+            Some(45.0)
+        );
+        assert_eq!(v.path(&["error", "missing"]), None);
+    }
+
+    #[test]
+    fn numbers_are_exact_where_it_matters() {
+        for (text, want) in [
+            ("0", 0.0),
+            ("-0", 0.0),
+            ("1700000000", 1_700_000_000.0),
+            ("9007199254740993", 9_007_199_254_740_992.0),
+            ("1.5", 1.5),
+            ("0.1", 0.1),
+            ("2.5e3", 2500.0),
+            ("1E-2", 0.01),
+            ("123.456", 123.456),
+            ("-42", -42.0),
+            ("0.000001", 0.000001),
+        ] {
+            assert_eq!(parse(text).unwrap(), Value::Number(want), "{text}");
+        }
+        assert_eq!(parse("1e400").unwrap().as_f64(), None);
+        assert_eq!(parse("1e-400").unwrap(), Value::Number(0.0));
+        assert_eq!(
+            parse("1e99999999999999999999").unwrap(),
+            Value::Number(f64::INFINITY)
+        );
+    }
+
+    #[test]
+    fn rejects_malformed_numbers() {
+        for text in ["01", "-", "1.", ".5", "1e", "+1", "1e+", "NaN", "Infinity"] {
+            assert!(parse(text).is_err(), "{text}");
+        }
+    }
+
+    #[test]
+    fn strings_unescape_and_borrow() {
+        let v = parse(r#""plain""#).unwrap();
+        assert!(matches!(v, Value::String(Cow::Borrowed("plain"))));
+        let v = parse(r#""a\"b\\c\/d\n\u00e9\ud83d\ude00""#).unwrap();
+        assert_eq!(v.as_str(), Some("a\"b\\c/d\né😀"));
+        assert_eq!(parse(r#""\ud800x""#).unwrap().as_str(), Some("\u{FFFD}x"));
+        assert_eq!(parse(r#""\udc00""#).unwrap().as_str(), Some("\u{FFFD}"));
+        assert_eq!(parse("\"日本語\"").unwrap().as_str(), Some("日本語"));
+        assert_eq!(
+            parse("\"a\\qb\"").unwrap_err().kind,
+            JsonErrorKind::BadString
+        );
+        assert_eq!(
+            parse("\"a\nb\"").unwrap_err().kind,
+            JsonErrorKind::BadString
+        );
+        assert_eq!(
+            parse("\"\\u12zz\"").unwrap_err().kind,
+            JsonErrorKind::BadString
+        );
+        assert_eq!(
+            parse("\"abc").unwrap_err().kind,
+            JsonErrorKind::UnexpectedEnd
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_last_wins() {
+        let v = parse(r#"{"a":1,"a":2}"#).unwrap();
+        assert_eq!(v.get("a").and_then(Value::as_f64), Some(2.0));
+        assert_eq!(v.as_object().map(<[_]>::len), Some(2));
+    }
+
+    #[test]
+    fn depth_is_bounded_without_recursion_blowup() {
+        let deep = "[".repeat(100_000);
+        assert_eq!(parse(&deep).unwrap_err().kind, JsonErrorKind::TooDeep);
+        let deep_obj = "{\"a\":".repeat(100_000);
+        assert_eq!(parse(&deep_obj).unwrap_err().kind, JsonErrorKind::TooDeep);
+        let ok = format!("{}{}", "[".repeat(64), "]".repeat(64));
+        assert!(parse(&ok).is_ok());
+        let too = format!("{}{}", "[".repeat(65), "]".repeat(65));
+        assert_eq!(parse(&too).unwrap_err().kind, JsonErrorKind::TooDeep);
+    }
+
+    #[test]
+    fn structural_errors_are_typed() {
+        assert_eq!(parse("").unwrap_err().kind, JsonErrorKind::UnexpectedEnd);
+        assert_eq!(parse("{} x").unwrap_err().kind, JsonErrorKind::TrailingData);
+        assert_eq!(
+            parse("[1,]").unwrap_err().kind,
+            JsonErrorKind::UnexpectedByte
+        );
+        assert_eq!(
+            parse("{\"a\" 1}").unwrap_err().kind,
+            JsonErrorKind::UnexpectedByte
+        );
+        assert_eq!(
+            parse("{\"a\":1").unwrap_err().kind,
+            JsonErrorKind::UnexpectedEnd
+        );
+        assert_eq!(parse("tru").unwrap_err().kind, JsonErrorKind::UnexpectedEnd);
+        assert_eq!(
+            parse("trux").unwrap_err().kind,
+            JsonErrorKind::UnexpectedByte
+        );
+        assert_eq!(
+            parse("{1:2}").unwrap_err().kind,
+            JsonErrorKind::UnexpectedByte
+        );
+        assert_eq!(
+            parse(" [ true , false , null ] ")
+                .unwrap()
+                .as_array()
+                .map(<[_]>::len),
+            Some(3)
+        );
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic() {
+        let mut rng = crate::core::rand::SplitMix64::new(7);
+        let alphabet = b"{}[]\":,0123456789-+.eEtrufalsn \\u\x01abc";
+        for _ in 0..20_000 {
+            let len = (rng.next_u64() % 40) as usize;
+            let s: String = (0..len)
+                .map(|_| char::from(alphabet[(rng.next_u64() % alphabet.len() as u64) as usize]))
+                .collect();
+            let _ = parse(&s);
+        }
+    }
+}
