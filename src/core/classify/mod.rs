@@ -1,4 +1,8 @@
-//! (placeholder: filled in by the classify work)
+//! Classification of failed requests (placeholder: filled in by the classify work).
+
+pub mod model;
+
+pub use model::{Action, Category, Classification, Format};
 
 use crate::core::error::CodeInfo;
 

@@ -1,4 +1,6 @@
-//! (placeholder: filled in by the retry work)
+//! Retry decisions and backoff (placeholder: filled in by the retry work).
+
+pub mod hints;
 
 use crate::core::error::CodeInfo;
 
