@@ -1,0 +1,13 @@
+/**
+ * faultline: classify API failures, decide retries, read JWT expiry and share one token
+ * refresh across tabs. Rust compiled to WebAssembly, with this hand-written facade.
+ *
+ * ```ts
+ * import init, { classify } from "faultline";
+ * await init(); // browsers load the wasm; in Node it is already loaded and this is a no-op
+ * ```
+ * @module
+ */
+export { ApiError, ERROR_CODES, FaultlineError, type ErrorCode } from "./errors.js";
+export type { Action, Category, Classification, Format } from "./types.js";
+export { wasmVersion } from "./version.js";

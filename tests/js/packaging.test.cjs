@@ -1,0 +1,17 @@
+// The packed tarball through CommonJS require().
+const assert = require("node:assert/strict");
+const { test } = require("node:test");
+const fl = require("faultline");
+const pkg = require("faultline/package.json");
+
+test("CJS require loads the wasm synchronously", async () => {
+  assert.equal(fl.wasmVersion(), pkg.version);
+  assert.equal(typeof fl.default, "function");
+  assert.equal(await fl.init(), undefined);
+});
+
+test("CJS errors are real Error subclasses", () => {
+  const e = new fl.FaultlineError("internal", "x");
+  assert.ok(e instanceof Error);
+  assert.equal(e.code, "internal");
+});

@@ -1,0 +1,46 @@
+//! The same cases under Node and headless Chromium (`scripts/test.sh` runs this file twice:
+//! once with the default Node runner, once with `WASM_BINDGEN_USE_BROWSER=1`).
+//! They prove the core behaves identically compiled to wasm and that errors cross the
+//! boundary as real `Error` objects with a stable `code`.
+#![cfg(target_arch = "wasm32")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use faultline::bindings;
+use faultline::core::json;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+#[wasm_bindgen_test]
+fn version_is_the_crate_version() {
+    assert_eq!(bindings::version::wasm_version(), env!("CARGO_PKG_VERSION"));
+}
+
+#[wasm_bindgen_test]
+fn json_reader_works_compiled_to_wasm() {
+    let v = json::parse(r#"{"error":{"details":{"wait_seconds":45}}}"#).unwrap();
+    assert_eq!(
+        v.path(&["error", "details", "wait_seconds"])
+            .and_then(json::Value::as_f64),
+        Some(45.0)
+    );
+    let deep = "[".repeat(100_000);
+    assert_eq!(
+        json::parse(&deep).unwrap_err().kind,
+        json::JsonErrorKind::TooDeep
+    );
+}
+
+#[wasm_bindgen_test]
+fn errors_are_real_js_errors_with_codes() {
+    let e = bindings::errors::js_error("jwt_malformed", "token has 2 segments");
+    let err: js_sys::Error = e.clone().dyn_into().unwrap();
+    assert_eq!(String::from(err.name()), "FaultlineError");
+    assert_eq!(String::from(err.message()), "token has 2 segments");
+    let code = js_sys::Reflect::get(&e, &JsValue::from_str("code")).unwrap();
+    assert_eq!(code.as_string().as_deref(), Some("jwt_malformed"));
+}
