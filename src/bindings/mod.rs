@@ -6,4 +6,5 @@
 //! Public only so that `tests/wasm.rs` can call the exports; not a stable Rust API.
 
 pub mod errors;
+pub mod scratch;
 pub mod version;
