@@ -2,9 +2,14 @@
 //  - /api/scenarios                 the list of canned failures (from tests/vectors when present)
 //  - /api/scenario/<name>           answers with that scenario's status, headers and body
 //  - /api/v1/echo                   200 with the request's method and headers (minus credentials)
+//  - /api/v1/auth/login|refresh     SimpleJWT-like auth with rotation + reuse detection (mock-auth.mjs)
+//  - /api/v1/uploads/               a protected resource (Bearer access token)
+//  - /api/v1/flaky?fail=N&status=S  fails N times per ?key= with status S (Retry-After: ?retryAfter=), then 200
+//  - /api/_stats, /api/_reset, /api/_config   test controls (counters, reset, auth timing)
 // Every response carries an X-Request-Id. State is per server instance; close() stops timers.
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { createAuth } from "./mock-auth.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 
@@ -19,16 +24,86 @@ function loadScenarios() {
   return [];
 }
 
-export function createMockApi() {
+async function readJson(req, limit = 64 * 1024) {
+  let size = 0;
+  const chunks = [];
+  for await (const c of req) {
+    size += c.length;
+    if (size > limit) return null;
+    chunks.push(c);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString("utf8") || "null");
+  } catch {
+    return null;
+  }
+}
+
+export function createMockApi(options = {}) {
   const scenarios = loadScenarios();
+  const auth = createAuth(options.auth);
+  const flaky = new Map();
+  const timers = new Set();
   let seq = 0;
   const json = (res, status, body, headers = {}) => {
     res.writeHead(status, { "content-type": "application/json", "x-request-id": `req_${++seq}`, ...headers });
     res.end(JSON.stringify(body));
   };
+  const later = (ms, fn) => {
+    const t = setTimeout(() => { timers.delete(t); fn(); }, ms);
+    timers.add(t);
+  };
   return {
     scenarios,
-    handle(req, res, url) {
+    auth,
+    async handle(req, res, url) {
+      const path = url.pathname;
+      if (path === "/api/_stats") return json(res, 200, { ...auth.stats, refreshHoldMs: auth.config.refreshHoldMs });
+      if (path === "/api/_reset" && req.method === "POST") {
+        auth.reset();
+        flaky.clear();
+        return json(res, 200, { ok: true });
+      }
+      if (path === "/api/_config" && req.method === "POST") {
+        const body = (await readJson(req)) ?? {};
+        for (const k of ["accessTtlSec", "refreshTtlSec", "refreshHoldMs"]) {
+          if (Number.isFinite(body[k]) && body[k] >= 0) auth.config[k] = body[k];
+        }
+        return json(res, 200, auth.config);
+      }
+      if (path === "/api/v1/auth/login" && req.method === "POST") {
+        const body = (await readJson(req)) ?? {};
+        const pair = auth.login(body.username, body.password);
+        return pair ? json(res, 200, pair) : json(res, 401, { detail: "No active account found with the given credentials" });
+      }
+      if (path === "/api/v1/auth/refresh" && req.method === "POST") {
+        const body = (await readJson(req)) ?? {};
+        // Rotation happens now; the answer may be held back (a tab can die meanwhile).
+        const out = auth.refresh(body.refresh);
+        if (auth.config.refreshHoldMs > 0) {
+          return later(auth.config.refreshHoldMs, () => { if (!res.destroyed) json(res, out.status, out.body); });
+        }
+        return json(res, out.status, out.body);
+      }
+      if (path === "/api/v1/uploads/") {
+        const denied = auth.authorize(req.headers.authorization);
+        if (denied) return json(res, 401, denied, { "www-authenticate": 'Bearer realm="api"' });
+        return json(res, 200, { count: 2, results: [{ id: 1, name: "scan-1.dcm" }, { id: 2, name: "scan-2.dcm" }] });
+      }
+      if (path === "/api/v1/flaky") {
+        const key = url.searchParams.get("key") ?? "default";
+        const fail = Number(url.searchParams.get("fail") ?? 2);
+        const status = Number(url.searchParams.get("status") ?? 503);
+        const n = (flaky.get(key) ?? 0) + 1;
+        flaky.set(key, n);
+        if (n <= fail) {
+          const headers = {};
+          const ra = url.searchParams.get("retryAfter");
+          if (ra !== null) headers["retry-after"] = ra;
+          return json(res, status, { error: { code: status === 429 ? "throttled" : "service_unavailable", message: `failure ${n} of ${fail}` } }, headers);
+        }
+        return json(res, 200, { ok: true, attempts: n });
+      }
       if (url.pathname === "/api/scenarios") {
         return json(res, 200, scenarios.map((c) => ({ name: c.name, source: c.source ?? null, status: c.input.status })));
       }
@@ -47,6 +122,9 @@ export function createMockApi() {
       }
       return json(res, 404, { detail: "Not found." });
     },
-    close() {},
+    close() {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+    },
   };
 }
