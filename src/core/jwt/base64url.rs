@@ -208,18 +208,32 @@ pub fn decoded_len(input: &[u8]) -> Result<usize, Base64Error> {
 }
 
 /// Decodes `input`, appending the bytes to `out` (which grows at most once, exactly).
-/// On error `out` may hold a prefix of the output.
+/// On error `out` is left as it was.
 pub fn decode_into(input: &[u8], out: &mut Vec<u8>) -> Result<(), Base64Error> {
     let data = data_part(input)?;
-    out.reserve_exact(bytes_for(data.len()));
-    walk(data, |bytes| out.extend_from_slice(bytes))
+    let start = out.len();
+    let len = bytes_for(data.len());
+    out.reserve_exact(len);
+    out.resize(start.saturating_add(len), 0);
+    let dst = out.get_mut(start..).unwrap_or_default();
+    let mut pos = 0usize;
+    let result = walk(data, |bytes| {
+        let end = pos + bytes.len();
+        if let Some(slot) = dst.get_mut(pos..end) {
+            slot.copy_from_slice(bytes);
+        }
+        pos = end;
+    });
+    if result.is_err() {
+        out.truncate(start);
+    }
+    result
 }
 
 /// Decodes `input` into a new vector whose capacity is exactly the decoded length.
 pub fn decode(input: &[u8]) -> Result<Vec<u8>, Base64Error> {
-    let data = data_part(input)?;
-    let mut out = Vec::with_capacity(bytes_for(data.len()));
-    walk(data, |bytes| out.extend_from_slice(bytes))?;
+    let mut out = Vec::new();
+    decode_into(input, &mut out)?;
     Ok(out)
 }
 
@@ -353,6 +367,8 @@ mod tests {
         assert_eq!(v.capacity(), 5);
         let mut out = b"x".to_vec();
         decode_into(b"Zm9v", &mut out).unwrap();
+        assert_eq!(out, b"xfoo");
+        assert_eq!(decode_into(b"Zm9vZm+v", &mut out).unwrap_err().offset, 6);
         assert_eq!(out, b"xfoo");
         assert_eq!(validate(b"Zm9vYmE"), Ok(()));
         assert_eq!(validate(b"Zm9vYm+").unwrap_err().offset, 6);

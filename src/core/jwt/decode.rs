@@ -94,20 +94,28 @@ fn split<'a>(token: &'a [u8], limits: &JwtLimits) -> Result<Segments<'a>, JwtErr
             max: limits.max_token_bytes,
         });
     }
-    let segments = token
-        .iter()
-        .filter(|&&b| b == b'.')
-        .count()
-        .saturating_add(1);
+    // One pass: the first two dot positions and the total count.
+    let mut dots = [0usize; 2];
+    let mut count = 0usize;
+    for (i, &b) in token.iter().enumerate() {
+        if b == b'.' {
+            if let Some(slot) = dots.get_mut(count) {
+                *slot = i;
+            }
+            count = count.saturating_add(1);
+        }
+    }
+    let segments = count.saturating_add(1);
     if segments == 5 {
         return Err(JwtError::Encrypted);
     }
-    let mut parts = token.split(|&b| b == b'.');
-    let (Some(header), Some(payload), Some(signature), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    if segments != 3 {
         return Err(JwtError::Malformed(MalformedReason::SegmentCount(segments)));
-    };
+    }
+    let [first, second] = dots;
+    let header = token.get(..first).unwrap_or_default();
+    let payload = token.get(first + 1..second).unwrap_or_default();
+    let signature = token.get(second + 1..).unwrap_or_default();
     for (part, segment) in [(Part::Header, header), (Part::Payload, payload)] {
         if segment.is_empty() {
             return Err(JwtError::Malformed(MalformedReason::EmptySegment(part)));
