@@ -8,6 +8,15 @@ export const ERROR_CODES = {
   init_failed: "the WebAssembly module could not be loaded",
   http_error: "a request failed; the ApiError carries its classification",
   internal: "an unexpected failure inside the library (please report it)",
+  jwt_malformed: "the token does not have three dot-separated segments, or its header or payload is empty",
+  jwt_encrypted: "the token is an encrypted JWE (five segments); its claims cannot be read",
+  jwt_base64: "a token segment is not strict base64url",
+  jwt_utf8: "a decoded token segment is not valid UTF-8",
+  jwt_json: "a decoded token segment is not valid JSON",
+  jwt_not_object: "the token header or payload is JSON but not an object",
+  jwt_claim_type: "exp, nbf or iat is present but not a finite number",
+  jwt_too_large: "the token is longer than the size limit (16 KiB by default)",
+  jwt_invalid_timing_input: "a time given to tokenTiming is NaN, infinite, negative or outside the Date range",
 } as const;
 
 /** A stable error code. */

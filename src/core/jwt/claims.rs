@@ -1,0 +1,207 @@
+//! The claims faultline reads from a decoded token: the three time claims and the kind of
+//! token (access or refresh).
+//!
+//! Why: the refresh logic only needs `exp`, `iat` and `nbf`, and the seed's most common
+//! pitfall is a refresh token sent as an access token, which the token kind detects.
+//! Decisions:
+//!
+//! - `exp`, `nbf`, `iat` must be finite JSON numbers when present (`null`, strings and
+//!   out-of-range numbers such as `1e400` are [`JwtError::ClaimType`]); absent means unknown,
+//!   and an absent `exp` means the token never expires. Fractional seconds are kept.
+//! - Duplicate keys: the last one wins, as with `JSON.parse`, so Rust and the JS facade
+//!   (which parses the payload text itself) always see the same claims.
+//! - `alg`, `typ`, `kid` and the kind are informational: a non-string value reads as absent
+//!   rather than failing the token.
+//! - Token kind, first source that says something: the SimpleJWT claim `token_type`, then
+//!   the header `typ` (RFC 9068 `at+jwt`), then the payload `typ` (Keycloak: `Bearer`,
+//!   `Refresh`, `Offline`). Generic types (`JWT`, `JOSE`) say nothing; unknown values are
+//!   kept as [`TokenType::Other`] (e.g. Keycloak's `ID`).
+
+use crate::core::json::Value;
+
+use super::error::JwtError;
+
+/// The registered time claims of a token, in seconds since the epoch.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Claims {
+    /// Expiration time (`exp`); `None` means the token never expires.
+    pub exp: Option<f64>,
+    /// Issued-at time (`iat`).
+    pub iat: Option<f64>,
+    /// Not-before time (`nbf`).
+    pub nbf: Option<f64>,
+}
+
+/// What kind of token this is, as far as the token itself says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenType {
+    /// An access token: for the `Authorization` header of API calls.
+    Access,
+    /// A refresh token: only for the token refresh endpoint.
+    Refresh,
+    /// Some other declared kind, as written (e.g. `"ID"`, `"dpop+jwt"`).
+    Other(String),
+}
+
+impl TokenType {
+    /// `"access"`, `"refresh"`, or the declared value as written.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TokenType::Access => "access",
+            TokenType::Refresh => "refresh",
+            TokenType::Other(s) => s,
+        }
+    }
+
+    /// Maps a declared kind; `None` for generic types that say nothing (`JWT`, `JOSE`).
+    fn from_declared(raw: &str) -> Option<TokenType> {
+        let name = strip_prefix_ignore_case(raw, "application/");
+        let is = |s: &str| name.eq_ignore_ascii_case(s);
+        if is("jwt") || is("jose") || is("jose+json") {
+            None
+        } else if is("access") || is("at+jwt") || is("bearer") {
+            Some(TokenType::Access)
+        } else if is("refresh") || is("rt+jwt") || is("refresh+jwt") || is("offline") {
+            Some(TokenType::Refresh)
+        } else {
+            Some(TokenType::Other(raw.to_owned()))
+        }
+    }
+}
+
+fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> &'a str {
+    match (s.get(..prefix.len()), s.get(prefix.len()..)) {
+        (Some(head), Some(rest)) if head.eq_ignore_ascii_case(prefix) => rest,
+        _ => s,
+    }
+}
+
+/// One time claim: absent -> `None`; present and a finite number -> the number.
+fn time_claim(payload: &Value<'_>, claim: &'static str) -> Result<Option<f64>, JwtError> {
+    match payload.get(claim) {
+        None => Ok(None),
+        Some(v) => v.as_f64().map(Some).ok_or(JwtError::ClaimType { claim }),
+    }
+}
+
+/// Reads `exp`, `nbf`, `iat` (checked in that order) from a payload object.
+pub(crate) fn time_claims(payload: &Value<'_>) -> Result<Claims, JwtError> {
+    let exp = time_claim(payload, "exp")?;
+    let nbf = time_claim(payload, "nbf")?;
+    let iat = time_claim(payload, "iat")?;
+    Ok(Claims { exp, iat, nbf })
+}
+
+/// A string member of an object, owned; `None` when absent or not a string.
+pub(crate) fn string_member(object: &Value<'_>, key: &str) -> Option<String> {
+    object.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// The token kind from the claim `token_type`, the header `typ`, then the payload `typ`.
+pub(crate) fn token_type(header: &Value<'_>, payload: &Value<'_>) -> Option<TokenType> {
+    [
+        payload.get("token_type"),
+        header.get("typ"),
+        payload.get("typ"),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(Value::as_str)
+    .find_map(TokenType::from_declared)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::json::parse;
+
+    fn kind(header: &str, payload: &str) -> Option<TokenType> {
+        token_type(&parse(header).unwrap(), &parse(payload).unwrap())
+    }
+
+    #[test]
+    fn time_claims_finite_numbers_only() {
+        let p = parse(r#"{"exp":1700003600,"iat":1700000000.5}"#).unwrap();
+        assert_eq!(
+            time_claims(&p),
+            Ok(Claims {
+                exp: Some(1_700_003_600.0),
+                iat: Some(1_700_000_000.5),
+                nbf: None
+            })
+        );
+        for (doc, claim) in [
+            (r#"{"exp":"1700000000"}"#, "exp"),
+            (r#"{"exp":null}"#, "exp"),
+            (r#"{"exp":1e400}"#, "exp"),
+            (r#"{"exp":1,"nbf":true}"#, "nbf"),
+            (r#"{"exp":1,"iat":[1]}"#, "iat"),
+            (r#"{"iat":{},"nbf":"x"}"#, "nbf"),
+        ] {
+            assert_eq!(
+                time_claims(&parse(doc).unwrap()),
+                Err(JwtError::ClaimType { claim }),
+                "{doc}"
+            );
+        }
+        let dup = parse(r#"{"exp":"bad","exp":5}"#).unwrap();
+        assert_eq!(time_claims(&dup).unwrap().exp, Some(5.0));
+    }
+
+    #[test]
+    fn token_kind_sources_and_priority() {
+        assert_eq!(
+            kind("{}", r#"{"token_type":"access"}"#),
+            Some(TokenType::Access)
+        );
+        assert_eq!(
+            kind("{}", r#"{"token_type":"refresh"}"#),
+            Some(TokenType::Refresh)
+        );
+        assert_eq!(kind(r#"{"typ":"at+jwt"}"#, "{}"), Some(TokenType::Access));
+        assert_eq!(
+            kind(r#"{"typ":"application/AT+JWT"}"#, "{}"),
+            Some(TokenType::Access)
+        );
+        assert_eq!(kind(r#"{"typ":"JWT"}"#, "{}"), None);
+        assert_eq!(
+            kind(r#"{"typ":"JWT"}"#, r#"{"typ":"Bearer"}"#),
+            Some(TokenType::Access)
+        );
+        assert_eq!(
+            kind(r#"{"typ":"JWT"}"#, r#"{"typ":"Offline"}"#),
+            Some(TokenType::Refresh)
+        );
+        assert_eq!(
+            kind(r#"{"typ":"JWT"}"#, r#"{"typ":"ID"}"#),
+            Some(TokenType::Other("ID".into()))
+        );
+        // token_type wins over typ.
+        assert_eq!(
+            kind(r#"{"typ":"at+jwt"}"#, r#"{"token_type":"refresh"}"#),
+            Some(TokenType::Refresh)
+        );
+        // Non-strings are ignored, the next source is used.
+        assert_eq!(
+            kind(r#"{"typ":"at+jwt"}"#, r#"{"token_type":7}"#),
+            Some(TokenType::Access)
+        );
+        assert_eq!(kind("{}", "{}"), None);
+        assert_eq!(TokenType::Other("dpop+jwt".into()).as_str(), "dpop+jwt");
+        assert_eq!(TokenType::Refresh.as_str(), "refresh");
+    }
+
+    #[test]
+    fn string_members() {
+        let h = parse(r#"{"alg":"HS256","kid":5}"#).unwrap();
+        assert_eq!(string_member(&h, "alg").as_deref(), Some("HS256"));
+        assert_eq!(string_member(&h, "kid"), None);
+        assert_eq!(string_member(&h, "typ"), None);
+        assert_eq!(
+            strip_prefix_ignore_case("Application/x", "application/"),
+            "x"
+        );
+        assert_eq!(strip_prefix_ignore_case("app", "application/"), "app");
+        assert_eq!(strip_prefix_ignore_case("é", "a"), "é");
+    }
+}
