@@ -134,6 +134,55 @@ pub struct JsonError {
     pub offset: usize,
 }
 
+/// A member value seen by [`visit_object`]: scalars are handed over, nested arrays and
+/// objects are validated and skipped.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scalar<'a> {
+    /// `null`
+    Null,
+    /// `true` or `false`
+    Bool(bool),
+    /// A number (may be infinite when out of range).
+    Number(f64),
+    /// A string, unescaped.
+    String(Cow<'a, str>),
+    /// An array (validated, not built).
+    Array,
+    /// An object (validated, not built).
+    Object,
+}
+
+/// Validates `input` as one JSON document exactly as [`parse_with`] does (same errors at the
+/// same offsets) and, when it is an object, calls `f` with each top-level member in order,
+/// without building a tree: nothing is allocated but strings that contain escapes.
+/// Returns whether the document is an object.
+///
+/// This is the per-request path for JWT claims, where building the tree was half the cost.
+pub fn visit_object<'a>(
+    input: &'a str,
+    limits: Limits,
+    mut f: impl FnMut(Cow<'a, str>, Scalar<'a>),
+) -> Result<bool, JsonError> {
+    let mut p = Parser {
+        src: input,
+        bytes: input.as_bytes(),
+        pos: 0,
+        limits,
+    };
+    p.skip_ws();
+    let is_object = p.peek() == Some(b'{');
+    if is_object {
+        p.visit_members(1, &mut f)?;
+    } else {
+        p.skip_value(0)?;
+    }
+    p.skip_ws();
+    if p.pos < p.bytes.len() {
+        return Err(p.err(JsonErrorKind::TrailingData));
+    }
+    Ok(is_object)
+}
+
 /// Parses a whole document with default [`Limits`].
 pub fn parse(input: &str) -> Result<Value<'_>, JsonError> {
     parse_with(input, Limits::default())
@@ -267,6 +316,109 @@ impl<'a> Parser<'a> {
                 Some(b'}') => {
                     self.pos += 1;
                     return Ok(Value::Object(members));
+                }
+                Some(_) => return Err(self.err(JsonErrorKind::UnexpectedByte)),
+                None => return Err(self.err(JsonErrorKind::UnexpectedEnd)),
+            }
+        }
+    }
+
+    /// Validates one value without building it (mirrors [`Parser::value`] error for error).
+    fn skip_value(&mut self, depth: usize) -> Result<(), JsonError> {
+        match self.peek() {
+            Some(b'[') => self.skip_container(depth + 1, b']', false),
+            Some(b'{') => self.skip_container(depth + 1, b'}', true),
+            Some(b'"') => self.string().map(drop),
+            _ => self.value(depth).map(drop),
+        }
+    }
+
+    /// Validates an array (`close == b']'`) or object without building it.
+    fn skip_container(&mut self, depth: usize, close: u8, keyed: bool) -> Result<(), JsonError> {
+        if depth > self.limits.max_depth {
+            return Err(self.err(JsonErrorKind::TooDeep));
+        }
+        self.pos += 1; // '[' or '{'
+        self.skip_ws();
+        if self.peek() == Some(close) {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            self.skip_ws();
+            if keyed {
+                self.member_key()?;
+                self.skip_ws();
+            }
+            self.skip_value(depth)?;
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b) if b == close => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                Some(_) => return Err(self.err(JsonErrorKind::UnexpectedByte)),
+                None => return Err(self.err(JsonErrorKind::UnexpectedEnd)),
+            }
+        }
+    }
+
+    /// `"key" :` with the errors of [`Parser::object`]; leaves the position at the value.
+    fn member_key(&mut self) -> Result<Cow<'a, str>, JsonError> {
+        match self.peek() {
+            Some(b'"') => {}
+            Some(_) => return Err(self.err(JsonErrorKind::UnexpectedByte)),
+            None => return Err(self.err(JsonErrorKind::UnexpectedEnd)),
+        }
+        let key = self.string()?;
+        self.skip_ws();
+        match self.peek() {
+            Some(b':') => self.pos += 1,
+            Some(_) => return Err(self.err(JsonErrorKind::UnexpectedByte)),
+            None => return Err(self.err(JsonErrorKind::UnexpectedEnd)),
+        }
+        self.skip_ws();
+        Ok(key)
+    }
+
+    /// The members of the object at the current position, handed to `f` one by one.
+    fn visit_members(
+        &mut self,
+        depth: usize,
+        f: &mut impl FnMut(Cow<'a, str>, Scalar<'a>),
+    ) -> Result<(), JsonError> {
+        if depth > self.limits.max_depth {
+            return Err(self.err(JsonErrorKind::TooDeep));
+        }
+        self.pos += 1; // '{'
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            self.skip_ws();
+            let key = self.member_key()?;
+            let scalar = match self.peek() {
+                Some(b'[') => self.skip_value(depth).map(|_| Scalar::Array)?,
+                Some(b'{') => self.skip_value(depth).map(|_| Scalar::Object)?,
+                _ => match self.value(depth)? {
+                    Value::Null => Scalar::Null,
+                    Value::Bool(b) => Scalar::Bool(b),
+                    Value::Number(n) => Scalar::Number(n),
+                    Value::String(s) => Scalar::String(s),
+                    Value::Array(_) => Scalar::Array,
+                    Value::Object(_) => Scalar::Object,
+                },
+            };
+            f(key, scalar);
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(());
                 }
                 Some(_) => return Err(self.err(JsonErrorKind::UnexpectedByte)),
                 None => return Err(self.err(JsonErrorKind::UnexpectedEnd)),
@@ -630,6 +782,76 @@ mod tests {
                 .map(<[_]>::len),
             Some(3)
         );
+    }
+
+    #[test]
+    fn visit_object_sees_members_and_matches_parse_errors() {
+        let mut seen = Vec::new();
+        let doc = r#"{"exp":1700000000,"sub":"a\u00e9","n":null,"t":true,"arr":[1,{"x":[]}],"o":{"k":"v"}}"#;
+        let is_obj = visit_object(doc, Limits::default(), |k, v| {
+            seen.push((k.into_owned(), v.clone().into_owned_string()))
+        })
+        .unwrap();
+        assert!(is_obj);
+        assert_eq!(
+            seen,
+            vec![
+                ("exp".to_string(), Scalar::Number(1_700_000_000.0)),
+                (
+                    "sub".to_string(),
+                    Scalar::String(Cow::Owned("aé".to_string()))
+                ),
+                ("n".to_string(), Scalar::Null),
+                ("t".to_string(), Scalar::Bool(true)),
+                ("arr".to_string(), Scalar::Array),
+                ("o".to_string(), Scalar::Object),
+            ]
+        );
+        assert_eq!(
+            visit_object("[1,2]", Limits::default(), |_, _| {}),
+            Ok(false)
+        );
+        assert_eq!(
+            visit_object("\"s\"", Limits::default(), |_, _| {}),
+            Ok(false)
+        );
+        // Every input: visit_object fails exactly when parse fails, with the same error.
+        let mut rng = crate::core::rand::SplitMix64::new(11);
+        let alphabet = b"{}[]\":,0123456789-+.eEtrufalsn \\u\x01ab";
+        for _ in 0..50_000 {
+            let len = (rng.next_u64() % 30) as usize;
+            let s: String = (0..len)
+                .map(|_| char::from(alphabet[(rng.next_u64() % alphabet.len() as u64) as usize]))
+                .collect();
+            let limits = Limits { max_depth: 3 };
+            let parsed = parse_with(&s, limits);
+            let visited = visit_object(&s, limits, |_, _| {});
+            match (&parsed, &visited) {
+                (Ok(v), Ok(is_obj)) => assert_eq!(matches!(v, Value::Object(_)), *is_obj, "{s}"),
+                (Err(a), Err(b)) => assert_eq!(a, b, "{s}"),
+                _ => panic!("parse {parsed:?} vs visit {visited:?} on {s:?}"),
+            }
+        }
+        let deep = "{\"a\":".repeat(100_000);
+        assert_eq!(
+            visit_object(&deep, Limits::default(), |_, _| {})
+                .unwrap_err()
+                .kind,
+            JsonErrorKind::TooDeep
+        );
+    }
+
+    impl Scalar<'_> {
+        fn into_owned_string(self) -> Scalar<'static> {
+            match self {
+                Scalar::String(s) => Scalar::String(Cow::Owned(s.into_owned())),
+                Scalar::Null => Scalar::Null,
+                Scalar::Bool(b) => Scalar::Bool(b),
+                Scalar::Number(n) => Scalar::Number(n),
+                Scalar::Array => Scalar::Array,
+                Scalar::Object => Scalar::Object,
+            }
+        }
     }
 
     #[test]

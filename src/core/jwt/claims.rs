@@ -54,7 +54,7 @@ impl TokenType {
     }
 
     /// Maps a declared kind; `None` for generic types that say nothing (`JWT`, `JOSE`).
-    fn from_declared(raw: &str) -> Option<TokenType> {
+    pub(crate) fn from_declared(raw: &str) -> Option<TokenType> {
         let name = strip_prefix_ignore_case(raw, "application/");
         let is = |s: &str| name.eq_ignore_ascii_case(s);
         if is("jwt") || is("jose") || is("jose+json") {
@@ -98,6 +98,11 @@ pub(crate) fn string_member(object: &Value<'_>, key: &str) -> Option<String> {
 }
 
 /// The token kind from the claim `token_type`, the header `typ`, then the payload `typ`.
+/// The kind a declared `typ` / `token_type` string names (`None` for "JWT" and the like).
+pub(crate) fn declared_type(raw: &str) -> Option<TokenType> {
+    TokenType::from_declared(raw)
+}
+
 pub(crate) fn token_type(header: &Value<'_>, payload: &Value<'_>) -> Option<TokenType> {
     [
         payload.get("token_type"),

@@ -194,20 +194,109 @@ pub fn decode(token: &[u8], limits: &JwtLimits) -> Result<DecodedJwt, JwtError> 
     })
 }
 
-/// The time claims of a token, with exactly the checks of [`decode`] (same errors for
-/// the same input) but one reused buffer and no returned strings.
-pub fn read_claims(token: &[u8], limits: &JwtLimits) -> Result<Claims, JwtError> {
+/// The time claims and kind of a token: what the per-request path needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// `exp`, `iat`, `nbf`.
+    pub claims: Claims,
+    /// The token kind, as [`DecodedJwt::token_type`].
+    pub token_type: Option<TokenType>,
+}
+
+/// Validates one decoded segment as a JSON object, handing its members to `f` without
+/// building a tree (same errors as [`object`]).
+fn visit<'a>(
+    text: &'a str,
+    part: Part,
+    limits: &JwtLimits,
+    f: impl FnMut(std::borrow::Cow<'a, str>, json::Scalar<'a>),
+) -> Result<(), JwtError> {
+    let json_limits = json::Limits {
+        max_depth: limits.max_json_depth,
+    };
+    let is_object = json::visit_object(text, json_limits, f).map_err(|e| JwtError::Json {
+        part,
+        kind: e.kind,
+        offset: e.offset,
+    })?;
+    if is_object {
+        Ok(())
+    } else {
+        Err(JwtError::NotObject { part })
+    }
+}
+
+/// The last value seen for a time claim: absent, a finite number, or the wrong type.
+fn time_slot(scalar: &json::Scalar<'_>) -> Result<f64, ()> {
+    match scalar {
+        json::Scalar::Number(n) if n.is_finite() => Ok(*n),
+        _ => Err(()),
+    }
+}
+
+/// The kind a `typ`/`token_type` member declares (non-strings declare nothing).
+fn declared(scalar: &json::Scalar<'_>) -> Option<TokenType> {
+    match scalar {
+        json::Scalar::String(s) => claims::declared_type(s),
+        _ => None,
+    }
+}
+
+/// The claims and kind of a token, with exactly the checks of [`decode`] (same errors for
+/// the same input) but one reused buffer, no JSON tree and no returned strings.
+pub fn read_summary(token: &[u8], limits: &JwtLimits) -> Result<Summary, JwtError> {
     let segments = split(token, limits)?;
     // An upper bound for both segments, so the buffer is allocated once.
     let longest = segments.header.len().max(segments.payload.len());
     let mut buf = Vec::with_capacity(longest / 4 * 3 + 3);
     base64url::decode_into(segments.header, &mut buf).map_err(base64_error(Part::Header))?;
-    object(utf8(&buf, Part::Header)?, Part::Header, limits)?;
+    let mut header_typ = None;
+    visit(utf8(&buf, Part::Header)?, Part::Header, limits, |k, v| {
+        if k == "typ" {
+            header_typ = Some(declared(&v));
+        }
+    })?;
     buf.clear();
     base64url::decode_into(segments.payload, &mut buf).map_err(base64_error(Part::Payload))?;
-    let payload = object(utf8(&buf, Part::Payload)?, Part::Payload, limits)?;
+    let (mut exp, mut iat, mut nbf) = (None, None, None);
+    let (mut payload_token_type, mut payload_typ) = (None, None);
+    visit(
+        utf8(&buf, Part::Payload)?,
+        Part::Payload,
+        limits,
+        |k, v| match &*k {
+            "exp" => exp = Some(time_slot(&v)),
+            "iat" => iat = Some(time_slot(&v)),
+            "nbf" => nbf = Some(time_slot(&v)),
+            "token_type" => payload_token_type = Some(declared(&v)),
+            "typ" => payload_typ = Some(declared(&v)),
+            _ => {}
+        },
+    )?;
     base64url::validate(segments.signature).map_err(base64_error(Part::Signature))?;
-    claims::time_claims(&payload)
+    // Same order of checks as `claims::time_claims`: exp, nbf, iat.
+    let check = |slot: Option<Result<f64, ()>>, claim: &'static str| match slot {
+        None => Ok(None),
+        Some(Ok(n)) => Ok(Some(n)),
+        Some(Err(())) => Err(JwtError::ClaimType { claim }),
+    };
+    let exp = check(exp, "exp")?;
+    let nbf = check(nbf, "nbf")?;
+    let iat = check(iat, "iat")?;
+    let token_type = [payload_token_type, header_typ, payload_typ]
+        .into_iter()
+        .flatten()
+        .flatten()
+        .next();
+    Ok(Summary {
+        claims: Claims { exp, iat, nbf },
+        token_type,
+    })
+}
+
+/// The time claims of a token, with exactly the checks of [`decode`].
+pub fn read_claims(token: &[u8], limits: &JwtLimits) -> Result<Claims, JwtError> {
+    read_summary(token, limits).map(|s| s.claims)
 }
 
 /// `exp` of a token in seconds (`None`: never expires), with the checks of [`decode`].

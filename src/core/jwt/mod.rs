@@ -18,7 +18,10 @@ pub mod error;
 pub mod timing;
 
 pub use claims::{Claims, TokenType};
-pub use decode::{DEFAULT_MAX_TOKEN_BYTES, DecodedJwt, JwtLimits, decode, read_claims, read_exp};
+pub use decode::{
+    DEFAULT_MAX_TOKEN_BYTES, DecodedJwt, JwtLimits, Summary, decode, read_claims, read_exp,
+    read_summary,
+};
 pub use error::{JwtError, MalformedReason, Part};
 pub use timing::{
     ClockSource, DEFAULT_REFRESH_AHEAD_MS, MAX_TIME_MS, Timing, TimingInput, timing, token_timing,
