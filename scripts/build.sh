@@ -31,8 +31,8 @@ mkdir -p build/glue dist
 wasm-bindgen --target web --out-dir build/glue --out-name faultline \
   target/wasm32-unknown-unknown/release/faultline.wasm
 
-echo "build: wasm-opt ${WASM_OPT_LEVEL:--Oz}"
-wasm-opt "${WASM_OPT_LEVEL:--Oz}" --enable-bulk-memory --enable-nontrapping-float-to-int \
+echo "build: wasm-opt ${WASM_OPT_LEVEL:--O3}"
+wasm-opt "${WASM_OPT_LEVEL:--O3}" --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
   build/glue/faultline_bg.wasm -o dist/faultline_bg.wasm
 

@@ -11,3 +11,7 @@
 export { ApiError, ERROR_CODES, FaultlineError, type ErrorCode } from "./errors.js";
 export type { Action, Category, Classification, Format } from "./types.js";
 export { wasmVersion } from "./version.js";
+export {
+  decodeJwt, tokenTiming,
+  type DecodedJwt, type JwtOptions, type TimeClaims, type TimingOptions, type TokenTiming, type TokenType,
+} from "./jwt.js";

@@ -16,7 +16,7 @@ let viewCap = 0;
 let out: Float64Array | undefined;
 
 function bytesView(ptr: number, cap: number): Uint8Array {
-  memory ??= wasm().memory() as WebAssembly.Memory;
+  memory ??= wasm().wasm_memory() as WebAssembly.Memory;
   if (ptr !== viewPtr || cap > viewCap || view.buffer !== memory.buffer) {
     view = new Uint8Array(memory.buffer, ptr, cap);
     viewPtr = ptr;
@@ -65,7 +65,7 @@ export function writeBytes(bytes: Uint8Array): number {
 
 /** The numeric results of the last multi-number call. @internal */
 export function outSlots(): Float64Array {
-  memory ??= wasm().memory() as WebAssembly.Memory;
+  memory ??= wasm().wasm_memory() as WebAssembly.Memory;
   if (out === undefined || out.buffer !== memory.buffer) {
     out = new Float64Array(memory.buffer, wasm().scratch_out_ptr(), 16);
   }

@@ -6,5 +6,6 @@
 //! Public only so that `tests/wasm.rs` can call the exports; not a stable Rust API.
 
 pub mod errors;
+pub mod jwt;
 pub mod scratch;
 pub mod version;

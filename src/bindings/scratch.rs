@@ -51,7 +51,7 @@ pub fn scratch_out_ptr() -> usize {
 
 /// The wasm memory, so the facade can view the scratch buffers.
 #[wasm_bindgen]
-pub fn memory() -> JsValue {
+pub fn wasm_memory() -> JsValue {
     wasm_bindgen::memory()
 }
 

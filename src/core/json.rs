@@ -429,18 +429,27 @@ impl<'a> Parser<'a> {
     fn string(&mut self) -> Result<Cow<'a, str>, JsonError> {
         self.pos += 1; // opening quote
         let start = self.pos;
-        // Fast path: no escapes.
-        loop {
-            match self.peek() {
-                None => return Err(self.err(JsonErrorKind::UnexpectedEnd)),
-                Some(b'"') => {
-                    let s = self.src.get(start..self.pos).unwrap_or("");
-                    self.pos += 1;
-                    return Ok(Cow::Borrowed(s));
+        // Fast path: no escapes. One slice scan for the first byte that needs attention.
+        let rest = self.bytes.get(start..).unwrap_or(&[]);
+        match rest
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        {
+            None => {
+                self.pos = self.bytes.len();
+                return Err(self.err(JsonErrorKind::UnexpectedEnd));
+            }
+            Some(n) => {
+                self.pos = start + n;
+                match rest.get(n) {
+                    Some(b'"') => {
+                        let s = self.src.get(start..self.pos).unwrap_or("");
+                        self.pos += 1;
+                        return Ok(Cow::Borrowed(s));
+                    }
+                    Some(b'\\') => {}
+                    _ => return Err(self.err(JsonErrorKind::BadString)),
                 }
-                Some(b'\\') => break,
-                Some(b) if b < 0x20 => return Err(self.err(JsonErrorKind::BadString)),
-                Some(_) => self.pos += 1,
             }
         }
         let mut out = String::with_capacity(self.pos - start + 16);

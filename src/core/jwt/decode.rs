@@ -94,25 +94,23 @@ fn split<'a>(token: &'a [u8], limits: &JwtLimits) -> Result<Segments<'a>, JwtErr
             max: limits.max_token_bytes,
         });
     }
-    // One pass: the first two dot positions and the total count.
-    let mut dots = [0usize; 2];
-    let mut count = 0usize;
-    for (i, &b) in token.iter().enumerate() {
-        if b == b'.' {
-            if let Some(slot) = dots.get_mut(count) {
-                *slot = i;
-            }
-            count = count.saturating_add(1);
-        }
-    }
-    let segments = count.saturating_add(1);
+    // Slice scans (vectorised): the dot count, then the first two dot positions.
+    let segments = token
+        .iter()
+        .filter(|&&b| b == b'.')
+        .count()
+        .saturating_add(1);
     if segments == 5 {
         return Err(JwtError::Encrypted);
     }
     if segments != 3 {
         return Err(JwtError::Malformed(MalformedReason::SegmentCount(segments)));
     }
-    let [first, second] = dots;
+    let first = token.iter().position(|&b| b == b'.').unwrap_or(0);
+    let second = token
+        .get(first + 1..)
+        .and_then(|rest| rest.iter().position(|&b| b == b'.'))
+        .map_or(first, |n| first + 1 + n);
     let header = token.get(..first).unwrap_or_default();
     let payload = token.get(first + 1..second).unwrap_or_default();
     let signature = token.get(second + 1..).unwrap_or_default();
@@ -245,19 +243,30 @@ fn declared(scalar: &json::Scalar<'_>) -> Option<TokenType> {
 /// The claims and kind of a token, with exactly the checks of [`decode`] (same errors for
 /// the same input) but one reused buffer, no JSON tree and no returned strings.
 pub fn read_summary(token: &[u8], limits: &JwtLimits) -> Result<Summary, JwtError> {
+    read_summary_with(token, limits, &mut Vec::new())
+}
+
+/// [`read_summary`] decoding into a caller-owned buffer, so a caller that checks tokens
+/// repeatedly (the wasm bindings) allocates nothing per call.
+pub fn read_summary_with(
+    token: &[u8],
+    limits: &JwtLimits,
+    buf: &mut Vec<u8>,
+) -> Result<Summary, JwtError> {
     let segments = split(token, limits)?;
-    // An upper bound for both segments, so the buffer is allocated once.
+    // An upper bound for both segments, so the buffer grows at most once.
     let longest = segments.header.len().max(segments.payload.len());
-    let mut buf = Vec::with_capacity(longest / 4 * 3 + 3);
-    base64url::decode_into(segments.header, &mut buf).map_err(base64_error(Part::Header))?;
+    buf.clear();
+    buf.reserve(longest / 4 * 3 + 3);
+    base64url::decode_into(segments.header, buf).map_err(base64_error(Part::Header))?;
     let mut header_typ = None;
-    visit(utf8(&buf, Part::Header)?, Part::Header, limits, |k, v| {
+    visit(utf8(buf, Part::Header)?, Part::Header, limits, |k, v| {
         if k == "typ" {
             header_typ = Some(declared(&v));
         }
     })?;
     buf.clear();
-    base64url::decode_into(segments.payload, &mut buf).map_err(base64_error(Part::Payload))?;
+    base64url::decode_into(segments.payload, buf).map_err(base64_error(Part::Payload))?;
     let (mut exp, mut iat, mut nbf) = (None, None, None);
     let (mut payload_token_type, mut payload_typ) = (None, None);
     visit(
