@@ -9,13 +9,14 @@
 //!    `AUTH_SESSION_EXPIRED`.
 //! 2. [`Signal::CheckCredentials`]: the credentials themselves are wrong — "No active account
 //!    found with the given credentials", "invalid credentials", "incorrect password",
-//!    "Invalid API key"; codes `no_active_account`, `invalid_credentials`, `invalid_client`,
+//!    "Invalid API key", DRF's "Unable to log in with provided credentials."; codes `no_active_account`, `invalid_credentials`, `invalid_client`,
 //!    `invalid_api_key`, `API_KEY_INVALID`.
 //! 3. [`Signal::AddCredentials`]: none were sent or the header is malformed —
 //!    "Authentication credentials were not provided." (but not the ambiguous "were not
 //!    provided or are invalid"), "Missing authentication", "token is required", "Invalid
 //!    token header. No credentials provided.", "Authorization header must contain two
-//!    space-delimited values"; codes `not_authenticated`, `AUTH_TOKEN_MISSING`.
+//!    space-delimited values"; codes `not_authenticated`, `bad_authorization_header`,
+//!    `AUTH_TOKEN_MISSING`.
 //! 4. [`Signal::RefreshToken`]: the access token expired or is not valid — a message naming a
 //!    token/JWT/signature together with expired/invalid/not valid ("Given token not valid for
 //!    any token type"); codes `token_not_valid`, `AUTH_TOKEN_INVALID`, `AUTH_TOKEN_EXPIRED`,
@@ -81,6 +82,7 @@ pub(crate) fn from_code(code: &str) -> Option<(Signal, bool)> {
         ("auth_invalid_credentials", Signal::CheckCredentials),
         ("auth_invalid_api_key", Signal::CheckCredentials),
         ("not_authenticated", Signal::AddCredentials),
+        ("bad_authorization_header", Signal::AddCredentials),
         ("auth_token_missing", Signal::AddCredentials),
         ("missing_token", Signal::AddCredentials),
         ("token_missing", Signal::AddCredentials),
@@ -122,6 +124,7 @@ pub(crate) fn from_text(text: &str) -> Option<Signal> {
     }
     if any(&[
         "no active account",
+        "unable to log in with provided credentials",
         "invalid credentials",
         "bad credentials",
         "incorrect username",

@@ -58,6 +58,11 @@ impl FieldErrors {
         }
     }
 
+    /// True when nothing was gathered.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
     /// `None` when nothing was gathered.
     pub(crate) fn finish(self) -> Option<Vec<(String, Vec<String>)>> {
         if self.items.is_empty() {

@@ -165,8 +165,9 @@ pub fn support_report(c: &Classification, req: &ReportRequest) -> String {
     out
 }
 
-/// `https://h/p?q` -> `/p?q`.
+/// `https://h/p?q#f` -> `/p?q` (the fragment never reaches the server).
 fn path_and_query(url: &str) -> String {
+    let url = url.split('#').next().unwrap_or(url);
     let after_scheme = url
         .find("://")
         .map_or(url, |i| url.get(i + 3..).unwrap_or(""));

@@ -45,6 +45,15 @@ pub fn classify(parts: &ResponseParts, opts: &ClassifyOptions) -> Classification
         h.source == hints::source::RETRY_AFTER || h.source == hints::source::RETRY_AFTER_MS
     });
     let code = ex.code.as_deref();
+    let remaining_zero =
+        |name: &str| parts.headers.get(name).and_then(hints::parse_non_negative) == Some(0.0);
+    let quota_exhausted = remaining_zero("x-ratelimit-remaining")
+        || remaining_zero("ratelimit-remaining")
+        || parts
+            .headers
+            .get("ratelimit")
+            .and_then(hints::ratelimit_wait_seconds)
+            .is_some();
     let signals = Signals {
         status: parts.status,
         phase: parts.phase,
@@ -55,6 +64,7 @@ pub fn classify(parts: &ResponseParts, opts: &ClassifyOptions) -> Classification
         body_retryable: ex.retryable,
         retry_after_header,
         has_hint: hint.is_some(),
+        quota_exhausted,
     };
     let mut dec = rules::decide(&signals);
     if let Some(rule) = opts.rule_for(code) {

@@ -20,6 +20,8 @@
 //!    (DRF answers 403 without a `WWW-Authenticate` scheme) or a token code become
 //!    unauthenticated; on 400 and non-error statuses an authentication *code* makes it
 //!    unauthenticated (Google 400 `API_KEY_INVALID`).
+//!    A 403 whose rate-limit headers say nothing is left, or whose message says a "rate
+//!    limit" was "exceeded", is rate_limited (GitHub answers its rate limits with 403).
 //! 4. **Phase**: on the refresh call, 400 and 401 -> unauthenticated/reauthenticate; on the
 //!    login call, 401 (or 400 with an authentication signal) -> check_credentials.
 //! 5. **Retry-After on a 4xx** (RFC 9110 §10.2.3): a `Retry-After` or `retry-after-ms`
@@ -46,6 +48,9 @@ pub(crate) struct Signals<'s> {
     pub body_retryable: Option<bool>,
     pub retry_after_header: bool,
     pub has_hint: bool,
+    /// A rate-limit header says no requests are left (`X-RateLimit-Remaining: 0`,
+    /// `RateLimit-Remaining: 0`, or a `RateLimit` policy with `r=0`).
+    pub quota_exhausted: bool,
 }
 
 /// Category, action, retryable.
@@ -114,6 +119,15 @@ pub(crate) fn decide(s: &Signals) -> Decision {
             }
         }
         authentication(&mut dec, s);
+        if s.status == 403
+            && (s.quota_exhausted
+                || s.message.is_some_and(|m| {
+                    let m = m.to_ascii_lowercase();
+                    m.contains("rate limit") && m.contains("exceed")
+                }))
+        {
+            dec = d(Category::RateLimited, Action::WaitAndRetry, true);
+        }
     }
     phase(&mut dec, s);
     if (400..500).contains(&s.status)

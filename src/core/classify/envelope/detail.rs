@@ -5,7 +5,8 @@
 //!   errors keyed by the joined `loc`; the message is the first `msg`;
 //! - `{"detail": {code|error, message|msg|detail}}` (an HTTPException with a dict detail);
 //! - a bare DRF field dict `{"email": ["..."], "non_field_errors": ["..."]}` (status 400
-//!   without a custom handler): the message is the first `non_field_errors` entry.
+//!   without a custom handler; every member an array or object and at least one field error
+//!   found in it): the message is the first `non_field_errors` entry.
 
 use super::{Extracted, code_of, str_of, upstream::first_message};
 use crate::core::classify::model::Format;
@@ -39,29 +40,28 @@ pub(super) fn read<'v>(root: &'v Value<'v>) -> Extracted<'v> {
     ex
 }
 
-/// Every member an array or object, and at least one an array of strings.
+/// Every member an array or object (the shape of a DRF field dict).
 pub(super) fn is_field_dict(root: &Value) -> bool {
-    let Some(members) = root.as_object() else {
-        return false;
-    };
-    !members.is_empty()
-        && members
-            .iter()
-            .all(|(_, v)| matches!(v, Value::Array(_) | Value::Object(_)))
-        && members.iter().any(|(_, v)| {
-            v.as_array()
-                .is_some_and(|a| !a.is_empty() && a.iter().all(|x| x.as_str().is_some()))
-        })
+    root.as_object().is_some_and(|members| {
+        !members.is_empty()
+            && members
+                .iter()
+                .all(|(_, v)| matches!(v, Value::Array(_) | Value::Object(_)))
+    })
 }
 
-pub(super) fn read_field_dict<'v>(root: &'v Value<'v>) -> Extracted<'v> {
+/// Reads a DRF field dict; `None` when it holds no field error after all.
+pub(super) fn read_field_dict<'v>(root: &'v Value<'v>) -> Option<Extracted<'v>> {
     let mut ex = Extracted::with_format(Format::Detail);
     ex.field_errors.drf(root);
+    if ex.field_errors.is_empty() {
+        return None;
+    }
     let nfe = root
         .get("non_field_errors")
         .and_then(Value::as_array)
         .and_then(<[Value]>::first)
         .and_then(Value::as_str);
     ex.message_from(nfe);
-    ex
+    Some(ex)
 }

@@ -15,7 +15,7 @@
 //! 5. Sachain: a string `message` with a `details` object or a `requestId`, or a string
 //!    `details.code`;
 //! 6. a `detail` member (string, FastAPI list or object) -> Detail;
-//! 7. a DRF field dict (every member an array or object) -> Detail;
+//! 7. a DRF field dict (every member an array or object, holding field errors) -> Detail;
 //! 8. anything else -> Unknown, still reading the common `code` / `message` / `error` /
 //!    `error_description` / `errors` members.
 //!
@@ -134,7 +134,9 @@ fn dispatch<'v>(root: &'v Value<'v>, problem_ct: bool) -> Extracted<'v> {
         return detail::read(root);
     }
     if detail::is_field_dict(root) {
-        return detail::read_field_dict(root);
+        if let Some(ex) = detail::read_field_dict(root) {
+            return ex;
+        }
     }
     generic::read(root)
 }
