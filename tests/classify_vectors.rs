@@ -471,6 +471,32 @@ fn support_report_html_body_and_quotes() {
     assert!(!report.contains("<html>"));
 }
 
+#[test]
+fn support_report_redacts_tokens_in_the_response_body() {
+    let body = br#"{"access": "eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyIjoxfQ.AAA", "refresh": "opaque-refresh-value", "nested": {"client_secret": {"v": "s3cr3t"}}, "detail": "see Bearer abc.def"}"#;
+    let c = classify(
+        &ResponseParts {
+            status: 400,
+            body,
+            ..ResponseParts::default()
+        },
+        &ClassifyOptions::default(),
+    );
+    let report = support_report(
+        &c,
+        &ReportRequest {
+            response_body: Some(body),
+            ..ReportRequest::default()
+        },
+    );
+    assert!(report.contains(
+        r#"{"access": "REDACTED", "refresh": "REDACTED", "nested": {"client_secret": "REDACTED"}, "detail": "see Bearer REDACTED"}"#
+    ), "{report}");
+    for secret in ["eyJ", "opaque-refresh-value", "s3cr3t", "abc.def"] {
+        assert!(!report.contains(secret), "{secret} leaked:\n{report}");
+    }
+}
+
 /// Random bodies, statuses and headers: classify never panics, and its output is sane.
 #[test]
 fn random_inputs_keep_invariants() {

@@ -9,8 +9,9 @@
 //!    `AUTH_SESSION_EXPIRED`.
 //! 2. [`Signal::CheckCredentials`]: the credentials themselves are wrong — "No active account
 //!    found with the given credentials", "invalid credentials", "incorrect password",
-//!    "Invalid API key", DRF's "Unable to log in with provided credentials."; codes `no_active_account`, `invalid_credentials`, `invalid_client`,
-//!    `invalid_api_key`, `API_KEY_INVALID`.
+//!    "Invalid API key", DRF's "Unable to log in with provided credentials."; codes
+//!    `no_active_account`, `invalid_credentials`, `invalid_client`, `invalid_api_key`,
+//!    `API_KEY_INVALID`.
 //! 3. [`Signal::AddCredentials`]: none were sent or the header is malformed —
 //!    "Authentication credentials were not provided." (but not the ambiguous "were not
 //!    provided or are invalid"), "Missing authentication", "token is required", "Invalid
@@ -29,7 +30,7 @@
 //! and other statuses use these signals.
 
 use super::model::Action;
-use super::text::code_is;
+use super::text::CodeKey;
 
 /// What an authentication signal asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -62,7 +63,7 @@ impl Signal {
 
 /// A signal from a code, and whether the code is specific (`token_not_valid`) rather than
 /// generic (`authentication_failed`).
-pub(crate) fn from_code(code: &str) -> Option<(Signal, bool)> {
+pub(crate) fn from_code(code: &CodeKey) -> Option<(Signal, bool)> {
     const TABLE: &[(&str, Signal)] = &[
         ("token_blacklisted", Signal::Reauthenticate),
         ("invalid_grant", Signal::Reauthenticate),
@@ -98,10 +99,10 @@ pub(crate) fn from_code(code: &str) -> Option<(Signal, bool)> {
         ("access_token_expired", Signal::RefreshToken),
     ];
     const GENERIC: &[&str] = &["authentication_failed", "unauthenticated", "unauthorized"];
-    if let Some((_, s)) = TABLE.iter().find(|(k, _)| code_is(code, k)) {
+    if let Some((_, s)) = TABLE.iter().find(|(k, _)| code.is(k)) {
         return Some((*s, true));
     }
-    if GENERIC.iter().any(|k| code_is(code, k)) {
+    if GENERIC.iter().any(|k| code.is(k)) {
         return Some((Signal::RefreshToken, false));
     }
     None
@@ -225,14 +226,15 @@ mod tests {
 
     #[test]
     fn codes() {
+        let from = |c: &str| from_code(&CodeKey::new(c));
         assert_eq!(
-            from_code("AUTH_TOKEN_MISSING"),
+            from("AUTH_TOKEN_MISSING"),
             Some((Signal::AddCredentials, true))
         );
         assert_eq!(
-            from_code("authentication_failed"),
+            from("authentication-failed"),
             Some((Signal::RefreshToken, false))
         );
-        assert_eq!(from_code("throttled"), None);
+        assert_eq!(from("throttled"), None);
     }
 }

@@ -3,7 +3,7 @@
 //! Why: a code is more precise than a status (a 400 `RATE_LIMIT_EXCEEDED` is a rate limit,
 //! a GraphQL 200 `FORBIDDEN` is a permission problem). Codes are compared ASCII
 //! case-insensitively with `-` equal to `_`, on their last URI segment (see
-//! [`code_is`](super::text)). Authentication codes live in [`auth`](super::auth), which
+//! `CodeKey` in [`text`](super::text)). Authentication codes live in [`auth`](super::auth), which
 //! also reads messages.
 //!
 //! Families: Upstream/DRF (seed 000: `throttled`, `validation_error`, `parse_error`,
@@ -16,7 +16,7 @@
 //! whatever the body says, except for its explicit `retryable` flag).
 
 use super::model::{Action, Category};
-use super::text::{code_ends, code_is, code_starts};
+use super::text::CodeKey;
 
 /// What a known code says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,20 +115,20 @@ const EXACT: &[(&str, CodeRule)] = &[
 ];
 
 /// What `code` says, if it is known.
-pub(crate) fn lookup(code: &str) -> Option<CodeRule> {
-    if let Some((_, r)) = EXACT.iter().find(|(k, _)| code_is(code, k)) {
+pub(crate) fn lookup(code: &CodeKey) -> Option<CodeRule> {
+    if let Some((_, r)) = EXACT.iter().find(|(k, _)| code.is(k)) {
         return Some(*r);
     }
-    if code_starts(code, "rate_limit_") {
+    if code.starts("rate_limit_") {
         return Some(RATE);
     }
-    if code_starts(code, "validation_") {
+    if code.starts("validation_") {
         return Some(INVALID);
     }
-    if code_ends(code, "_not_found") {
+    if code.ends("_not_found") {
         return Some(NOT_FOUND);
     }
-    if code_starts(code, "system_") {
+    if code.starts("system_") {
         return Some(SERVER_FATAL);
     }
     None
@@ -137,6 +137,10 @@ pub(crate) fn lookup(code: &str) -> Option<CodeRule> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn lookup(code: &str) -> Option<CodeRule> {
+        super::lookup(&CodeKey::new(code))
+    }
 
     #[test]
     fn families() {

@@ -12,12 +12,13 @@
 
 use super::input::ClassifyOptions;
 use super::model::{Action, Category};
-use super::text::code_is;
+use super::text::CodeKey;
 use crate::core::json::Value;
 
 /// The user message for a decided classification.
 pub(crate) fn user_message(
     code: Option<&str>,
+    key: Option<&CodeKey>,
     category: Category,
     action: Action,
     details: Option<&Value>,
@@ -42,15 +43,15 @@ pub(crate) fn user_message(
     {
         return m.clone();
     }
-    if let Some(m) = code.and_then(|c| for_code(c, details)) {
+    if let Some(m) = key.and_then(|k| for_code(k, details)) {
         return m;
     }
     for_category(category, action).to_string()
 }
 
 /// Our message for a known code.
-fn for_code(code: &str, details: Option<&Value>) -> Option<String> {
-    let is = |k: &str| code_is(code, k);
+fn for_code(code: &CodeKey, details: Option<&Value>) -> Option<String> {
+    let is = |k: &str| code.is(k);
     let s = if is("auth_token_missing") || is("auth_token_invalid") {
         "Please log in again to continue."
     } else if is("auth_insufficient_permissions") {
@@ -184,6 +185,10 @@ fn type_list(types: &[Value]) -> Option<String> {
 mod tests {
     use super::*;
     use crate::core::json::parse;
+
+    fn for_code(code: &str, details: Option<&Value>) -> Option<String> {
+        super::for_code(&CodeKey::new(code), details)
+    }
 
     #[test]
     fn quoted_details() {

@@ -13,7 +13,7 @@
 //! Layout, one concern per file: `body` (bounded decode, sniffing), `envelope/*` (one reader
 //! per format), `fields` (field errors), `request_id`, `codes` (known server codes), `auth`
 //! (401 kinds), `rules` (the decision), `messages` (user messages), `response` (the
-//! pipeline), `thrown`, `report` + `redact` + `curl` (support text).
+//! pipeline), `thrown`, `report` + `redact` (support text).
 //!
 //! Nothing here fails: bad input yields a classification (`unknown` at worst), so this
 //! concern defines no error codes.

@@ -21,6 +21,7 @@ use super::envelope::{self, Extracted};
 use super::input::{ClassifyOptions, ResponseParts};
 use super::model::{Classification, Format};
 use super::rules::{self, Signals};
+use super::text::CodeKey;
 use super::{messages, request_id};
 use crate::core::retry::hints::{self, find_ascii_ci};
 
@@ -45,6 +46,8 @@ pub fn classify(parts: &ResponseParts, opts: &ClassifyOptions) -> Classification
         h.source == hints::source::RETRY_AFTER || h.source == hints::source::RETRY_AFTER_MS
     });
     let code = ex.code.as_deref();
+    let key = code.map(CodeKey::new);
+    let secondary_key = ex.secondary_code.map(CodeKey::new);
     let remaining_zero =
         |name: &str| parts.headers.get(name).and_then(hints::parse_non_negative) == Some(0.0);
     let quota_exhausted = remaining_zero("x-ratelimit-remaining")
@@ -57,8 +60,8 @@ pub fn classify(parts: &ResponseParts, opts: &ClassifyOptions) -> Classification
     let signals = Signals {
         status: parts.status,
         phase: parts.phase,
-        code,
-        secondary_code: ex.secondary_code,
+        code: key.as_ref(),
+        secondary_code: secondary_key.as_ref(),
         message: ex.message.as_deref(),
         extra_text: ex.extra_text,
         body_retryable: ex.retryable,
@@ -72,7 +75,14 @@ pub fn classify(parts: &ResponseParts, opts: &ClassifyOptions) -> Classification
         dec.action = rule.action.unwrap_or(dec.action);
         dec.retryable = rule.retryable.unwrap_or(dec.retryable);
     }
-    let user_message = messages::user_message(code, dec.category, dec.action, ex.details, opts);
+    let user_message = messages::user_message(
+        code,
+        key.as_ref(),
+        dec.category,
+        dec.action,
+        ex.details,
+        opts,
+    );
     let request_id = request_id::from_strong_headers(&parts.headers)
         .or(ex.request_id)
         .or_else(|| request_id::from_weak_headers(&parts.headers));

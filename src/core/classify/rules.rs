@@ -35,14 +35,15 @@ use super::auth::{self, Signal};
 use super::codes::{self, CodeRule};
 use super::input::Phase;
 use super::model::{Action, Category};
+use super::text::CodeKey;
 
 /// Everything the rules look at.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Signals<'s> {
     pub status: u16,
     pub phase: Phase,
-    pub code: Option<&'s str>,
-    pub secondary_code: Option<&'s str>,
+    pub code: Option<&'s CodeKey>,
+    pub secondary_code: Option<&'s CodeKey>,
     pub message: Option<&'s str>,
     pub extra_text: Option<&'s str>,
     pub body_retryable: Option<bool>,

@@ -1,9 +1,9 @@
 //! Small string helpers shared by the envelope readers: bounded messages, code comparison.
 //!
 //! Why: every envelope yields server text of unknown length and quality. One place decides
-//! how long a message may be ([`MAX_MESSAGE_BYTES`]) and how codes compare (ASCII
-//! case-insensitively, `-` equal to `_`, only the last segment of a URI), so the readers and
-//! the rules agree.
+//! how long a message may be ([`MAX_MESSAGE_BYTES`]) and how codes compare ([`CodeKey`]:
+//! ASCII case-insensitively, `-` equal to `_`, only the last segment of a URI), so the
+//! readers and the rules agree.
 
 use std::borrow::Cow;
 
@@ -45,31 +45,41 @@ pub(crate) fn code_key(code: &str) -> &str {
     }
 }
 
-/// Codes compare ASCII case-insensitively, `-` equal to `_`, on their [`code_key`].
-pub(crate) fn code_is(code: &str, want: &str) -> bool {
-    let a = code_key(code).as_bytes();
-    let b = want.as_bytes();
-    a.len() == b.len()
-        && a.iter().zip(b).all(|(&x, &y)| {
-            let x = if x == b'-' { b'_' } else { x };
-            let y = if y == b'-' { b'_' } else { y };
-            x.eq_ignore_ascii_case(&y)
-        })
-}
+/// A code in comparison form: its [`code_key`], ASCII-lowercased, `-` written `_`. Built
+/// once per classification so every table lookup is a plain string comparison.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CodeKey(String);
 
-/// True when `code_key(code)` starts with `prefix` (same comparison as [`code_is`]).
-pub(crate) fn code_starts(code: &str, prefix: &str) -> bool {
-    let key = code_key(code);
-    key.get(..prefix.len()).is_some_and(|p| code_is(p, prefix))
-}
+impl CodeKey {
+    pub(crate) fn new(code: &str) -> CodeKey {
+        CodeKey(
+            code_key(code)
+                .chars()
+                .map(|c| {
+                    if c == '-' {
+                        '_'
+                    } else {
+                        c.to_ascii_lowercase()
+                    }
+                })
+                .collect(),
+        )
+    }
 
-/// True when `code_key(code)` ends with `suffix` (same comparison as [`code_is`]).
-pub(crate) fn code_ends(code: &str, suffix: &str) -> bool {
-    let key = code_key(code);
-    key.len() >= suffix.len()
-        && key
-            .get(key.len() - suffix.len()..)
-            .is_some_and(|p| code_is(p, suffix))
+    /// Equal to `want` (lowercase, `_`).
+    pub(crate) fn is(&self, want: &str) -> bool {
+        self.0 == want
+    }
+
+    /// Starts with `prefix` (lowercase, `_`).
+    pub(crate) fn starts(&self, prefix: &str) -> bool {
+        self.0.starts_with(prefix)
+    }
+
+    /// Ends with `suffix` (lowercase, `_`).
+    pub(crate) fn ends(&self, suffix: &str) -> bool {
+        self.0.ends_with(suffix)
+    }
 }
 
 /// A request id or similar token: trimmed, no control characters, at most 200 bytes.
@@ -91,16 +101,13 @@ mod tests {
 
     #[test]
     fn codes_compare_loosely() {
-        assert!(code_is("RATE_LIMIT_EXCEEDED", "rate_limit_exceeded"));
-        assert!(code_is("/errors/validation-error", "validation_error"));
-        assert!(code_is(
-            "https://iana.org/x#quota-exceeded",
-            "quota_exceeded"
-        ));
-        assert!(!code_is("throttled", "throttle"));
-        assert!(code_starts("VALIDATION_FILE_TOO_LARGE", "validation_"));
-        assert!(code_ends("BUSINESS_DOCUMENT_NOT_FOUND", "_not_found"));
-        assert!(!code_ends("x", "_not_found"));
+        assert!(CodeKey::new("RATE_LIMIT_EXCEEDED").is("rate_limit_exceeded"));
+        assert!(CodeKey::new("/errors/validation-error").is("validation_error"));
+        assert!(CodeKey::new(" https://iana.org/x#quota-exceeded ").is("quota_exceeded"));
+        assert!(!CodeKey::new("throttled").is("throttle"));
+        assert!(CodeKey::new("VALIDATION_FILE_TOO_LARGE").starts("validation_"));
+        assert!(CodeKey::new("BUSINESS_DOCUMENT_NOT_FOUND").ends("_not_found"));
+        assert!(!CodeKey::new("x").ends("_not_found"));
     }
 
     #[test]

@@ -482,16 +482,20 @@ fn days_in_month(year: i64, month: i64) -> i64 {
 pub(crate) fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
     let h = hay.as_bytes();
     let n = needle.as_bytes();
-    if n.is_empty() {
+    let Some(&first) = n.first() else {
         return Some(0);
-    }
-    if h.len() < n.len() {
-        return None;
-    }
-    (0..=h.len() - n.len()).find(|&i| {
-        h.get(i..i + n.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(n))
-    })
+    };
+    let last_start = h.len().checked_sub(n.len())?;
+    let first = first.to_ascii_lowercase();
+    h.iter()
+        .take(last_start + 1)
+        .enumerate()
+        .filter(|(_, b)| b.to_ascii_lowercase() == first)
+        .map(|(i, _)| i)
+        .find(|&i| {
+            h.get(i..i + n.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(n))
+        })
 }
 
 fn starts_with_ci(s: &str, prefix: &str) -> bool {

@@ -8,7 +8,7 @@
 
 use super::{Extracted, code_of, str_of};
 use crate::core::classify::model::Format;
-use crate::core::classify::text::code_starts;
+use crate::core::classify::text::CodeKey;
 use crate::core::json::Value;
 
 pub(super) fn matches(root: &Value) -> bool {
@@ -33,7 +33,7 @@ pub(super) fn read<'v>(root: &'v Value<'v>) -> Extracted<'v> {
         let is_validation = ex
             .code
             .as_deref()
-            .is_none_or(|c| code_starts(c, "validation_"));
+            .is_none_or(|c| CodeKey::new(c).starts("validation_"));
         if let (true, Some(field), Some(msg)) =
             (is_validation, str_of(d, "field"), str_of(root, "message"))
         {
