@@ -1,5 +1,33 @@
-//! Server delay hints, strongest first (placeholder: filled in by the classify work, which
-//! owns this file; the retry engine consumes `Hint` through `Classification`).
+//! Server delay hints, strongest first.
+//!
+//! Why this exists: servers say "come back later" in a dozen ways, in headers and in JSON
+//! bodies, and every hand-written client in the seeds reads only one of them. This module
+//! reads them all into one [`Hint`] (milliseconds to wait from now, plus where it came
+//! from), so the retry engine has a single number to clamp and jitter.
+//!
+//! Key decisions:
+//! - **Order** (first usable one wins): `retry-after-ms`; `Retry-After` (delay-seconds, or any
+//!   of the three HTTP-date forms of RFC 9110 §5.6.7, measured against the response `Date`
+//!   header when it parses, else against `now_ms`); the IETF `RateLimit` field (`t` of the
+//!   policies whose `r` is 0; the largest such `t` wins because every exhausted policy must
+//!   reset); `RateLimit-Reset`; `X-RateLimit-Reset`. Headers always beat body hints.
+//! - **Reset headers** count only when the paired `...-Remaining` header is absent or 0 (GitHub
+//!   sends `X-RateLimit-Reset` on every response). Their value is read by magnitude:
+//!   below 10^9 it is a delta in seconds, from 10^9 to 10^12 epoch seconds, from 10^12 epoch
+//!   milliseconds. An epoch value needs a base (`Date` or `now_ms`), else it is ignored.
+//! - **Bad values are ignored**, never guessed at: negative, NaN, non-numeric, impossible dates.
+//!   A date in the past yields a delay of 0. Huge values are kept but saturate at
+//!   [`MAX_HINT_MS`] so that `now + delay` stays finite; the retry policy decides what to do
+//!   with a hint larger than the caller allows (honor / clamp / fail).
+//! - RFC 850 two-digit years: 00–69 are 2000–2069, 70–99 are 1970–1999 (this function has
+//!   no clock to apply RFC 9110's "50 years" rule). Day names are checked for spelling, not
+//!   for agreement with the date.
+
+use crate::core::json::Value;
+
+/// The largest delay a hint can carry (8.64e15 ms, the largest time a JavaScript `Date`
+/// can hold): bigger values saturate here so arithmetic on them stays finite.
+pub const MAX_HINT_MS: f64 = 8.64e15;
 
 /// A delay the server asked for.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -12,8 +40,21 @@ pub struct Hint {
     pub source: &'static str,
 }
 
+impl Hint {
+    /// A hint of `delay_ms` (clamped into `0..=MAX_HINT_MS`; NaN is refused).
+    pub fn new(delay_ms: f64, source: &'static str) -> Option<Hint> {
+        if delay_ms.is_nan() {
+            return None;
+        }
+        Some(Hint {
+            delay_ms: delay_ms.clamp(0.0, MAX_HINT_MS),
+            source,
+        })
+    }
+}
+
 /// Response headers as name/value pairs; names compare case-insensitively.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Headers<'a>(pub &'a [(&'a str, &'a str)]);
 
 impl<'a> Headers<'a> {
@@ -23,5 +64,527 @@ impl<'a> Headers<'a> {
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| *v)
+    }
+
+    /// No headers at all.
+    pub const EMPTY: Headers<'static> = Headers(&[]);
+}
+
+/// Source names, shared with the classifier and the retry engine.
+pub mod source {
+    /// `retry-after-ms` header (milliseconds).
+    pub const RETRY_AFTER_MS: &str = "retry-after-ms";
+    /// `Retry-After` header (seconds or HTTP-date).
+    pub const RETRY_AFTER: &str = "retry-after";
+    /// IETF `RateLimit` field.
+    pub const RATELIMIT: &str = "ratelimit";
+    /// `RateLimit-Reset` header.
+    pub const RATELIMIT_RESET: &str = "ratelimit-reset";
+    /// `X-RateLimit-Reset` header.
+    pub const X_RATELIMIT_RESET: &str = "x-ratelimit-reset";
+    /// Upstream (seed 000) `error.details.wait_seconds`.
+    pub const BODY_WAIT_SECONDS: &str = "body:error.details.wait_seconds";
+    /// Sachain (seed 004) `details.retryAfter`, in seconds.
+    pub const BODY_RETRY_AFTER: &str = "body:details.retryAfter";
+    /// Google `google.rpc.RetryInfo.retryDelay`.
+    pub const BODY_RETRY_INFO: &str = "body:retryInfo.retryDelay";
+    /// DRF text "Expected available in N seconds." in a message.
+    pub const BODY_TEXT: &str = "body:text";
+}
+
+/// The strongest hint in the response headers, or `None`.
+///
+/// `now_ms` (epoch ms) is the base for HTTP-dates and epoch resets when the response has
+/// no valid `Date` header.
+pub fn from_headers(h: &Headers, now_ms: Option<f64>) -> Option<Hint> {
+    if let Some(ms) = h.get("retry-after-ms").and_then(parse_non_negative) {
+        return Hint::new(ms, source::RETRY_AFTER_MS);
+    }
+    if let Some(v) = h.get("retry-after") {
+        let v = v.trim();
+        if let Some(secs) = parse_non_negative(v) {
+            return Hint::new(secs * 1000.0, source::RETRY_AFTER);
+        }
+        if let (Some(at), Some(base)) = (parse_http_date(v), base_ms(h, now_ms)) {
+            return Hint::new(at - base, source::RETRY_AFTER);
+        }
+    }
+    if let Some(secs) = h.get("ratelimit").and_then(ratelimit_wait_seconds) {
+        return Hint::new(secs * 1000.0, source::RATELIMIT);
+    }
+    for (reset, remaining, src) in [
+        (
+            "ratelimit-reset",
+            "ratelimit-remaining",
+            source::RATELIMIT_RESET,
+        ),
+        (
+            "x-ratelimit-reset",
+            "x-ratelimit-remaining",
+            source::X_RATELIMIT_RESET,
+        ),
+    ] {
+        let exhausted = match h.get(remaining) {
+            None => true,
+            Some(r) => parse_non_negative(r.trim()) == Some(0.0),
+        };
+        if !exhausted {
+            continue;
+        }
+        if let Some(ms) = h.get(reset).and_then(|v| reset_delay_ms(v, h, now_ms)) {
+            return Hint::new(ms, src);
+        }
+    }
+    None
+}
+
+/// The strongest hint in a parsed JSON error body, or `None`.
+///
+/// Looks at, in order: `error.details.wait_seconds` (seconds), `details.retryAfter`
+/// (seconds; seed 004 pairs `"retryAfter": 45` with `"window": "1 minute"`), Google
+/// `error.details[]` `RetryInfo.retryDelay` (`"58s"`, `"1.5s"`, or `{seconds, nanos}`), and
+/// the DRF text "Expected available in N seconds." in `error.message`, `detail` or `message`.
+pub fn from_body(v: &Value) -> Option<Hint> {
+    if let Some(s) = v
+        .path(&["error", "details", "wait_seconds"])
+        .and_then(number_like)
+    {
+        return Hint::new(s * 1000.0, source::BODY_WAIT_SECONDS);
+    }
+    if let Some(s) = v.path(&["details", "retryAfter"]).and_then(number_like) {
+        return Hint::new(s * 1000.0, source::BODY_RETRY_AFTER);
+    }
+    if let Some(details) = v.path(&["error", "details"]).and_then(Value::as_array) {
+        for d in details {
+            let is_retry_info = d
+                .get("@type")
+                .and_then(Value::as_str)
+                .is_some_and(|t| t.ends_with("google.rpc.RetryInfo"));
+            if !is_retry_info {
+                continue;
+            }
+            if let Some(ms) = d.get("retryDelay").and_then(proto_duration_ms) {
+                return Hint::new(ms, source::BODY_RETRY_INFO);
+            }
+        }
+    }
+    for path in [&["error", "message"][..], &["detail"], &["message"]] {
+        if let Some(h) = v.path(path).and_then(Value::as_str).and_then(from_text) {
+            return Some(h);
+        }
+    }
+    None
+}
+
+/// The DRF throttle text "Expected available in N seconds." (also "in 1 second."), found
+/// anywhere in `text`.
+pub fn from_text(text: &str) -> Option<Hint> {
+    const NEEDLE: &str = "expected available in ";
+    let lower_at = find_ascii_ci(text, NEEDLE)?;
+    let rest = text.get(lower_at + NEEDLE.len()..)?;
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(rest.len());
+    let num = rest.get(..end)?.trim_end_matches('.');
+    let after = rest.get(end..)?.trim_start();
+    if !starts_with_ci(after, "second") {
+        return None;
+    }
+    let secs = parse_non_negative(num)?;
+    Hint::new(secs * 1000.0, source::BODY_TEXT)
+}
+
+/// Parses an HTTP-date (RFC 9110 §5.6.7: IMF-fixdate, RFC 850 or asctime) to epoch ms.
+pub fn parse_http_date(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let (year, month, day, time) = if let Some((wd, rest)) = s.split_once(',') {
+        if !is_day_name(wd.trim()) {
+            return None;
+        }
+        let mut it = rest.split_whitespace();
+        let first = it.next()?;
+        if first.contains('-') {
+            // RFC 850: "06-Nov-94 08:49:37 GMT"
+            let mut parts = first.split('-');
+            let day = parse_digits(parts.next()?, 1, 2)?;
+            let month = month_number(parts.next()?)?;
+            let yy = parse_digits(parts.next()?, 2, 2)?;
+            if parts.next().is_some() {
+                return None;
+            }
+            let year = if yy < 70 { 2000 + yy } else { 1900 + yy };
+            let time = it.next()?;
+            if !is_gmt(it.next()?) || it.next().is_some() {
+                return None;
+            }
+            (year, month, day, time)
+        } else {
+            // IMF-fixdate: "06 Nov 1994 08:49:37 GMT"
+            let day = parse_digits(first, 1, 2)?;
+            let month = month_number(it.next()?)?;
+            let year = parse_digits(it.next()?, 4, 4)?;
+            let time = it.next()?;
+            if !is_gmt(it.next()?) || it.next().is_some() {
+                return None;
+            }
+            (year, month, day, time)
+        }
+    } else {
+        // asctime: "Sun Nov  6 08:49:37 1994"
+        let mut it = s.split_whitespace();
+        if !is_day_name(it.next()?) {
+            return None;
+        }
+        let month = month_number(it.next()?)?;
+        let day = parse_digits(it.next()?, 1, 2)?;
+        let time = it.next()?;
+        let year = parse_digits(it.next()?, 4, 4)?;
+        if it.next().is_some() {
+            return None;
+        }
+        (year, month, day, time)
+    };
+    let mut t = time.split(':');
+    let hh = parse_digits(t.next()?, 2, 2)?;
+    let mm = parse_digits(t.next()?, 2, 2)?;
+    let ss = parse_digits(t.next()?, 2, 2)?;
+    if t.next().is_some() || hh > 23 || mm > 59 || ss > 60 {
+        return None;
+    }
+    if day < 1 || day > days_in_month(year, month) {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    let secs = days * 86_400 + hh * 3600 + mm * 60 + ss;
+    Some(secs as f64 * 1000.0)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The civil date `(year, month, day)` of a day count since 1970-01-01 (inverse of
+/// [`days_from_civil`]).
+pub fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// The wait of an IETF `RateLimit` field value, in seconds: the largest `t` among the
+/// policies with `r=0` (draft-ietf-httpapi-ratelimit-headers -10), or `reset` when the
+/// older dictionary form says `remaining=0`. `None` when no policy is exhausted.
+pub fn ratelimit_wait_seconds(value: &str) -> Option<f64> {
+    let mut best: Option<f64> = None;
+    let mut old_remaining: Option<f64> = None;
+    let mut old_reset: Option<f64> = None;
+    for member in split_top_level(value, ',') {
+        let mut parts = split_top_level(member, ';').into_iter();
+        let item = parts.next().unwrap_or("").trim();
+        // The pre-2023 drafts used a dictionary: `limit=100, remaining=0, reset=30`.
+        if let Some((k, v)) = item.split_once('=') {
+            let k = k.trim();
+            let v = parse_non_negative(v.trim());
+            if k.eq_ignore_ascii_case("remaining") {
+                old_remaining = v;
+            } else if k.eq_ignore_ascii_case("reset") {
+                old_reset = v;
+            }
+            continue;
+        }
+        let (mut r, mut t) = (None, None);
+        for p in parts {
+            if let Some((k, v)) = p.split_once('=') {
+                match k.trim() {
+                    "r" => r = parse_non_negative(v.trim()),
+                    "t" => t = parse_non_negative(v.trim()),
+                    _ => {}
+                }
+            }
+        }
+        if let (Some(r), Some(t)) = (r, t) {
+            if r == 0.0 {
+                best = Some(best.map_or(t, |b: f64| b.max(t)));
+            }
+        }
+    }
+    if best.is_none() && old_remaining == Some(0.0) {
+        return old_reset;
+    }
+    best
+}
+
+fn base_ms(h: &Headers, now_ms: Option<f64>) -> Option<f64> {
+    h.get("date")
+        .and_then(parse_http_date)
+        .or(now_ms.filter(|n| n.is_finite()))
+}
+
+fn reset_delay_ms(v: &str, h: &Headers, now_ms: Option<f64>) -> Option<f64> {
+    let v = v.trim();
+    if let Some(n) = parse_non_negative(v) {
+        if n < 1e9 {
+            return Some(n * 1000.0);
+        }
+        let at = if n < 1e12 { n * 1000.0 } else { n };
+        return Some(at - base_ms(h, now_ms)?);
+    }
+    let at = parse_http_date(v)?;
+    Some(at - base_ms(h, now_ms)?)
+}
+
+/// A non-negative decimal number (`"30"`, `"1.5"`); no sign, exponent, NaN or infinity.
+/// Values too large for `f64` saturate at [`MAX_HINT_MS`].
+pub fn parse_non_negative(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let mut dots = 0;
+    let mut digits = 0;
+    for b in s.bytes() {
+        match b {
+            b'0'..=b'9' => digits += 1,
+            b'.' => dots += 1,
+            _ => return None,
+        }
+    }
+    if digits == 0 || dots > 1 || s.starts_with('.') || s.ends_with('.') {
+        return None;
+    }
+    let v: f64 = s.parse().ok()?;
+    if v.is_nan() {
+        return None;
+    }
+    Some(v.min(MAX_HINT_MS))
+}
+
+/// A non-negative finite number, or a string holding one.
+fn number_like(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) if *n >= 0.0 => Some(n.min(MAX_HINT_MS)),
+        Value::String(s) => parse_non_negative(s),
+        _ => None,
+    }
+}
+
+/// A protobuf JSON Duration: `"58s"`, `"1.500s"`, or `{"seconds": 58, "nanos": 0}`.
+fn proto_duration_ms(v: &Value) -> Option<f64> {
+    match v {
+        Value::String(s) => {
+            let secs = parse_non_negative(s.trim().strip_suffix('s')?)?;
+            Some(secs * 1000.0)
+        }
+        Value::Object(_) => {
+            let secs = v.get("seconds").and_then(number_like).unwrap_or(0.0);
+            let nanos = v.get("nanos").and_then(number_like).unwrap_or(0.0);
+            if v.get("seconds").is_none() && v.get("nanos").is_none() {
+                return None;
+            }
+            Some(secs * 1000.0 + nanos / 1e6)
+        }
+        _ => None,
+    }
+}
+
+fn split_top_level(s: &str, sep: char) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut in_str = false;
+    let mut escaped = false;
+    let mut depth = 0u32;
+    for (i, c) in s.char_indices() {
+        if in_str {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_str = false;
+            }
+            continue;
+        }
+        match c {
+            '"' => in_str = true,
+            '(' => depth = depth.saturating_add(1),
+            ')' => depth = depth.saturating_sub(1),
+            c if c == sep && depth == 0 => {
+                out.push(s.get(start..i).unwrap_or(""));
+                start = i + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    out.push(s.get(start..).unwrap_or(""));
+    out
+}
+
+fn parse_digits(s: &str, min: usize, max: usize) -> Option<i64> {
+    if s.len() < min || s.len() > max || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+fn month_number(s: &str) -> Option<i64> {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    MONTHS
+        .iter()
+        .position(|m| m.eq_ignore_ascii_case(s))
+        .map(|i| i as i64 + 1)
+}
+
+fn is_day_name(s: &str) -> bool {
+    const DAYS: [&str; 7] = [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ];
+    DAYS.iter().any(|d| {
+        d.eq_ignore_ascii_case(s)
+            || d.get(..3)
+                .is_some_and(|short| short.eq_ignore_ascii_case(s))
+    })
+}
+
+fn is_gmt(s: &str) -> bool {
+    s.eq_ignore_ascii_case("GMT") || s.eq_ignore_ascii_case("UTC")
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+/// Byte offset of `needle` (lowercase ASCII) in `hay`, compared ASCII case-insensitively.
+pub(crate) fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
+    let h = hay.as_bytes();
+    let n = needle.as_bytes();
+    let Some(&first) = n.first() else {
+        return Some(0);
+    };
+    let last_start = h.len().checked_sub(n.len())?;
+    let first = first.to_ascii_lowercase();
+    h.iter()
+        .take(last_start + 1)
+        .enumerate()
+        .filter(|(_, b)| b.to_ascii_lowercase() == first)
+        .map(|(i, _)| i)
+        .find(|&i| {
+            h.get(i..i + n.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(n))
+        })
+}
+
+fn starts_with_ci(s: &str, prefix: &str) -> bool {
+    s.get(..prefix.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hs<'a>(pairs: &'a [(&'a str, &'a str)]) -> Headers<'a> {
+        Headers(pairs)
+    }
+
+    #[test]
+    fn three_date_forms_agree() {
+        let want = 784_111_777_000.0;
+        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(want));
+        assert_eq!(
+            parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"),
+            Some(want)
+        );
+        assert_eq!(parse_http_date("Sun Nov  6 08:49:37 1994"), Some(want));
+    }
+
+    #[test]
+    fn bad_dates_are_refused() {
+        for s in [
+            "",
+            "Sun, 31 Feb 2024 00:00:00 GMT",
+            "Sun, 06 Nov 1994 24:00:00 GMT",
+            "Sun, 06 Nov 1994 08:49:37 PST",
+            "Xyz, 06 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Foo 1994 08:49:37 GMT",
+            "Sun, 6 Nov 94 08:49:37 GMT",
+            "Sun, 06 Nov 1994 8:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49:37 GMT extra",
+            "Sun Nov  6 08:49:37",
+        ] {
+            assert_eq!(parse_http_date(s), None, "{s:?}");
+        }
+        assert_eq!(
+            parse_http_date("Thu, 29 Feb 2024 00:00:00 GMT"),
+            Some(1_709_164_800_000.0)
+        );
+    }
+
+    #[test]
+    fn civil_round_trips() {
+        for days in (-800_000..800_000).step_by(997) {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days, "{days}");
+        }
+    }
+
+    #[test]
+    fn negative_and_nan_values_are_ignored() {
+        for v in ["-5", "NaN", "inf", "1e3", "", " ", "1.", ".5", "abc"] {
+            assert_eq!(
+                from_headers(&hs(&[("Retry-After", v)]), Some(0.0)),
+                None,
+                "{v}"
+            );
+        }
+    }
+
+    #[test]
+    fn huge_values_saturate() {
+        let h = from_headers(&hs(&[("Retry-After", &"9".repeat(400))]), None).unwrap();
+        assert_eq!(h.delay_ms, MAX_HINT_MS);
+    }
+
+    #[test]
+    fn drf_text() {
+        assert_eq!(
+            from_text("Request was throttled. Expected available in 58 seconds."),
+            Some(Hint {
+                delay_ms: 58_000.0,
+                source: source::BODY_TEXT
+            })
+        );
+        assert_eq!(
+            from_text("expected available in 1 second.")
+                .unwrap()
+                .delay_ms,
+            1000.0
+        );
+        assert_eq!(from_text("Expected available in soon."), None);
+        assert_eq!(from_text("Expected available in 5 minutes."), None);
     }
 }

@@ -1,0 +1,248 @@
+//! Validation errors per field, from every envelope's way of saying them.
+//!
+//! Why: forms need `field -> messages`, and each framework spells it differently. Keys are
+//! dotted paths in one style for all of them:
+//! - DRF dicts `{"email": ["..."], "address": {"zip": ["..."]}, "items": [{"name": ["..."]}]}`
+//!   -> `email`, `address.zip`, `items.0.name` (only arrays of strings are messages; other
+//!   values such as `"detail": "..."` or `"wait_seconds": 30` are not field errors);
+//! - FastAPI/pydantic `loc` lists `["body", "email"]` -> `body.email` (elements joined with
+//!   `.`, numbers written as integers, the `body`/`query` prefix kept); no `loc` ->
+//!   `non_field_errors`;
+//! - JSON pointers (`#/age`, `/items/0/name`, JSON:API `/data/attributes/firstName`) ->
+//!   `age`, `items.0.name`, `firstName` (`~1` and `~0` unescaped).
+//!
+//! Order is document order; a field seen twice keeps its first position and gathers all
+//! messages. Bounds: at most [`MAX_FIELDS`] fields, [`MAX_MESSAGES`] messages each,
+//! [`MAX_DEPTH`] levels of nesting.
+
+use crate::core::json::Value;
+
+use super::text::{MAX_MESSAGE_BYTES, cap};
+
+/// Most fields kept.
+pub const MAX_FIELDS: usize = 100;
+/// Most messages kept per field.
+pub const MAX_MESSAGES: usize = 20;
+/// Deepest nesting of DRF dicts followed.
+pub const MAX_DEPTH: usize = 8;
+const MAX_KEY_BYTES: usize = 200;
+
+/// Field errors being gathered.
+#[derive(Debug, Default)]
+pub(crate) struct FieldErrors {
+    items: Vec<(String, Vec<String>)>,
+}
+
+impl FieldErrors {
+    /// Adds one message for `field`.
+    pub(crate) fn push(&mut self, field: &str, message: &str) {
+        let message = message.trim();
+        if message.is_empty() {
+            return;
+        }
+        let field = cap(field, MAX_KEY_BYTES);
+        let idx = match self.items.iter().position(|(k, _)| *k == field) {
+            Some(i) => i,
+            None => {
+                if self.items.len() >= MAX_FIELDS {
+                    return;
+                }
+                self.items.push((field.into_owned(), Vec::new()));
+                self.items.len() - 1
+            }
+        };
+        if let Some((_, msgs)) = self.items.get_mut(idx) {
+            if msgs.len() < MAX_MESSAGES {
+                msgs.push(cap(message, MAX_MESSAGE_BYTES).into_owned());
+            }
+        }
+    }
+
+    /// True when nothing was gathered.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// `None` when nothing was gathered.
+    pub(crate) fn finish(self) -> Option<Vec<(String, Vec<String>)>> {
+        if self.items.is_empty() {
+            None
+        } else {
+            Some(self.items)
+        }
+    }
+
+    /// Gathers a DRF-style dict (see the module doc).
+    pub(crate) fn drf(&mut self, v: &Value) {
+        let mut path = String::new();
+        self.drf_at(v, &mut path, 0);
+    }
+
+    fn drf_at(&mut self, v: &Value, path: &mut String, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        match v {
+            Value::Object(members) => {
+                for (k, child) in members {
+                    let len = path.len();
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(k);
+                    self.drf_at(child, path, depth + 1);
+                    path.truncate(len);
+                }
+            }
+            Value::Array(items) if !path.is_empty() => {
+                for (i, item) in items.iter().enumerate() {
+                    match item {
+                        Value::String(s) => self.push(path, s),
+                        Value::Object(_) => {
+                            let len = path.len();
+                            path.push('.');
+                            path.push_str(&i.to_string());
+                            self.drf_at(item, path, depth + 1);
+                            path.truncate(len);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Gathers a FastAPI `detail` list `[{loc, msg, type}]`.
+    pub(crate) fn fastapi(&mut self, items: &[Value]) {
+        for item in items {
+            let Some(msg) = item.get("msg").and_then(Value::as_str) else {
+                continue;
+            };
+            let key = item
+                .get("loc")
+                .and_then(Value::as_array)
+                .map(join_loc)
+                .filter(|k| !k.is_empty())
+                .unwrap_or_else(|| "non_field_errors".to_string());
+            self.push(&key, msg);
+        }
+    }
+
+    /// Gathers a list of objects naming a field and a message with any of the usual keys
+    /// (`pointer`, `field`, `name`, `param`, `parameter`, `property`, `source.pointer` /
+    /// `detail`, `reason`, `message`, `msg`, `description`, `title`).
+    pub(crate) fn named_list(&mut self, items: &[Value]) {
+        for item in items {
+            let field = [
+                "field",
+                "name",
+                "param",
+                "parameter",
+                "property",
+                "propertyPath",
+            ]
+            .iter()
+            .find_map(|k| item.get(k).and_then(Value::as_str))
+            .map(str::to_string)
+            .or_else(|| {
+                item.get("pointer")
+                    .or_else(|| item.path(&["source", "pointer"]))
+                    .and_then(Value::as_str)
+                    .map(pointer_key)
+            });
+            let message = ["detail", "reason", "message", "msg", "description", "title"]
+                .iter()
+                .find_map(|k| item.get(k).and_then(Value::as_str));
+            if let (Some(f), Some(m)) = (field, message) {
+                if !f.is_empty() {
+                    self.push(&f, m);
+                }
+            }
+        }
+    }
+}
+
+/// Joins a pydantic `loc` list with `.`.
+fn join_loc(loc: &[Value]) -> String {
+    let mut out = String::new();
+    for part in loc {
+        let piece = match part {
+            Value::String(s) => s.to_string(),
+            Value::Number(n) if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 => {
+                format!("{}", *n as i64)
+            }
+            _ => continue,
+        };
+        if !out.is_empty() {
+            out.push('.');
+        }
+        out.push_str(&piece);
+    }
+    out
+}
+
+/// A JSON pointer as a dotted key (see the module doc).
+pub(crate) fn pointer_key(p: &str) -> String {
+    let p = p.trim().trim_start_matches('#');
+    let p = p.strip_prefix("/data/attributes/").unwrap_or(p);
+    let mut out = String::new();
+    for seg in p.split('/').filter(|s| !s.is_empty()) {
+        if !out.is_empty() {
+            out.push('.');
+        }
+        out.push_str(&seg.replace("~1", "/").replace("~0", "~"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::json::parse;
+
+    #[test]
+    fn drf_nested_and_merged() {
+        let v = parse(
+            r#"{"email":["Required.","Invalid."],"address":{"zip":["Bad zip."]},
+                "items":[{"name":["Too long."]},{}],"detail":"x","wait_seconds":3,
+                "email":["Again."]}"#,
+        )
+        .unwrap();
+        let mut f = FieldErrors::default();
+        f.drf(&v);
+        let got = f.finish().unwrap();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "email".to_string(),
+                    vec!["Required.".into(), "Invalid.".into(), "Again.".into()]
+                ),
+                ("address.zip".to_string(), vec!["Bad zip.".into()]),
+                ("items.0.name".to_string(), vec!["Too long.".into()]),
+            ]
+        );
+    }
+
+    #[test]
+    fn pointers() {
+        assert_eq!(pointer_key("#/age"), "age");
+        assert_eq!(pointer_key("/items/0/name"), "items.0.name");
+        assert_eq!(pointer_key("/data/attributes/firstName"), "firstName");
+        assert_eq!(pointer_key("/a~1b/c~0d"), "a/b.c~d");
+    }
+
+    #[test]
+    fn bounds_hold() {
+        let mut f = FieldErrors::default();
+        for i in 0..300 {
+            for _ in 0..30 {
+                f.push(&format!("f{i}"), "m");
+            }
+        }
+        let got = f.finish().unwrap();
+        assert_eq!(got.len(), MAX_FIELDS);
+        assert!(got.iter().all(|(_, m)| m.len() == MAX_MESSAGES));
+    }
+}

@@ -1,0 +1,226 @@
+//! Messages safe to show a person.
+//!
+//! Why: server text is for developers. It may be HTML, a stack trace, internal names, or
+//! English where the app is not; for 5xx it must never reach a user. So `userMessage` is
+//! never server text: it is, in order, the caller's custom rule message, the caller's
+//! message for the code (or the category name), our message for a known code (seed 004's
+//! table is the model), or our message for the category and action.
+//!
+//! Two Sachain messages quote the `details` object instead of hard-coding seed values:
+//! `VALIDATION_FILE_TOO_LARGE` names `details.maxSize` ("smaller than 10MB"), and
+//! `VALIDATION_INVALID_FILE_TYPE` lists `details.allowedTypes` ("a JPEG, PNG, or PDF file").
+
+use super::input::ClassifyOptions;
+use super::model::{Action, Category};
+use super::text::CodeKey;
+use crate::core::json::Value;
+
+/// The user message for a decided classification.
+pub(crate) fn user_message(
+    code: Option<&str>,
+    key: Option<&CodeKey>,
+    category: Category,
+    action: Action,
+    details: Option<&Value>,
+    opts: &ClassifyOptions,
+) -> String {
+    if let Some(m) = opts.rule_for(code).and_then(|r| r.user_message.as_deref()) {
+        return m.to_string();
+    }
+    if let Some(c) = code {
+        if let Some((_, m)) = opts
+            .user_messages
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(c))
+        {
+            return m.clone();
+        }
+    }
+    if let Some((_, m)) = opts
+        .user_messages
+        .iter()
+        .find(|(k, _)| k == category.as_str())
+    {
+        return m.clone();
+    }
+    if let Some(m) = key.and_then(|k| for_code(k, details)) {
+        return m;
+    }
+    for_category(category, action).to_string()
+}
+
+/// Our message for a known code.
+fn for_code(code: &CodeKey, details: Option<&Value>) -> Option<String> {
+    let is = |k: &str| code.is(k);
+    let s = if is("auth_token_missing") || is("auth_token_invalid") {
+        "Please log in again to continue."
+    } else if is("auth_insufficient_permissions") {
+        "You don't have permission to perform this action."
+    } else if is("validation_file_too_large") {
+        let size = details
+            .and_then(|d| d.get("maxSize"))
+            .and_then(Value::as_f64)
+            .and_then(human_size);
+        return Some(match size {
+            Some(s) => format!("File is too large. Please choose a file smaller than {s}."),
+            None => "File is too large. Please choose a smaller file.".to_string(),
+        });
+    } else if is("validation_invalid_file_type") {
+        let list = details
+            .and_then(|d| d.get("allowedTypes"))
+            .and_then(Value::as_array)
+            .and_then(type_list);
+        return Some(match list {
+            Some(l) => format!("Invalid file type. Please upload {l} file."),
+            None => "Invalid file type. Please choose a different file.".to_string(),
+        });
+    } else if is("business_document_not_found") {
+        "Document not found. It may have been deleted or you may not have access."
+    } else if is("business_invalid_document_status") {
+        "This document has already been processed and cannot be modified."
+    } else if is("rate_limit_exceeded") || is("throttled") {
+        "Too many requests. Please wait a moment and try again."
+    } else if is("system_database_error") || is("system_s3_error") {
+        "A temporary error occurred. Please try again."
+    } else if is("insufficient_quota") {
+        "The usage quota for this service has been used up. Please contact support."
+    } else {
+        return None;
+    };
+    Some(s.to_string())
+}
+
+/// Our message for a category and action.
+pub(crate) fn for_category(category: Category, action: Action) -> &'static str {
+    match (category, action) {
+        (_, Action::CheckCredentials) => {
+            "Your credentials were not accepted. Please check them and try again."
+        }
+        (Category::Unauthenticated, Action::AddCredentials) => "Please log in to continue.",
+        (Category::Unauthenticated, _) => "Your session has expired. Please log in again.",
+        (Category::Forbidden, _) => "You don't have permission to perform this action.",
+        (Category::NotFound, _) => {
+            "The requested item was not found. It may have been deleted or you may not have access."
+        }
+        (Category::InvalidRequest, _) => {
+            "Some of the information provided is not valid. Please check it and try again."
+        }
+        (Category::Conflict, _) => {
+            "This item was changed or already exists. Please refresh and try again."
+        }
+        (Category::PayloadTooLarge, _) => "The file or request is too large.",
+        (Category::RateLimited, Action::ContactSupport) => {
+            "The usage limit for this service has been reached. Please contact support."
+        }
+        (Category::RateLimited, _) => "Too many requests. Please wait a moment and try again.",
+        (Category::Server, Action::ContactSupport) => {
+            "Something went wrong on our side. Please contact support if it keeps happening."
+        }
+        (Category::Server, _) => "A temporary error occurred. Please try again.",
+        (Category::Unavailable, _) => {
+            "The service is temporarily unavailable. Please try again shortly."
+        }
+        (Category::Timeout, _) => "The server took too long to respond. Please try again.",
+        (Category::Network, Action::ContactSupport) => {
+            "A secure connection to the server could not be established."
+        }
+        (Category::Network, _) => {
+            "Unable to reach the server. Please check your connection and try again."
+        }
+        (Category::Aborted, _) => "The request was cancelled.",
+        (Category::Unknown, _) => "An unexpected error occurred.",
+    }
+}
+
+/// `10485760` -> `10MB`, `512000` -> `500KB`.
+fn human_size(bytes: f64) -> Option<String> {
+    if !(1.0..1e15).contains(&bytes) || bytes.fract() != 0.0 {
+        return None;
+    }
+    let b = bytes as u64;
+    Some(if b % (1024 * 1024) == 0 {
+        format!("{}MB", b / (1024 * 1024))
+    } else if b % 1024 == 0 {
+        format!("{}KB", b / 1024)
+    } else {
+        format!("{b} bytes")
+    })
+}
+
+/// `["image/jpeg", "image/png", "application/pdf"]` -> `a JPEG, PNG, or PDF`.
+fn type_list(types: &[Value]) -> Option<String> {
+    let names: Vec<String> = types
+        .iter()
+        .filter_map(Value::as_str)
+        .filter_map(|t| {
+            let sub = t.rsplit('/').next()?.split('+').next()?.trim();
+            let ok = !sub.is_empty()
+                && sub.len() <= 16
+                && sub
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+            ok.then(|| sub.to_ascii_uppercase())
+        })
+        .take(6)
+        .collect();
+    let first = names.first()?;
+    let article = match first.bytes().next() {
+        Some(b'A' | b'E' | b'F' | b'H' | b'I' | b'L' | b'M' | b'N' | b'O' | b'R' | b'S' | b'X') => {
+            "an"
+        }
+        _ => "a",
+    };
+    let list = match names.len() {
+        1 => first.clone(),
+        2 => names.join(" or "),
+        n => {
+            let head = names.get(..n - 1).unwrap_or(&[]).join(", ");
+            format!("{head}, or {}", names.last().map_or("", String::as_str))
+        }
+    };
+    Some(format!("{article} {list}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::json::parse;
+
+    fn for_code(code: &str, details: Option<&Value>) -> Option<String> {
+        super::for_code(&CodeKey::new(code), details)
+    }
+
+    #[test]
+    fn quoted_details() {
+        let d = parse(
+            r#"{"maxSize":10485760,"allowedTypes":["image/jpeg","image/png","application/pdf"]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            for_code("VALIDATION_FILE_TOO_LARGE", Some(&d)).unwrap(),
+            "File is too large. Please choose a file smaller than 10MB."
+        );
+        assert_eq!(
+            for_code("VALIDATION_INVALID_FILE_TYPE", Some(&d)).unwrap(),
+            "Invalid file type. Please upload a JPEG, PNG, or PDF file."
+        );
+        let svg = parse(r#"{"allowedTypes":["image/svg+xml","image/png"]}"#).unwrap();
+        assert_eq!(
+            for_code("VALIDATION_INVALID_FILE_TYPE", Some(&svg)).unwrap(),
+            "Invalid file type. Please upload an SVG or PNG file."
+        );
+        assert_eq!(human_size(512_000.0).as_deref(), Some("500KB"));
+        assert_eq!(human_size(1000.0).as_deref(), Some("1000 bytes"));
+        assert_eq!(human_size(f64::NAN), None);
+    }
+
+    #[test]
+    fn every_category_and_action_has_a_message() {
+        for c in Category::ALL {
+            for a in Action::ALL {
+                let m = for_category(c, a);
+                assert!(m.ends_with('.'), "{c:?} {a:?}");
+            }
+        }
+    }
+}
