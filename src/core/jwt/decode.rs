@@ -270,7 +270,7 @@ pub fn read_summary_with(
     let (mut exp, mut iat, mut nbf) = (None, None, None);
     let (mut payload_token_type, mut payload_typ) = (None, None);
     visit(
-        utf8(&buf, Part::Payload)?,
+        utf8(buf, Part::Payload)?,
         Part::Payload,
         limits,
         |k, v| match &*k {
