@@ -23,7 +23,7 @@ use super::error::RefreshError;
 use super::event::RefreshOutcome;
 use super::machine::{Cx, Tab};
 use super::message::Message;
-use super::state::{Flight, Phase, bump};
+use super::state::{Flight, Late, Phase, bump};
 use super::store::{Inflight, Lease, LogoutReason, Session, SharedRecord};
 use super::timing::{cooldown_ms, expires_at};
 use super::token::{AccessToken, Grant, RefreshToken};
@@ -123,9 +123,9 @@ impl Tab {
                 self.phase = Phase::Idle;
                 (f.generation, f.lock, f.lease_nonce)
             }
-            (None, Some((a, g))) if a == attempt => {
+            (None, Some(l)) if l.attempt == attempt => {
                 self.late = None;
-                (g, None, None)
+                (l.generation, None, None)
             }
             _ => {
                 bump(&mut self.stats.stale_inputs);
@@ -266,7 +266,11 @@ impl Tab {
             }
             Phase::Confirming { nonce, .. } => self.clear_my_lease(nonce, cx),
             Phase::Refreshing(f) => {
-                self.late = Some((f.attempt, f.generation));
+                self.late = Some(Late {
+                    attempt: f.attempt,
+                    generation: f.generation,
+                    until: f.give_up_at,
+                });
                 if let Some(nonce) = f.lease_nonce {
                     self.clear_my_lease(nonce, cx);
                 }

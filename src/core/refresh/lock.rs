@@ -18,7 +18,7 @@ impl Tab {
         self.lock_seq = self.lock_seq.saturating_add(1);
         let request = self.lock_seq;
         let wait = need == Need::Demand;
-        self.phase = Phase::AwaitLock { request, wait };
+        self.phase = Phase::AwaitLock { request };
         cx.fx.push(Effect::RequestLock {
             request,
             name: self.cfg.key(),
@@ -53,12 +53,13 @@ impl Tab {
     /// `ifAvailable` found the lock busy (someone is refreshing), or the request failed.
     pub(crate) fn on_lock_unavailable(&mut self, request: u64, now: f64) {
         match self.phase {
-            Phase::AwaitLock { request: r, wait } if r == request => {
+            Phase::AwaitLock { request: r, .. } if r == request => {
                 self.phase = Phase::Idle;
-                let pause = if wait {
-                    self.cfg.settle_ms
-                } else {
+                // A waiting caller retries (queued) soon; a background refresh much later.
+                let pause = if self.waiters.is_empty() {
                     self.cfg.poll_ms
+                } else {
+                    self.cfg.settle_ms
                 };
                 self.backoff_until = now + pause;
             }

@@ -20,7 +20,7 @@ use super::error::RefreshError;
 use super::event::{Event, TimerId};
 use super::jsonw::MAX_SAFE;
 use super::message::{Message, WireIssue};
-use super::state::{Phase, Stats, Waiter, bump};
+use super::state::{Late, Phase, Stats, Waiter, bump};
 use super::store::{LogoutReason, Session, SharedRecord};
 use super::timing::{MAX_EPOCH_MS, refresh_at, usable};
 
@@ -60,9 +60,8 @@ pub struct Tab {
     pub(crate) rng: SplitMix64,
     pub(crate) jitter_frac: f64,
     pub(crate) phase: Phase,
-    /// An abandoned attempt whose result may still be committed if its in-flight marker is
-    /// still ours: `(attempt, gen)`.
-    pub(crate) late: Option<(u64, u64)>,
+    /// An abandoned attempt whose result may still be committed.
+    pub(crate) late: Option<Late>,
     pub(crate) waiters: Vec<Waiter>,
     seen_gen: u64,
     had_session: bool,
@@ -197,7 +196,14 @@ impl Tab {
             Event::Connectivity { online } => self.online = online,
             Event::PageHide { .. } => {
                 self.suspended = true;
-                self.abandon(now, &mut cx);
+                // An outstanding refresh keeps its lock or lease: if the page is discarded,
+                // the browser releases the lock (path A) or the lease runs out (path B); if
+                // it is restored from the back/forward cache, the result is still
+                // committed. Releasing early would let another tab re-send the same token
+                // while this request may still be answered.
+                if !matches!(self.phase, Phase::Refreshing(_)) {
+                    self.abandon(now, &mut cx);
+                }
             }
             Event::PageShow { .. } => self.suspended = false,
         }
@@ -370,6 +376,9 @@ impl Tab {
             && r.cooldown_until_ms <= now
             && now - s.received_at_ms >= self.cfg.min_refresh_interval_ms
             && r.generation >= self.known_gen
+            && !self
+                .late
+                .is_some_and(|l| l.generation == r.generation && now < l.until)
     }
 
     /// Answers every caller that can be answered now.
@@ -490,6 +499,9 @@ impl Tab {
                         consider(l.until_ms);
                     }
                 }
+            }
+            if let Some(l) = self.late {
+                consider(l.until);
             }
             if self.known_gen > r.generation {
                 consider(self.known_gen_since + self.cfg.poll_ms);

@@ -12,8 +12,6 @@ pub(crate) enum Phase {
     AwaitLock {
         /// Lock request id.
         request: u64,
-        /// Queued (`Wait`) rather than `IfAvailable`.
-        wait: bool,
     },
     /// Path B: CLAIM sent, listening for lower nonces until `settle_at`.
     Claiming {
@@ -91,4 +89,17 @@ pub struct Stats {
 /// Saturating increment.
 pub(crate) fn bump(counter: &mut u64) {
     *counter = counter.saturating_add(1);
+}
+
+/// An abandoned attempt (pagehide, logout, login, give-up) whose result may still arrive
+/// and is still committed if its in-flight marker is untouched.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Late {
+    /// Attempt id.
+    pub attempt: u64,
+    /// Generation whose token it sent.
+    pub generation: u64,
+    /// Until then the adapter may still report it; this tab sends no other request for
+    /// the same generation before (its own request may still be in flight).
+    pub until: f64,
 }
