@@ -531,7 +531,9 @@ impl World {
     }
 
     fn rec(&self) -> Option<SharedRecord> {
-        self.storage.as_deref().and_then(SharedRecord::decode)
+        self.storage
+            .as_deref()
+            .and_then(|s| SharedRecord::decode(s).ok())
     }
 
     fn ctx(&self) -> String {
@@ -1331,7 +1333,9 @@ impl World {
         }
         let changed_gen = old.as_ref().is_none_or(|o| o.generation != rec.generation);
         self.storage = Some(rec.encode());
-        let back = SharedRecord::decode(self.storage.as_deref().unwrap()).map(|r| r.encode());
+        let back = SharedRecord::decode(self.storage.as_deref().unwrap())
+            .ok()
+            .map(|r| r.encode());
         if back.as_deref() != self.storage.as_deref() {
             return fail(format!("{}: record round trip failed", self.ctx()));
         }

@@ -18,7 +18,7 @@ impl Tab {
         self.lock_seq = self.lock_seq.saturating_add(1);
         let request = self.lock_seq;
         let wait = need == Need::Demand;
-        self.phase = Phase::AwaitLock { request };
+        self.phase = Phase::AwaitLock { request, wait };
         cx.fx.push(Effect::RequestLock {
             request,
             name: self.cfg.key(),

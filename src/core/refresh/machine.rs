@@ -151,13 +151,13 @@ impl Tab {
         let now = self.clock(now_ms);
         let rec = match stored {
             None => None,
-            Some(raw) => {
-                let rec = SharedRecord::decode(raw);
-                if rec.is_none() {
+            Some(raw) => match SharedRecord::decode(raw) {
+                Ok(rec) => Some(rec),
+                Err(_) => {
                     bump(&mut self.stats.malformed_records);
+                    None
                 }
-                rec
-            }
+            },
         };
         let mut cx = Cx {
             rec,
@@ -268,8 +268,21 @@ impl Tab {
         self.step(now, cx);
         self.observe(now, cx);
         self.settle_waiters(now, cx);
+        self.withdraw_unneeded_lock_request(now, cx);
         self.maybe_start(now, cx);
         self.arm(now, cx);
+    }
+
+    /// Path A: a queued lock request nobody needs any more is aborted (callers answered,
+    /// a newer token arrived, logged out); a background refresh never stays queued.
+    fn withdraw_unneeded_lock_request(&mut self, now: f64, cx: &mut Cx) {
+        if let Phase::AwaitLock { request, wait } = self.phase {
+            let need = self.need(now, cx.rec.as_ref());
+            if need == Need::None || (wait && need == Need::Proactive) {
+                cx.fx.push(Effect::AbortLockRequest { request });
+                self.phase = Phase::Idle;
+            }
+        }
     }
 
     /// Adopts the snapshot: `Changed` for a new generation, `LoggedOut` when the session
@@ -312,12 +325,7 @@ impl Tab {
     fn step(&mut self, now: f64, cx: &mut Cx) {
         match self.phase.clone() {
             Phase::Idle => {}
-            Phase::AwaitLock { request, .. } => {
-                if self.need(now, cx.rec.as_ref()) == Need::None {
-                    cx.fx.push(Effect::AbortLockRequest { request });
-                    self.phase = Phase::Idle;
-                }
-            }
+            Phase::AwaitLock { .. } => self.withdraw_unneeded_lock_request(now, cx),
             Phase::Claiming {
                 generation,
                 nonce,

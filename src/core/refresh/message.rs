@@ -19,6 +19,7 @@
 
 use crate::core::json::{self, Limits, Value};
 
+use super::error::RefreshError;
 use super::jsonw::{get_ms, get_opt_ms, get_u64, push_ms, push_opt_ms, push_u64};
 
 /// Version written in the `"fl"` field.
@@ -84,6 +85,12 @@ pub enum WireIssue {
     Version,
     /// Ours and this version, but a field is missing or invalid (or too long).
     Malformed,
+}
+
+impl From<WireIssue> for RefreshError {
+    fn from(_: WireIssue) -> Self {
+        RefreshError::MessageMalformed
+    }
 }
 
 impl Message {

@@ -12,6 +12,8 @@ pub(crate) enum Phase {
     AwaitLock {
         /// Lock request id.
         request: u64,
+        /// Queued (`Wait`, for a caller) rather than `IfAvailable` (background).
+        wait: bool,
     },
     /// Path B: CLAIM sent, listening for lower nonces until `settle_at`.
     Claiming {

@@ -22,6 +22,7 @@
 
 use crate::core::json::{self, Limits, Value};
 
+use super::error::RefreshError;
 use super::jsonw::{get_ms, get_opt_ms, get_u64, push_ms, push_opt_ms, push_str, push_u64};
 use super::token::{AccessToken, RefreshToken};
 
@@ -209,8 +210,13 @@ impl SharedRecord {
         out
     }
 
-    /// Reads a storage string; `None` for anything not a valid version-1 record.
-    pub fn decode(raw: &str) -> Option<SharedRecord> {
+    /// Reads a storage string; anything but a valid version-1 record (too long, not JSON,
+    /// another version, a missing or invalid field) is `refresh_storage_malformed`.
+    pub fn decode(raw: &str) -> Result<SharedRecord, RefreshError> {
+        Self::read(raw).ok_or(RefreshError::StorageMalformed)
+    }
+
+    fn read(raw: &str) -> Option<SharedRecord> {
         if raw.len() > MAX_RECORD_LEN {
             return None;
         }
