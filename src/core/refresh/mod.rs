@@ -23,6 +23,15 @@
 //! - **Bounded**: one timer, one phase, `max_waiters` callers, saturating counters,
 //!   length-limited wire and storage decoding.
 //!
+//! Adapter contract (all of it):
+//! 1. `let tab = Tab::new(config, random_tab_id, seed)`; then feed
+//!    `Event::PageShow { persisted: false }` once.
+//! 2. For every browser happening, call
+//!    `tab.handle(event, localStorage.getItem(config.key()), Date.now())`.
+//! 3. Execute the returned effects in order, synchronously; run user code (`refresh()`,
+//!    promise resolution, `onChange`, `onLogout`) in a microtask, never inside `handle`.
+//! 4. Post `message.encode()` strings; hand received strings back as `Event::RawMessage`.
+//!
 //! The deterministic simulation in `tests/refresh_sim.rs` / `examples/refresh_sim.rs`
 //! checks the seven invariants after every step.
 
