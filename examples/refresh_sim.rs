@@ -58,7 +58,7 @@ pub struct Scale {
 pub const TEST_SCALE: Scale = Scale {
     min_tabs: 2,
     max_tabs: 8,
-    run_ms: 60_000,
+    run_ms: 45_000,
     tick_ms: 200,
 };
 
