@@ -22,6 +22,14 @@ export const ERROR_CODES = {
   jwt_claim_type: "exp, nbf or iat is present but not a finite number",
   jwt_too_large: "the token is longer than the size limit (16 KiB by default)",
   jwt_invalid_timing_input: "a time given to tokenTiming is NaN, infinite, negative or outside the Date range",
+  refresh_logged_out: "there is no session (logged out, or the refresh token was rejected): sign in again",
+  refresh_failed: "the token refresh failed transiently and the access token is expired; retry after the cooldown",
+  refresh_cooldown: "a recent refresh failed in some tab; all tabs wait for the shared cooldown to end",
+  refresh_timeout: "no access token within the configured wait bound",
+  refresh_busy: "too many callers are already waiting for a token in this tab",
+  refresh_invalid_token: "a token given to the token manager is empty or too long",
+  refresh_message_malformed: "a cross-tab message was not understood and was ignored",
+  refresh_storage_malformed: "the shared token record in storage was not understood and was ignored",
 } as const;
 
 /** A stable error code. */

@@ -1,0 +1,69 @@
+//! Path A: Web Locks (`navigator.locks`).
+//!
+//! The lock is held only around the network call and the commit, never around a user
+//! callback. After the grant the machine re-reads the record (the snapshot of the grant
+//! event) and releases at once if another tab already refreshed, so queued tabs never
+//! refresh twice. Background (proactive) refreshes use `ifAvailable` and never queue; a
+//! waiting caller queues with an abortable request. The machine never steals the lock:
+//! when the holder dies the browser releases it and the next tab takes over, seeing the
+//! dead holder's in-flight marker (see `flight.rs` for what a takeover may do).
+
+use super::effects::{Effect, LockMode};
+use super::machine::{Cx, Need, Tab};
+use super::state::{Phase, bump};
+
+impl Tab {
+    /// Requests the lock: `Wait` when a caller needs a token, `IfAvailable` otherwise.
+    pub(crate) fn request_lock(&mut self, need: Need, cx: &mut Cx) {
+        self.lock_seq = self.lock_seq.saturating_add(1);
+        let request = self.lock_seq;
+        let wait = need == Need::Demand;
+        self.phase = Phase::AwaitLock { request, wait };
+        cx.fx.push(Effect::RequestLock {
+            request,
+            name: self.cfg.key(),
+            mode: if wait {
+                LockMode::Wait
+            } else {
+                LockMode::IfAvailable
+            },
+        });
+    }
+
+    /// The lock is ours: refresh if still needed and allowed, else release at once.
+    pub(crate) fn on_lock_granted(&mut self, request: u64, now: f64, cx: &mut Cx) {
+        let ours = matches!(self.phase, Phase::AwaitLock { request: r, .. } if r == request);
+        if !ours {
+            bump(&mut self.stats.stale_inputs);
+            cx.fx.push(Effect::ReleaseLock { request });
+            return;
+        }
+        self.phase = Phase::Idle;
+        let go = cx
+            .rec
+            .as_ref()
+            .is_some_and(|r| self.need(now, Some(r)) != Need::None && self.may_start(now, r));
+        if go {
+            self.start_flight(Some(request), None, now, cx);
+        } else {
+            cx.fx.push(Effect::ReleaseLock { request });
+        }
+    }
+
+    /// `ifAvailable` found the lock busy (someone is refreshing), or the request failed.
+    pub(crate) fn on_lock_unavailable(&mut self, request: u64, now: f64) {
+        match self.phase {
+            Phase::AwaitLock { request: r, .. } if r == request => {
+                self.phase = Phase::Idle;
+                // A waiting caller retries (queued) soon; a background refresh much later.
+                let pause = if self.waiters.is_empty() {
+                    self.cfg.poll_ms
+                } else {
+                    self.cfg.settle_ms
+                };
+                self.backoff_until = now + pause;
+            }
+            _ => bump(&mut self.stats.stale_inputs),
+        }
+    }
+}
