@@ -238,6 +238,15 @@ const registry: FinalizationRegistry<{ free(): void }> | undefined =
 type Engine = InstanceType<ReturnType<typeof wasm>["RetryEngine"]>;
 type PacerCore = InstanceType<ReturnType<typeof wasm>["PacerEngine"]>;
 
+// The out slots, read after every `decide`. `outSlots()` compares `memory.buffer` on each call,
+// and that getter alone cost ~100 ns here; a view on a buffer that memory growth detached has
+// length 0, which is a free check.
+let slots: Float64Array | undefined;
+function delaySlot(): number {
+  if (slots === undefined || slots.length === 0) slots = outSlots();
+  return slots[0]!;
+}
+
 const NO_ORIGIN = -1;
 const ORIGIN_FROM_SCRATCH = -2;
 const lengths = [0, 0];
@@ -395,7 +404,7 @@ export class RetryPolicy {
     const h = (packed >>> 4) & 15;
     return {
       retry: (packed & 512) !== 0,
-      delayMs: outSlots()[0]!,
+      delayMs: delaySlot(),
       reason: t.reasons[packed & 15]!,
       hintSource: h === 0 ? null : h === t.customHint ? (src as string) : t.hintSources[h - 1]!,
       throttled: (packed & 256) !== 0,

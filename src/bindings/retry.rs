@@ -408,36 +408,3 @@ impl PacerEngine {
         rate.is_some()
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn vocab_tables_line_up_with_the_core() {
-        let v = retry_vocab();
-        let sections: Vec<&str> = v.split('\n').collect();
-        assert_eq!(sections.len(), 5);
-        assert_eq!(sections[0].split('|').count(), Category::ALL.len());
-        assert_eq!(sections[1].split('|').count(), Reason::ALL.len());
-        assert_eq!(sections[1].split('|').next(), Some("retry_backoff"));
-        assert_eq!(sections[2].split('|').count(), HINT_SOURCES.len());
-        assert_eq!(sections[4], "closed|open|half_open");
-        for (i, r) in Reason::ALL.iter().enumerate() {
-            assert_eq!(reason_index(*r), i as u32);
-        }
-        assert_eq!(hint_index(None), 0);
-        assert_eq!(hint_index(Some(source::RETRY_AFTER)), 2);
-        assert_eq!(hint_index(Some(CUSTOM_HINT)), CUSTOM_HINT_INDEX);
-    }
-
-    #[test]
-    fn origin_ids_out_of_range_are_no_origin() {
-        let origins = vec!["https://a".to_string()];
-        assert_eq!(origin_of(&origins, 0, b""), Some("https://a"));
-        assert_eq!(origin_of(&origins, 1, b""), None);
-        assert_eq!(origin_of(&origins, NO_ORIGIN, b"x"), None);
-        assert_eq!(origin_of(&origins, -7, b"x"), None);
-        assert_eq!(origin_of(&origins, ORIGIN_FROM_SCRATCH, b"x"), Some("x"));
-    }
-}
