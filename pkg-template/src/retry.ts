@@ -384,12 +384,15 @@ export class RetryPolicy {
     const prev = input.previousDelayMs;
     const previous = prev === undefined || prev === null ? NaN : finite(prev, "previousDelayMs", 0);
     const o = input.origin;
+    const nowIn = input.nowMs;
+    let nowMs = nowIn === undefined || nowIn === null ? NaN : finite(nowIn, "nowMs", 0);
     let origin = NO_ORIGIN;
-    let nowMs = 0; // only the breaker reads the time, and only with an origin
     let originText = "";
-    if (o !== undefined && o !== null) {
+    if (o === undefined || o === null) {
+      nowMs = 0; // only the breaker reads the time, and only with an origin
+    } else {
       checkOrigin(o);
-      nowMs = now(input.nowMs);
+      if (Number.isNaN(nowMs)) nowMs = Date.now();
       origin = this.#originId(e, o);
       if (origin === ORIGIN_FROM_SCRATCH) originText = o;
     }
@@ -419,7 +422,7 @@ export class RetryPolicy {
    */
   schedule(n: number): number[] {
     const e = this.#live();
-    whole(n, "n", 0, 0);
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 0) throw bad(`n must be a whole number >= 0, got ${describe(n)}`);
     return Array.from(e.schedule(Math.min(n, 1000)));
   }
 

@@ -194,10 +194,12 @@ test("bad decide input is invalid_argument, never a panic or a NaN", () => {
     { attempt: 1, classification: server, previousDelayMs: NaN },
     { attempt: 1, classification: server, origin: 42 },
     { attempt: 1, classification: server, origin: "https://a", nowMs: NaN },
+    { attempt: 1, classification: server, nowMs: -Infinity },
+    { attempt: 1, classification: server, nowMs: "now" },
     { attempt: 1, classification: server, idempotencyKey: 12 },
   ];
   for (const input of bad) assert.throws(() => p.decide(input), isCode("invalid_argument"), JSON.stringify(input));
-  for (const n of [-1, 1.5, NaN, "3"]) assert.throws(() => p.schedule(n), isCode("invalid_argument"));
+  for (const n of [-1, 1.5, NaN, "3", undefined, Infinity]) assert.throws(() => p.schedule(n), isCode("invalid_argument"));
   assert.throws(() => p.allowRequest(undefined), isCode("invalid_argument"));
   assert.throws(() => p.allowRequest("https://a", Infinity), isCode("invalid_argument"));
   assert.throws(() => p.recordFailure(null), isCode("invalid_argument"));
