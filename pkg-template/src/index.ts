@@ -15,3 +15,9 @@ export {
   decodeJwt, tokenTiming,
   type DecodedJwt, type JwtOptions, type TimeClaims, type TimingOptions, type TokenTiming, type TokenType,
 } from "./jwt.js";
+export {
+  createPacer, Pacer, RetryPolicy,
+  type BreakerState, type Jitter, type LargeHint, type PacerPolicy, type PacerRate,
+  type RetryBreakerOptions, type RetryBudgetOptions, type RetryClassification, type RetryDecideInput,
+  type RetryDecision, type RetryPolicyOptions, type RetryReason,
+} from "./retry.js";

@@ -7,5 +7,6 @@
 
 pub mod errors;
 pub mod jwt;
+pub mod retry;
 pub mod scratch;
 pub mod version;

@@ -180,7 +180,9 @@ impl Pacer {
         // `sends` holds at most `limit` entries, so in_window == limit and the oldest one in
         // the window is the one that must leave.
         match s.sends.get(start) {
-            Some(&t) => (t + w - now_ms).clamp(0.0, w),
+            // max/min, not `clamp`: clamp asserts `min <= max` and its panic message drags
+            // Rust's float formatting (~20 KB) into the wasm module.
+            Some(&t) => (t + w - now_ms).max(0.0).min(w),
             None => 0.0,
         }
     }
