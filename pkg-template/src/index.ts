@@ -15,3 +15,8 @@ export {
   decodeJwt, tokenTiming,
   type DecodedJwt, type JwtOptions, type TimeClaims, type TimingOptions, type TokenTiming, type TokenType,
 } from "./jwt.js";
+export {
+  createTokenManager,
+  type ChannelKind, type GetTokenOptions, type LogoutReason, type RefreshContext, type StorageKind, type TokenEvent,
+  type TokenManager, type TokenManagerOptions, type TokenManagerStats, type TokenPair, type TokenStorage,
+} from "./tokens.js";

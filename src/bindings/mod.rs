@@ -7,5 +7,6 @@
 
 pub mod errors;
 pub mod jwt;
+pub mod refresh;
 pub mod scratch;
 pub mod version;
