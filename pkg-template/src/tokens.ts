@@ -419,7 +419,7 @@ class Manager implements TokenManager {
         return t.login(s, now, len[0]!, len[1]!, exp, iat);
       } catch (e) {
         failure = e;
-        return "";
+        return null;
       }
     }, [pair.access, pair.refresh]);
     if (failure !== undefined) throw fromWasmError(failure);
@@ -489,7 +489,7 @@ class Manager implements TokenManager {
    * buffer, calls the machine, executes the effects. Events arriving while effects run (a
    * synchronous custom storage, say) are queued, never nested.
    */
-  #feed(call: (tab: Tab, storedLen: number, now: number, lengths: number[]) => string, strings?: string[]): void {
+  #feed(call: (tab: Tab, storedLen: number, now: number, lengths: number[]) => string | null, strings?: string[]): void {
     if (this.#closed) return;
     if (this.#busy) {
       this.#queue.push(() => this.#feed(call, strings));
@@ -510,7 +510,8 @@ class Manager implements TokenManager {
       const storedLen = stored === null ? -1 : lengths[0]!;
       const rest = stored === null ? lengths : lengths.slice(1);
       const text = call(this.#tab, storedLen, Date.now(), rest);
-      this.#execute(text);
+      // null: the export refused its input before reaching the machine (no effects written).
+      if (text !== null) this.#execute(text);
     } finally {
       this.#busy = false;
     }
@@ -649,7 +650,7 @@ class Manager implements TokenManager {
         return t.refresh_ok(s, now, attempt, len[0]!, refresh.length === 0 ? 0 : len[1]!, exp, iat);
       } catch {
         invalidTokens = true;
-        return "";
+        return null;
       }
     }, refresh.length === 0 ? [access] : [access, refresh]);
     if (invalidTokens) this.#feed((t, s, now) => t.refresh_transient(s, now, attempt, NaN));
