@@ -67,3 +67,61 @@ impl Tab {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
+
+    use crate::core::refresh::{
+        AccessToken, Config, Effect, Event, LockMode, RefreshToken, Tab, TimerId,
+    };
+
+    fn lock_request(fx: &[Effect]) -> Option<(u64, LockMode)> {
+        fx.iter().find_map(|e| match e {
+            Effect::RequestLock { request, mode, .. } => Some((*request, *mode)),
+            _ => None,
+        })
+    }
+
+    /// A background `ifAvailable` refusal must not delay a caller that arrives later: it
+    /// queues for the lock at once (found by the browser test of a closed refreshing tab).
+    #[test]
+    fn a_caller_after_a_background_refusal_queues_at_once() {
+        let mut tab = Tab::new(Config::default(), 7, 1);
+        let mut store: Option<String> = None;
+        let mut now = 1_000_000.0;
+        let mut run = |tab: &mut Tab, ev: Event<'_>, now: f64| {
+            let fx = tab.handle(ev, store.as_deref(), now);
+            for e in &fx {
+                if let Effect::WriteRecord(r) = e {
+                    store = Some(r.encode());
+                }
+            }
+            fx
+        };
+        let login = Event::Login {
+            access: AccessToken::new("at").unwrap(),
+            refresh: RefreshToken::new("rt").unwrap(),
+            exp_s: Some(1_000.0),
+            iat_s: None,
+        };
+        run(&mut tab, login, now);
+        now += 20_000.0; // past the loop guard; the token (exp 1 000 s) is long expired
+        let fx = run(&mut tab, Event::Timer(TimerId::Wake), now);
+        let (bg, mode) = lock_request(&fx).unwrap();
+        assert_eq!(mode, LockMode::IfAvailable);
+        run(&mut tab, Event::LockUnavailable { request: bg }, now);
+        now += 10.0;
+        let fx = run(
+            &mut tab,
+            Event::GetToken {
+                request_id: 1,
+                reject_gen: None,
+            },
+            now,
+        );
+        let (req, mode) = lock_request(&fx).unwrap_or_else(|| panic!("no lock request: {fx:?}"));
+        assert_eq!(mode, LockMode::Wait);
+        assert!(req > bg);
+    }
+}
