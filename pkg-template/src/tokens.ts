@@ -354,7 +354,7 @@ class Manager implements TokenManager {
   }
 
   getAccessToken(options?: GetTokenOptions): Promise<string> {
-    if (this.#token !== null && options === undefined && this.#generation !== this.#rejectedGeneration && Date.now() < this.#usableUntil) {
+    if (this.#token !== null && this.#generation !== this.#rejectedGeneration && Date.now() < this.#usableUntil && options?.signal?.aborted !== true) {
       return Promise.resolve(this.#token);
     }
     return this.#ask(options);
