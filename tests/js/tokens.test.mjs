@@ -433,3 +433,24 @@ test("a refused setTokens leaves the session as it was", async () => {
   assert.equal(await tokens.getAccessToken(), access);
   tokens.dispose();
 });
+
+test("the token API types compile for a strict TypeScript consumer", async () => {
+  const { execFileSync } = await import("node:child_process");
+  const { writeFileSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  writeFileSync("consumer-tokens.mts", [
+    'import { createTokenManager, FaultlineError, type TokenEvent, type TokenManager, type TokenStorage, type LogoutReason } from "faultline";',
+    "const storage: TokenStorage = { getItem: () => null, setItem: () => {}, removeItem: () => {} };",
+    "const tokens: TokenManager = createTokenManager({ channel: 'app', storage, refreshAheadMs: 60_000,",
+    "  refresh: async (rt: string, { signal }) => { void signal.aborted; return { access: rt, refresh: rt }; },",
+    "  onLogout: (reason: LogoutReason) => { void reason; } });",
+    "const off: () => void = tokens.onChange((e: TokenEvent) => { if (e.type === 'token') { const t: string = e.accessToken; void t; } else { const r: LogoutReason = e.reason; void r; } });",
+    "const t: Promise<string> = tokens.getAccessToken({ signal: new AbortController().signal });",
+    "t.catch((e: unknown) => { if (e instanceof FaultlineError && e.code === 'refresh_logged_out') off(); });",
+    "const w: boolean = tokens.stats().webLocks;",
+    "tokens.dispose();",
+    "export { w };",
+  ].join("\n"));
+  const tsc = join(process.cwd(), "node_modules/typescript/bin/tsc");
+  execFileSync(process.execPath, [tsc, "--strict", "--noEmit", "--module", "node16", "--moduleResolution", "node16", "--target", "es2022", "--types", "node", "consumer-tokens.mts"], { stdio: "inherit" });
+});

@@ -9,7 +9,6 @@
  * - An in-realm bus when the record is in the realm's in-memory store: peers that cannot
  *   see the same record must not hear each other, or their generations would interfere.
  * @module
- * @internal
  */
 
 /** How messages travel. */

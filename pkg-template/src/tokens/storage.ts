@@ -7,7 +7,6 @@
  * The protocol needs a synchronous read before every decision (the record is the source of
  * truth), which is why asynchronous stores such as IndexedDB cannot back it.
  * @module
- * @internal
  */
 
 /** A synchronous key-value store, the subset of the Web Storage API the manager uses. */
