@@ -293,6 +293,7 @@ class Manager implements TokenManager {
   readonly #timer: WakeTimer;
   readonly #unwatch: Array<() => void> = [];
   readonly #networkTimeoutMs: number;
+  readonly #confirmMs: number;
   readonly #expiryMarginMs: number;
   readonly #entries = new Map<number, Entry>(); // by machine request id
   readonly #byKey = new Map<number, Entry>(); // by rejected generation (-1: none)
@@ -331,12 +332,21 @@ class Manager implements TokenManager {
     const cfg = outSlots();
     this.#expiryMarginMs = cfg[2]!;
     this.#networkTimeoutMs = cfg[3]!;
+    this.#confirmMs = cfg[7]!;
     this.#storage = picked.storage;
     this.#storageKind = picked.kind;
     this.#timer = new WakeTimer(() => this.#feed((t, s, now) => t.timer(s, now)));
     this.#locks = locks && new LockAdapter(
       locks,
-      (request) => this.#feed((t, s, now) => t.lock_granted(s, now, request)),
+      (request) => this.#feed((t, s, now) => {
+        // Across processes the grant can overtake the previous holder's commit in storage:
+        // when the machine says so, report it confirmMs later, with a fresh snapshot.
+        if (t.grant_needs_settle(s)) {
+          setTimeout(() => this.#feed((t2, s2, now2) => t2.lock_granted(s2, now2, request)), this.#confirmMs);
+          return null;
+        }
+        return t.lock_granted(s, now, request);
+      }),
       (request) => this.#feed((t, s, now) => t.lock_unavailable(s, now, request)),
     );
     this.#channel = openChannel(opts.channel, picked.kind !== "memory", (data) => this.#feed((t, s, now, len) => t.message(s, now, len[0]!), [data]));

@@ -289,6 +289,17 @@ impl RefreshTab {
         self.simple(stored_len, now, Event::LockGranted { request })
     }
 
+    /// Whether a fresh grant must be reported only after `confirm_ms` (the record in the
+    /// scratch buffer shows another tab's flight; see `Tab::grant_needs_settle`).
+    pub fn grant_needs_settle(&self, stored_len: i32) -> bool {
+        let Ok(len) = usize::try_from(stored_len) else {
+            return false;
+        };
+        with_input(0, len, |bytes| {
+            std::str::from_utf8(bytes).is_ok_and(|s| self.tab.grant_needs_settle(Some(s)))
+        })
+    }
+
     /// The Web Lock request failed, was refused (`ifAvailable`) or aborted.
     pub fn lock_unavailable(&mut self, stored_len: i32, now: f64, request: f64) -> String {
         let request = id(request);

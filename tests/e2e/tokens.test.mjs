@@ -8,6 +8,7 @@
 //      out once (no loop)
 //   c) logout in one tab logs out every tab
 //   d) a) and c) with navigator.locks removed: the lease fallback
+//   and the proactive refresh: ahead of expiry in a visible tab, never in hidden ones
 // The time from the refresh response to the last tab updated is printed (median of runs).
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -44,7 +45,7 @@ async function waitFor(what, check, timeoutMs = 10_000) {
 }
 
 /** Opens `n` tabs on `channel`; `noLocks` deletes navigator.locks before any script runs. */
-async function openTabs(n, channel, { noLocks = false, opts = {} } = {}) {
+async function openTabs(n, channel, { noLocks = false, hidden = false, opts = {} } = {}) {
   const tabs = [];
   for (let i = 0; i < n; i++) {
     const page = await browser.context.newPage();
@@ -52,6 +53,14 @@ async function openTabs(n, channel, { noLocks = false, opts = {} } = {}) {
     page.on("pageerror", (e) => errors.push(String(e)));
     page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
     if (noLocks) await page.addInitScript(() => { delete Navigator.prototype.locks; });
+    if (hidden) {
+      // Headless pages count as visible: make visibility controllable (window.__vis).
+      await page.addInitScript(() => {
+        window.__vis = "hidden";
+        Object.defineProperty(Document.prototype, "visibilityState", { configurable: true, get: () => window.__vis });
+        Object.defineProperty(Document.prototype, "hidden", { configurable: true, get: () => window.__vis === "hidden" });
+      });
+    }
     await page.goto(`${server.url}e2e/tokens.html?channel=${channel}&opts=${encodeURIComponent(JSON.stringify(opts))}`);
     await page.waitForSelector("body[data-ready=true]", { state: "attached", timeout: 10_000 });
     assert.equal(await page.evaluate(() => window.hasLocks), !noLocks);
@@ -221,4 +230,29 @@ describe("b) the refreshing tab is closed while the server holds the refresh", (
     assert.equal((await stats()).refreshRequests, 2);
     await closeTabs(tabs);
   });
+});
+
+test("proactive refresh: hidden tabs never refresh ahead of expiry; the first visible one does, once", async () => {
+  const tabs = await openTabs(3, "e2e-proactive", { hidden: true, opts: { expiryMarginMs: 500, jitterMs: 0 } });
+  await post("/api/_reset", {});
+  await post("/api/_config", { accessTtlSec: 4 }); // refresh ahead = half the lifetime: at 2 s
+  const pair = await post("/api/v1/auth/login", { username: "ada", password: "correct horse" });
+  await post("/api/_config", { accessTtlSec: 300 });
+  await everyTabHolds(tabs, pair);
+  await sleep(2_800);
+  assert.equal((await stats()).refreshRequests, 0, "hidden tabs do not refresh proactively");
+  for (const r of await each(tabs, () => window.get())) assert.deepEqual(r, { ok: true, token: pair.access }, "the token is still valid");
+  await tabs[1].page.evaluate(() => { window.__vis = "visible"; document.dispatchEvent(new Event("visibilitychange")); });
+  await waitFor("the visible tab to refresh", async () => (await stats()).refreshes === 1);
+  await waitFor("every tab to adopt the new token", async () =>
+    (await each(tabs, () => window.changes.length)).every((n) => n === 2));
+  const st = await stats();
+  assert.equal(st.refreshRequests, 1);
+  assert.equal(st.reuseDetected, 0);
+  const fresh = await each(tabs, () => window.changes[1].accessToken);
+  assert.equal(new Set(fresh).size, 1);
+  assert.notEqual(fresh[0], pair.access);
+  assert.deepEqual(await each(tabs, () => window.tokens.stats().refreshesStarted), [0, 1, 0]);
+  for (const t of tabs) assert.deepEqual(t.errors, []);
+  await closeTabs(tabs);
 });

@@ -71,11 +71,15 @@ export class LockAdapter {
     });
   }
 
-  /** Withdraws a queued request (a grant racing this is answered by the machine). */
+  /**
+   * Withdraws a request: aborts it while queued, releases it when already granted but not
+   * yet reported to the machine (a grant held back for the storage to settle).
+   */
   abort(request: number): void {
     const abort = this.#queued.get(request);
     this.#queued.delete(request);
     abort?.abort();
+    this.release(request);
   }
 
   /** Releases a held lock. */
