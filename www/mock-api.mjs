@@ -5,7 +5,8 @@
 //  - /api/v1/auth/login|refresh     SimpleJWT-like auth with rotation + reuse detection (mock-auth.mjs)
 //  - /api/v1/uploads/               a protected resource (Bearer access token)
 //  - /api/v1/flaky?fail=N&status=S  fails N times per ?key= with status S (Retry-After: ?retryAfter=), then 200
-//  - /api/_stats, /api/_reset, /api/_config   test controls (counters, reset, auth timing)
+//  - /api/_stats, /api/_reset, /api/_config   test controls (counters, reset, auth timing,
+//                                    refresh hold mode, reuse grace window); /api/_time clock
 // Every response carries an X-Request-Id. State is per server instance; close() stops timers.
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -59,6 +60,7 @@ export function createMockApi(options = {}) {
     async handle(req, res, url) {
       const path = url.pathname;
       if (path === "/api/_stats") return json(res, 200, { ...auth.stats, refreshHoldMs: auth.config.refreshHoldMs });
+      if (path === "/api/_time") return json(res, 200, { now: Date.now() });
       if (path === "/api/_reset" && req.method === "POST") {
         auth.reset();
         flaky.clear();
@@ -66,9 +68,10 @@ export function createMockApi(options = {}) {
       }
       if (path === "/api/_config" && req.method === "POST") {
         const body = (await readJson(req)) ?? {};
-        for (const k of ["accessTtlSec", "refreshTtlSec", "refreshHoldMs"]) {
+        for (const k of ["accessTtlSec", "refreshTtlSec", "refreshHoldMs", "reuseGraceMs"]) {
           if (Number.isFinite(body[k]) && body[k] >= 0) auth.config[k] = body[k];
         }
+        if (body.refreshHoldMode === "before" || body.refreshHoldMode === "after") auth.config.refreshHoldMode = body.refreshHoldMode;
         return json(res, 200, auth.config);
       }
       if (path === "/api/v1/auth/login" && req.method === "POST") {
@@ -78,12 +81,31 @@ export function createMockApi(options = {}) {
       }
       if (path === "/api/v1/auth/refresh" && req.method === "POST") {
         const body = (await readJson(req)) ?? {};
+        const answer = (out) => {
+          if (out.status === 200) auth.stats.lastRefreshAt = Date.now();
+          json(res, out.status, out.body);
+        };
+        const hold = auth.config.refreshHoldMs;
+        if (hold > 0 && auth.config.refreshHoldMode === "before") {
+          // Held BEFORE processing: a client that went away meanwhile never had its token used.
+          auth.stats.refreshHeld++;
+          let gone = false;
+          res.on("close", () => { if (!res.writableEnded) gone = true; });
+          return later(hold, () => {
+            if (gone || res.destroyed || req.socket.destroyed) {
+              auth.stats.refreshDropped++;
+              return;
+            }
+            answer(auth.refresh(body.refresh));
+          });
+        }
         // Rotation happens now; the answer may be held back (a tab can die meanwhile).
         const out = auth.refresh(body.refresh);
-        if (auth.config.refreshHoldMs > 0) {
-          return later(auth.config.refreshHoldMs, () => { if (!res.destroyed) json(res, out.status, out.body); });
+        if (hold > 0) {
+          auth.stats.refreshHeld++;
+          return later(hold, () => { if (!res.destroyed) answer(out); });
         }
-        return json(res, out.status, out.body);
+        return answer(out);
       }
       if (path === "/api/v1/uploads/") {
         const denied = auth.authorize(req.headers.authorization);

@@ -3,18 +3,32 @@
 //  - refresh-token ROTATION: every successful refresh blacklists the refresh token it used
 //  - REUSE DETECTION: presenting a blacklisted refresh token is treated as theft: 401
 //    "Token is blacklisted" and the whole token family is revoked (the user is logged out)
-//  - a configurable hold on refresh responses, so a test can close the refreshing tab while
-//    the server has already rotated the token
+//  - a configurable hold on refresh requests (refreshHoldMs), in two modes:
+//      "after"  (default): rotate at once, hold the RESPONSE; a tab closed meanwhile loses
+//               a token the server already rotated (the hard case: needs a grace window)
+//      "before": hold the REQUEST before processing it and drop it if the client went away,
+//               as a real server does with a request whose connection died before it ran
+//  - an optional reuse grace window (reuseGraceMs, Auth0 "reuse interval" / Supabase
+//    "parent of active"): presenting the just-rotated parent again within the window, while
+//    its child is still the family's current token, returns that child instead of revoking
 import { createHmac, randomUUID } from "node:crypto";
 
 const b64url = (buf) => Buffer.from(buf).toString("base64url");
 const SECRET = "faultline-playground-secret";
 
-export function createAuth({ accessTtlSec = 300, refreshTtlSec = 86_400, refreshHoldMs = 0, now = () => Date.now() } = {}) {
-  const config = { accessTtlSec, refreshTtlSec, refreshHoldMs };
+export function createAuth({
+  accessTtlSec = 300, refreshTtlSec = 86_400, refreshHoldMs = 0, refreshHoldMode = "after", reuseGraceMs = 0, now = () => Date.now(),
+} = {}) {
+  const config = { accessTtlSec, refreshTtlSec, refreshHoldMs, refreshHoldMode, reuseGraceMs };
+  const initial = { ...config };
   const families = new Map(); // family id -> { revoked, current: jti }
-  const refreshTokens = new Map(); // jti -> { family, used: boolean }
-  const stats = { logins: 0, refreshes: 0, refreshRequests: 0, reuseDetected: 0, authorized: 0, rejected: 0 };
+  const refreshTokens = new Map(); // jti -> { family, used: boolean, usedAt, child: {jti, pair} }
+  const stats = {
+    logins: 0, refreshes: 0, refreshRequests: 0, reuseDetected: 0, authorized: 0, rejected: 0,
+    // refresh requests held (either mode), dropped unprocessed ("before" mode, client gone),
+    // answered from the grace window, and when the last 200 refresh response was written (ms)
+    refreshHeld: 0, refreshDropped: 0, graceReuses: 0, lastRefreshAt: 0,
+  };
 
   function sign(payload) {
     const header = b64url(JSON.stringify({ alg: "HS256", typ: "JWT" }));
@@ -38,9 +52,10 @@ export function createAuth({ accessTtlSec = 300, refreshTtlSec = 86_400, refresh
   function issue(userId, family) {
     const iat = Math.floor(now() / 1000);
     const jti = randomUUID();
-    refreshTokens.set(jti, { family, used: false });
+    refreshTokens.set(jti, { family, used: false, usedAt: 0, child: null });
     families.get(family).current = jti;
     return {
+      jti,
       access: sign({ token_type: "access", exp: iat + config.accessTtlSec, iat, jti: randomUUID(), user_id: userId, fam: family }),
       refresh: sign({ token_type: "refresh", exp: iat + config.refreshTtlSec, iat, jti, user_id: userId }),
     };
@@ -54,7 +69,8 @@ export function createAuth({ accessTtlSec = 300, refreshTtlSec = 86_400, refresh
       stats.logins++;
       const family = randomUUID();
       families.set(family, { revoked: false, current: null });
-      return issue(username, family);
+      const { jti: _jti, ...pair } = issue(username, family);
+      return pair;
     },
     /** @returns {{status: number, body: object}} */
     refresh(token) {
@@ -72,13 +88,21 @@ export function createAuth({ accessTtlSec = 300, refreshTtlSec = 86_400, refresh
         return { status: 401, body: { detail: "Token is blacklisted", code: "token_not_valid" } };
       }
       if (rec.used) {
+        const child = rec.child;
+        if (config.reuseGraceMs > 0 && now() - rec.usedAt <= config.reuseGraceMs && child && fam.current === child.jti) {
+          stats.graceReuses++;
+          return { status: 200, body: child.pair };
+        }
         stats.reuseDetected++;
         fam.revoked = true;
         return { status: 401, body: { detail: "Token is blacklisted", code: "token_not_valid" } };
       }
       rec.used = true;
+      rec.usedAt = now();
       stats.refreshes++;
-      return { status: 200, body: issue(claims.user_id, rec.family) };
+      const { jti, ...pair } = issue(claims.user_id, rec.family);
+      rec.child = { jti, pair };
+      return { status: 200, body: pair };
     },
     /** Checks a Bearer header; returns null when authorized, else the 401 body. */
     authorize(header) {
@@ -101,6 +125,7 @@ export function createAuth({ accessTtlSec = 300, refreshTtlSec = 86_400, refresh
       return null;
     },
     reset() {
+      Object.assign(config, initial);
       families.clear();
       refreshTokens.clear();
       for (const k of Object.keys(stats)) stats[k] = 0;

@@ -21,3 +21,8 @@ export {
   type RetryBreakerOptions, type RetryBudgetOptions, type RetryClassification, type RetryDecideInput,
   type RetryDecision, type RetryPolicyOptions, type RetryReason,
 } from "./retry.js";
+export {
+  createTokenManager,
+  type ChannelKind, type GetTokenOptions, type LogoutReason, type RefreshContext, type StorageKind, type TokenEvent,
+  type TokenManager, type TokenManagerOptions, type TokenManagerStats, type TokenPair, type TokenStorage,
+} from "./tokens.js";

@@ -7,6 +7,7 @@
 
 pub mod errors;
 pub mod jwt;
+pub mod refresh;
 pub mod retry;
 pub mod scratch;
 pub mod version;

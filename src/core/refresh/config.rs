@@ -90,7 +90,9 @@ pub const MAX_DURATION_MS: f64 = 86_400_000.0;
 /// `value` if finite, else `default`; then clamped into `[lo, hi]`.
 pub(crate) fn clamp_ms(value: f64, default: f64, lo: f64, hi: f64) -> f64 {
     let v = if value.is_finite() { value } else { default };
-    v.clamp(lo, hi)
+    // Not `f64::clamp`: its assertion message formats floats, which alone pulls ~25 KB of
+    // float formatting into the wasm module; `lo <= hi` holds at every call site.
+    v.max(lo).min(hi)
 }
 
 impl Config {

@@ -191,7 +191,8 @@ impl Tab {
         if let Phase::Claiming { generation: g, .. } = self.phase {
             if g <= generation {
                 self.phase = Phase::Idle;
-                let until = until_ms.clamp(now, now + self.cfg.lease_ms);
+                // max/min, not clamp: see `config::clamp_ms`.
+                let until = until_ms.max(now).min(now + self.cfg.lease_ms);
                 self.backoff_until = self.backoff_until.max(until);
             }
         }
