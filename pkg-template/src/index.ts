@@ -15,3 +15,8 @@ export {
   decodeJwt, tokenTiming,
   type DecodedJwt, type JwtOptions, type TimeClaims, type TimingOptions, type TokenTiming, type TokenType,
 } from "./jwt.js";
+export {
+  classify, classifyError, classifyResponse, createClassifier, supportReport,
+  type BodyLike, type Classifier, type ClassifyOptions, type ClassifyRule, type HeadersLike, type Phase,
+  type ReportRequest, type ResponseOptions, type ResponseParts,
+} from "./classify.js";
