@@ -2,8 +2,9 @@
 //! numbers and one string out.
 //!
 //! Why this shape: `classify` runs on every failed response, so nothing crosses the boundary
-//! as an object. In: the header lines (`name:value\n`, every header the response has, so no
-//! request-id header is lost) and the body prefix, back to back in scratch. Out: the
+//! as an object. In: one line per header the core reads (`HEADERS_READ`, which includes every
+//! request-id header; the name travels as one letter) and the body prefix, back to back in
+//! scratch. Out: the
 //! category, action, format and hint source as indices into the tables of
 //! [`classify_vocab`] (read once by the facade, so the vocabulary is written only in
 //! `core::classify::model` and `core::retry::hints`), the numbers in out slots, and one
@@ -25,7 +26,8 @@ use crate::bindings::errors::js_error;
 use crate::bindings::scratch::{set_out, with_input};
 use crate::core::classify::{
     Action, Category, Classification, ClassifyOptions, CustomRule, DEFAULT_MAX_BODY_BYTES, Format,
-    Phase, ReportRequest, ResponseParts, Thrown, classify, classify_thrown, support_report,
+    HEADERS_NEEDING_NOW, HEADERS_READ, Phase, ReportRequest, ResponseParts, Thrown, classify,
+    classify_thrown, support_report,
 };
 use crate::core::json::{self, Value};
 use crate::core::retry::hints::{Headers, source};
@@ -77,10 +79,12 @@ const MESSAGES: [&str; 24] = [
 const MAX_HEADERS: usize = 128;
 
 /// The vocabulary tables, one per line, entries separated by `\u{1}`: categories, actions,
-/// formats, hint sources, phases, built-in user messages. Read once by the facade.
+/// formats, hint sources, phases, built-in user messages, the response headers the core reads
+/// (`HEADERS_READ`: a header travels as the letter `A` + its index, then its value) and those
+/// of them that need the clock (`HEADERS_NEEDING_NOW`). Read once by the facade.
 #[wasm_bindgen]
 pub fn classify_vocab() -> String {
-    let lines: [Vec<&str>; 6] = [
+    let lines: [Vec<&str>; 8] = [
         Category::ALL.iter().map(|c| c.as_str()).collect(),
         Action::ALL.iter().map(|a| a.as_str()).collect(),
         Format::ALL.iter().map(|f| f.as_str()).collect(),
@@ -90,6 +94,8 @@ pub fn classify_vocab() -> String {
             .map(|p| p.as_str())
             .collect(),
         MESSAGES.to_vec(),
+        HEADERS_READ.to_vec(),
+        HEADERS_NEEDING_NOW.to_vec(),
     ];
     lines
         .iter()
@@ -242,19 +248,60 @@ fn phase_of(i: u32) -> Phase {
     }
 }
 
-/// Classifies scratch `[0, headers_len)` (header lines) + `[headers_len, +body_len)` (body).
+/// The byte length of the first `units` UTF-16 units of UTF-8 `bytes` (ASCII: `units`).
+fn utf8_len_of_units(bytes: &[u8], units: usize) -> usize {
+    let mut at = 0;
+    let mut left = units;
+    while left > 0 {
+        let Some(&b) = bytes.get(at) else {
+            break;
+        };
+        let (n, u) = match b {
+            0xF0..=0xFF => (4, 2),
+            0xE0..=0xEF => (3, 1),
+            0xC0..=0xDF => (2, 1),
+            _ => (1, 1),
+        };
+        at += n;
+        left = left.saturating_sub(u);
+    }
+    at.min(bytes.len())
+}
+
+/// Splits the lines `<letter><value>\n` (letter `A` + index into [`HEADERS_READ`]) into
+/// `slots`; returns how many were filled.
+fn known_header_pairs<'a>(lines: &'a str, slots: &mut [(&'a str, &'a str)]) -> usize {
+    let mut n = 0;
+    for line in lines.split_terminator('\n') {
+        let Some(&letter) = line.as_bytes().first() else {
+            continue;
+        };
+        let Some(name) = HEADERS_READ.get(usize::from(letter.wrapping_sub(b'A'))) else {
+            continue;
+        };
+        let Some(slot) = slots.get_mut(n) else {
+            break;
+        };
+        *slot = (name, line.get(1..).unwrap_or("").trim());
+        n += 1;
+    }
+    n
+}
+
+/// Classifies scratch `[0, total_len)`: the header lines (`headers_units` UTF-16 units of
+/// them), then the body.
 fn classify_scratch(
     status: u32,
-    headers_len: usize,
-    body_len: usize,
+    headers_units: usize,
+    total_len: usize,
     phase: u32,
     now_ms: f64,
     opts: &ClassifyOptions,
 ) -> String {
-    let c = with_input(0, headers_len.saturating_add(body_len), |all| {
-        let (head, body) = all.split_at(headers_len.min(all.len()));
+    let c = with_input(0, total_len, |all| {
+        let (head, body) = all.split_at(utf8_len_of_units(all, headers_units));
         let mut slots = [("", ""); MAX_HEADERS];
-        let n = header_pairs(text(head), &mut slots);
+        let n = known_header_pairs(text(head), &mut slots);
         let parts = ResponseParts {
             status: u16::try_from(status).unwrap_or(0),
             headers: Headers(slots.get(..n).unwrap_or(&[])),
@@ -270,14 +317,15 @@ fn classify_scratch(
 }
 
 /// Classifies a response with the default options, looking at `max_body_bytes` of the body.
-/// Scratch: header lines `name:value\n` in `[0, headers_len)`, then the body bytes.
-/// `phase`: 0 request, 1 refresh, 2 login. `now_ms`: NaN when unknown. See the module doc
-/// for the out slots and the returned string.
+/// Scratch `[0, total_len)`: the header lines `<letter><value>\n` (see [`classify_vocab`];
+/// `headers_units` UTF-16 units long), then the body bytes. `phase`: 0 request, 1 refresh,
+/// 2 login. `now_ms`: NaN when unknown. See the module doc for the out slots and the
+/// returned string.
 #[wasm_bindgen]
 pub fn classify_parts(
     status: u32,
-    headers_len: usize,
-    body_len: usize,
+    headers_units: usize,
+    total_len: usize,
     phase: u32,
     now_ms: f64,
     max_body_bytes: usize,
@@ -287,7 +335,7 @@ pub fn classify_parts(
         rules: Vec::new(),
         user_messages: Vec::new(),
     };
-    classify_scratch(status, headers_len, body_len, phase, now_ms, &opts)
+    classify_scratch(status, headers_units, total_len, phase, now_ms, &opts)
 }
 
 /// Reads the six thrown-error strings written back to back; bit `i` of `present` says
@@ -496,12 +544,12 @@ impl Classifier {
     pub fn classify(
         &self,
         status: u32,
-        headers_len: usize,
-        body_len: usize,
+        headers_units: usize,
+        total_len: usize,
         phase: u32,
         now_ms: f64,
     ) -> String {
-        classify_scratch(status, headers_len, body_len, phase, now_ms, &self.opts)
+        classify_scratch(status, headers_units, total_len, phase, now_ms, &self.opts)
     }
 
     /// As [`classify_thrown_parts`], with this classifier's rules and user messages.

@@ -2,8 +2,9 @@
  * Response parts into wasm memory: header lines and a bounded body prefix, back to back in
  * the scratch buffer, with one `scratch_reserve` and at most two `encodeInto` calls.
  *
- * Headers travel as `name:value\n` lines, all of them (the core picks the ones it reads,
- * including every request-id header). Bodies are cut before encoding: only
+ * Only the headers the core reads travel (`HEADERS_READ` in the Rust core, which includes every
+ * request-id header), one line each: a letter for the name, then the value. Bodies are cut
+ * before encoding: only
  * `maxBodyBytes + 4` UTF-16 units of a string (or `maxBodyBytes + 1` bytes) are written, so
  * the core still sees that the body was longer, and a 1 MiB body costs what 64 KiB does.
  * @module
@@ -11,6 +12,7 @@
  */
 import { FaultlineError } from "../errors.js";
 import { wasm } from "../wasm.js";
+import { getVocab } from "./vocab.js";
 
 /** Response headers in any of the usual shapes. */
 export type HeadersLike =
@@ -36,7 +38,8 @@ export function reserve(cap: number): { ptr: number; mem: Uint8Array } {
   return { ptr, mem: view };
 }
 
-const clean = (s: string): string => (s.indexOf("\n") === -1 && s.indexOf("\r") === -1 ? s : s.replace(/[\r\n]+/g, " "));
+// Only a line feed could split a line; the core trims the rest.
+const clean = (s: string): string => (s.indexOf("\n") === -1 ? s : s.replace(/\n/g, " "));
 
 function valueText(v: unknown): string | undefined {
   if (typeof v === "string") return v;
@@ -78,6 +81,70 @@ export function headerLines(h: HeadersLike | unknown): string {
   return s;
 }
 
+type Known = { letter: string; clock: boolean };
+// Header name as given -> its entry, or null when the core does not read it: lower-casing
+// every name of every response costs more than the rest of the header handling.
+const names = new Map<string, Known | null>();
+
+function entry(k: string, known: Map<string, Known>): Known | null {
+  let e = names.get(k);
+  if (e === undefined) {
+    e = known.get(k.toLowerCase()) ?? null;
+    if (names.size < 1024) names.set(k, e);
+  }
+  return e;
+}
+
+/** Whether the last {@link knownHeaderLines} met a header whose value may need the clock. @internal */
+export const clock = { needed: false };
+
+/**
+ * The lines `<letter><value>\n` of the headers the core reads, from a `Headers`, a plain
+ * object (names in any case), a `Map`, or `[name, value]` pairs; the first of duplicate names
+ * comes first. Sets {@link clock}.
+ * @internal
+ */
+export function knownHeaderLines(h: HeadersLike | unknown): string {
+  clock.needed = false;
+  if (h === undefined || h === null) return "";
+  if (typeof h !== "object") throw new FaultlineError("invalid_argument", "headers must be a Headers object, a plain object or a list of [name, value] pairs");
+  const known = getVocab().headers;
+  let s = "";
+  if (typeof Headers !== "undefined" && h instanceof Headers) {
+    // Names are lower case and values cannot hold line breaks.
+    for (const [k, v] of h as unknown as Iterable<[string, string]>) {
+      const e = entry(k, known);
+      if (e === null) continue;
+      s += e.letter + v + "\n";
+      if (e.clock) clock.needed = true;
+    }
+    return s;
+  }
+  if (typeof (h as Iterable<unknown>)[Symbol.iterator] === "function") {
+    for (const pair of h as Iterable<unknown>) {
+      if (!Array.isArray(pair) || typeof pair[0] !== "string") {
+        throw new FaultlineError("invalid_argument", "a header list must hold [name, value] pairs");
+      }
+      const e = entry(pair[0], known);
+      const v = e === null ? undefined : valueText(pair[1]);
+      if (v === undefined) continue;
+      s += e!.letter + clean(v) + "\n";
+      if (e!.clock) clock.needed = true;
+    }
+    return s;
+  }
+  const o = h as Record<string, unknown>;
+  for (const k in o) {
+    const e = entry(k, known);
+    if (e === null) continue;
+    const v = valueText(o[k]);
+    if (v === undefined || !Object.prototype.hasOwnProperty.call(o, k)) continue;
+    s += e.letter + clean(v) + "\n";
+    if (e.clock) clock.needed = true;
+  }
+  return s;
+}
+
 /** Text or bytes for a body, or `invalid_argument`. @internal */
 export function bodyValue(b: BodyLike | unknown): string | Uint8Array {
   if (typeof b === "string") return b;
@@ -102,30 +169,30 @@ export function bodyValue(b: BodyLike | unknown): string | Uint8Array {
   return text ?? "";
 }
 
-/** Byte lengths of what {@link writeParts} wrote. @internal */
-export const written = { headers: 0, body: 0 };
-
 /**
- * Writes the header lines, then at most `max + 4` units (or `max + 1` bytes) of the body.
- * Sets {@link written}.
+ * Writes the header lines, then at most `max + 4` units (or `max + 1` bytes) of the body, and
+ * returns the number of bytes written. A short text body is joined to the lines and encoded
+ * with them in one call (the bindings find the split from the lines' UTF-16 length).
  * @internal
  */
-export function writeParts(lines: string, body: string | Uint8Array, max: number): void {
-  const headCap = lines.length * 3;
+export function writeParts(lines: string, body: string | Uint8Array, max: number): number {
   if (typeof body === "string") {
     if (body.length > max + 4) body = body.slice(0, max + 4);
-    const { ptr, mem } = reserve(headCap + body.length * 3);
-    const h = lines.length === 0 ? 0 : encoder.encodeInto(lines, mem.subarray(ptr, ptr + headCap)).written;
-    written.headers = h;
-    written.body = body.length === 0 ? 0 : encoder.encodeInto(body, mem.subarray(ptr + h)).written;
-  } else {
-    const n = Math.min(body.length, max + 1);
-    const { ptr, mem } = reserve(headCap + n);
-    const h = lines.length === 0 ? 0 : encoder.encodeInto(lines, mem.subarray(ptr, ptr + headCap)).written;
-    mem.set(n === body.length ? body : body.subarray(0, n), ptr + h);
-    written.headers = h;
-    written.body = n;
+    if (body.length <= 4096) {
+      const all = lines + body;
+      if (all.length === 0) return 0;
+      const { ptr, mem } = reserve(all.length * 3);
+      return encoder.encodeInto(all, mem.subarray(ptr)).written;
+    }
+    const { ptr, mem } = reserve((lines.length + body.length) * 3);
+    const h = lines.length === 0 ? 0 : encoder.encodeInto(lines, mem.subarray(ptr)).written;
+    return h + encoder.encodeInto(body, mem.subarray(ptr + h)).written;
   }
+  const n = Math.min(body.length, max + 1);
+  const { ptr, mem } = reserve(lines.length * 3 + n);
+  const h = lines.length === 0 ? 0 : encoder.encodeInto(lines, mem.subarray(ptr)).written;
+  mem.set(n === body.length ? body : body.subarray(0, n), ptr + h);
+  return h + n;
 }
 
 /** A field for {@link writeFields}: text or bytes, cut to `max` bytes (plus a little, so the core sees the cut). @internal */

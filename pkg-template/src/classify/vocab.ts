@@ -20,6 +20,8 @@ export interface Vocab {
   actionIndex: Map<string, number>;
   hintIndex: Map<string, number>;
   phaseIndex: Map<string, number>;
+  /** The response headers the core reads: lower-case name -> its one-letter code on the wire, and whether its value may need the clock. */
+  headers: Map<string, { letter: string; clock: boolean }>;
 }
 
 let vocab: Vocab | undefined;
@@ -29,7 +31,7 @@ const indexOf = (xs: readonly string[]): Map<string, number> => new Map(xs.map((
 /** The vocabulary tables (read from wasm on the first call). @internal */
 export function getVocab(): Vocab {
   if (vocab !== undefined) return vocab;
-  const [categories, actions, formats, hintSources, phases, messages] = wasm()
+  const [categories, actions, formats, hintSources, phases, messages, headerNames, clockHeaders] = wasm()
     .classify_vocab()
     .split("\n")
     .map((line) => line.split("\u0001"));
@@ -44,6 +46,7 @@ export function getVocab(): Vocab {
     actionIndex: indexOf(actions!),
     hintIndex: indexOf(hintSources!),
     phaseIndex: indexOf(phases!),
+    headers: new Map(headerNames!.map((n, i) => [n, { letter: String.fromCharCode(65 + i), clock: clockHeaders!.includes(n) }])),
   };
   return vocab;
 }
