@@ -44,3 +44,33 @@ fn errors_are_real_js_errors_with_codes() {
     let code = js_sys::Reflect::get(&e, &JsValue::from_str("code")).unwrap();
     assert_eq!(code.as_string().as_deref(), Some("jwt_malformed"));
 }
+
+#[wasm_bindgen_test]
+fn classify_exports_share_the_vocabulary_and_reject_bad_rules() {
+    use faultline::bindings::classify::{Classifier, classify_vocab, options_from_spec};
+    let vocab = classify_vocab();
+    let lines: Vec<&str> = vocab.split('\n').collect();
+    assert_eq!(lines.len(), 8);
+    assert_eq!(lines[0].split('\u{1}').count(), 13);
+    assert!(lines[6].split('\u{1}').any(|h| h == "x-request-id"));
+    let opts = options_from_spec(r#"{"maxBodyBytes":5,"rules":[{"code":"X","action":"none"}],"userMessages":{"server":"Down"}}"#).unwrap();
+    assert_eq!(opts.max_body_bytes, 5);
+    assert_eq!(opts.rules.len(), 1);
+    for bad in [
+        r#"{"rules":[{"code":"X","category":"exploded"}]}"#,
+        r#"{"rules":[{"code":"X","retryable":"yes"}]}"#,
+        r#"{"rules":[{"category":"forbidden"}]}"#,
+        r#"{"maxBodyBytes":-1}"#,
+        "not json",
+    ] {
+        let e = options_from_spec(bad).unwrap_err();
+        let code = js_sys::Reflect::get(&e, &JsValue::from_str("code")).unwrap();
+        assert_eq!(
+            code.as_string().as_deref(),
+            Some("invalid_argument"),
+            "{bad}"
+        );
+    }
+    // The facade always writes a JSON object; nothing at all is refused.
+    assert!(Classifier::new(0).is_err());
+}

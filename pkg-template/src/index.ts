@@ -26,3 +26,12 @@ export {
   type ChannelKind, type GetTokenOptions, type LogoutReason, type RefreshContext, type StorageKind, type TokenEvent,
   type TokenManager, type TokenManagerOptions, type TokenManagerStats, type TokenPair, type TokenStorage,
 } from "./tokens.js";
+export {
+  classify, classifyError, classifyResponse, createClassifier, supportReport,
+  type BodyLike, type Classifier, type ClassifyOptions, type ClassifyRule, type HeadersLike, type Phase,
+  type ReportRequest, type ResponseOptions, type ResponseParts,
+} from "./classify.js";
+export {
+  createClient,
+  type Client, type ClientEvent, type ClientOptions, type RequestOptions, type TokenSource,
+} from "./client.js";

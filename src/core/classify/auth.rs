@@ -30,7 +30,7 @@
 //! and other statuses use these signals.
 
 use super::model::Action;
-use super::text::CodeKey;
+use super::text::{CodeKey, Phrases};
 
 /// What an authentication signal asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -110,9 +110,9 @@ pub(crate) fn from_code(code: &CodeKey) -> Option<(Signal, bool)> {
 
 /// The strongest signal in a piece of server text.
 pub(crate) fn from_text(text: &str) -> Option<Signal> {
-    let t = text.to_ascii_lowercase();
-    let has = |n: &str| t.contains(n);
-    let any = |ns: &[&str]| ns.iter().any(|n| t.contains(n));
+    let t = Phrases::new(text);
+    let has = |n: &str| t.has(n);
+    let any = |ns: &[&str]| t.any(ns);
     if has("csrf") {
         return None;
     }
@@ -142,7 +142,7 @@ pub(crate) fn from_text(text: &str) -> Option<Signal> {
     {
         return Some(Signal::CheckCredentials);
     }
-    let not_provided = t.contains("not provided") && !t.contains("not provided or");
+    let not_provided = has("not provided") && !has("not provided or");
     if not_provided
         || any(&[
             "no credentials",

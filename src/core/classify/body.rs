@@ -8,7 +8,8 @@
 //! - The content decides before the `Content-Type` does: a body starting with `{` or `[` is
 //!   tried as JSON whatever its type (gateways mislabel), a body starting with `<` is markup.
 //!   JSON that does not parse (cut, malformed, nested deeper than 64) is `Unparsed`: it is
-//!   never shown, the status and headers alone classify the response.
+//!   never shown, the status and headers alone classify the response. A cut body is usually
+//!   recognised without parsing it (it does not end with the bracket it opened with).
 //! - `<?xml` bodies are `Unparsed` too: markup is never shown, and no XML envelope is known.
 
 use std::borrow::Cow;
@@ -53,6 +54,12 @@ pub(crate) fn sniff<'a>(text: &'a str, content_type: &str) -> Sniffed<'a> {
     let ct_json = crate::core::retry::hints::find_ascii_ci(content_type, "json").is_some();
     let ct_html = crate::core::retry::hints::find_ascii_ci(content_type, "html").is_some();
     if first == b'{' || first == b'[' {
+        // A document that opens with `{` (`[`) parses only if it ends with `}` (`]`): a body
+        // cut by `max_body_bytes` almost never does, so it is rejected without parsing.
+        let close = if first == b'{' { b'}' } else { b']' };
+        if t.bytes().next_back() != Some(close) {
+            return Sniffed::Unparsed;
+        }
         return match json::parse(t) {
             Ok(v) => Sniffed::Json(v),
             Err(_) => Sniffed::Unparsed,
@@ -109,5 +116,10 @@ mod tests {
         assert!(matches!(sniff("\"quoted\"", ""), Sniffed::Json(_)));
         assert!(matches!(sniff("\"half", ""), Sniffed::Text(_)));
         assert!(matches!(sniff("\u{feff}{}", ""), Sniffed::Json(_)));
+        assert!(matches!(sniff("[1,2", ""), Sniffed::Unparsed));
+        assert!(matches!(sniff("[1,{}", ""), Sniffed::Unparsed));
+        assert!(matches!(sniff("{\"a\":[1]", ""), Sniffed::Unparsed));
+        assert!(matches!(sniff("{\"a\":[1]}}", ""), Sniffed::Unparsed));
+        assert!(matches!(sniff(" [1] \n", ""), Sniffed::Json(_)));
     }
 }

@@ -191,7 +191,11 @@ pub(crate) fn pointer_key(p: &str) -> String {
         if !out.is_empty() {
             out.push('.');
         }
-        out.push_str(&seg.replace("~1", "/").replace("~0", "~"));
+        if seg.contains('~') {
+            out.push_str(&seg.replace("~1", "/").replace("~0", "~"));
+        } else {
+            out.push_str(seg);
+        }
     }
     out
 }

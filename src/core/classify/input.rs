@@ -87,6 +87,38 @@ pub struct ClassifyOptions {
     pub user_messages: Vec<(String, String)>,
 }
 
+/// Every response header [`classify`](super::classify) reads, lowercase. A caller for whom
+/// headers are costly to hand over (the wasm bindings) may pass only these: the
+/// classification is the same (tested on every vector with extra headers mixed in, and on
+/// every header-like name in the classifier's source).
+pub const HEADERS_READ: [&str; 20] = [
+    "content-type",
+    "retry-after-ms",
+    "retry-after",
+    "ratelimit",
+    "ratelimit-remaining",
+    "ratelimit-reset",
+    "x-ratelimit-remaining",
+    "x-ratelimit-reset",
+    "date",
+    "x-request-id",
+    "request-id",
+    "x-amzn-requestid",
+    "x-amz-request-id",
+    "x-correlation-id",
+    "x-ms-request-id",
+    "x-github-request-id",
+    "cf-ray",
+    "x-cloud-trace-context",
+    "x-amz-cf-id",
+    "x-amzn-trace-id",
+];
+
+/// The headers whose value may be a date or an epoch time, measured against
+/// [`ResponseParts::now_ms`] when the response has no `Date`. Without any of them, `now_ms`
+/// does not change the classification, so a caller may skip reading the clock.
+pub const HEADERS_NEEDING_NOW: [&str; 3] = ["retry-after", "ratelimit-reset", "x-ratelimit-reset"];
+
 /// Default for [`ClassifyOptions::max_body_bytes`].
 pub const DEFAULT_MAX_BODY_BYTES: usize = 65_536;
 

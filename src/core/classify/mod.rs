@@ -35,7 +35,10 @@ mod text;
 mod thrown;
 
 pub use fields::{MAX_DEPTH, MAX_FIELDS, MAX_MESSAGES};
-pub use input::{ClassifyOptions, CustomRule, DEFAULT_MAX_BODY_BYTES, Phase, ResponseParts};
+pub use input::{
+    ClassifyOptions, CustomRule, DEFAULT_MAX_BODY_BYTES, HEADERS_NEEDING_NOW, HEADERS_READ, Phase,
+    ResponseParts,
+};
 pub use model::{Action, Category, Classification, Format};
 pub use redact::{is_sensitive_name, redact_header, redact_json_text, redact_url};
 pub use report::{ReportRequest, support_report};

@@ -149,7 +149,11 @@ pub fn support_report(c: &Classification, req: &ReportRequest) -> String {
         line(
             &mut out,
             "Retry-After",
-            &format!("{} ms ({})", ms.round(), c.hint_source.unwrap_or("server")),
+            &format!(
+                "{} ms ({})",
+                ms.round() as i64,
+                c.hint_source.unwrap_or("server")
+            ),
         );
     }
     if let Some(b) = req.response_body {

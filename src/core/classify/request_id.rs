@@ -14,7 +14,7 @@ use super::text::clean_id;
 use crate::core::json::Value;
 use crate::core::retry::hints::Headers;
 
-const STRONG: [&str; 7] = [
+pub(crate) const STRONG: [&str; 7] = [
     "x-request-id",
     "request-id",
     "x-amzn-requestid",
@@ -24,7 +24,7 @@ const STRONG: [&str; 7] = [
     "x-github-request-id",
 ];
 
-const WEAK: [&str; 4] = [
+pub(crate) const WEAK: [&str; 4] = [
     "cf-ray",
     "x-cloud-trace-context",
     "x-amz-cf-id",

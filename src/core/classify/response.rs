@@ -102,3 +102,173 @@ pub fn classify(parts: &ResponseParts, opts: &ClassifyOptions) -> Classification
         not_sent: false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::classify::input::{HEADERS_NEEDING_NOW, HEADERS_READ, Phase};
+    use crate::core::classify::request_id::{STRONG, WEAK};
+    use crate::core::json::{self, Value};
+    use crate::core::rand::SplitMix64;
+    use crate::core::retry::hints::Headers;
+
+    #[test]
+    fn the_header_list_covers_the_request_id_headers() {
+        for n in STRONG.iter().chain(WEAK.iter()) {
+            assert!(HEADERS_READ.contains(n), "{n}");
+        }
+        for n in HEADERS_NEEDING_NOW {
+            assert!(HEADERS_READ.contains(&n), "{n}");
+        }
+    }
+
+    /// Every vector, with its headers in random case and unread headers mixed in: passing
+    /// only [`HEADERS_READ`] gives the same classification, and without a header of
+    /// [`HEADERS_NEEDING_NOW`] the clock does not matter.
+    #[test]
+    fn only_the_listed_headers_matter() {
+        let text = include_str!("../../../tests/vectors/classify.json");
+        let doc = json::parse(text).unwrap();
+        let cases = doc.get("cases").and_then(Value::as_array).unwrap();
+        let noise = [
+            ("Server", "nginx"),
+            ("Vary", "Accept"),
+            ("WWW-Authenticate", "Bearer"),
+            ("X-RateLimit-Limit", "60"),
+            ("Content-Length", "12"),
+            ("Set-Cookie", "a=b"),
+            ("RateLimit-Policy", "10;w=60"),
+        ];
+        let mut rng = SplitMix64::new(0x04EA_DE25);
+        for case in cases {
+            let input = case.get("input").unwrap();
+            let name = case.get("name").and_then(Value::as_str).unwrap();
+            let body = input.get("body").and_then(Value::as_str).unwrap_or("");
+            let status = input.get("status").and_then(Value::as_f64).unwrap() as u16;
+            let phase = input
+                .get("phase")
+                .and_then(Value::as_str)
+                .and_then(Phase::parse)
+                .unwrap_or_default();
+            let mut all: Vec<(String, String)> = Vec::new();
+            for (k, v) in input.get("headers").and_then(Value::as_object).unwrap() {
+                let k: String = k
+                    .chars()
+                    .map(|c| {
+                        if rng.below(2) == 0 {
+                            c.to_ascii_uppercase()
+                        } else {
+                            c
+                        }
+                    })
+                    .collect();
+                all.push((k, v.as_str().unwrap().to_string()));
+                let (n, nv) = noise[rng.below(noise.len() as u64) as usize];
+                all.push((n.to_string(), nv.to_string()));
+            }
+            let pairs: Vec<(&str, &str)> =
+                all.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let kept: Vec<(&str, &str)> = pairs
+                .iter()
+                .copied()
+                .filter(|(k, _)| HEADERS_READ.iter().any(|n| n.eq_ignore_ascii_case(k)))
+                .collect();
+            let run = |h: &[(&str, &str)], now: Option<f64>| {
+                classify(
+                    &ResponseParts {
+                        status,
+                        headers: Headers(h),
+                        body: body.as_bytes(),
+                        phase,
+                        now_ms: now,
+                        ..ResponseParts::default()
+                    },
+                    &ClassifyOptions::default(),
+                )
+            };
+            let now = Some(1.7e12);
+            assert_eq!(run(&pairs, now), run(&kept, now), "{name}");
+            let clock_free = !kept.iter().any(|(k, _)| {
+                HEADERS_NEEDING_NOW
+                    .iter()
+                    .any(|n| n.eq_ignore_ascii_case(k))
+            });
+            if clock_free {
+                assert_eq!(run(&kept, now), run(&kept, None), "{name}");
+                assert_eq!(run(&kept, Some(0.0)), run(&kept, None), "{name}");
+            }
+        }
+    }
+
+    /// Every header-like string literal in the classifier's and the hints' source, alone or
+    /// next to others, with values of every kind: a name the core reads but the list lacks
+    /// changes the classification; a clock-dependent one missing from
+    /// [`HEADERS_NEEDING_NOW`] makes the clock matter.
+    #[test]
+    fn no_header_read_is_missing_from_the_list() {
+        let sources = [
+            include_str!("../retry/hints.rs"),
+            include_str!("request_id.rs"),
+            include_str!("response.rs"),
+            include_str!("rules.rs"),
+            include_str!("auth.rs"),
+            include_str!("body.rs"),
+            include_str!("messages.rs"),
+        ];
+        let mut names: Vec<&str> = Vec::new();
+        for src in sources {
+            for lit in src.split('"').skip(1).step_by(2) {
+                let ok = lit.len() >= 3
+                    && lit
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                    && !names.contains(&lit);
+                if ok {
+                    names.push(lit);
+                }
+            }
+        }
+        assert!(names.len() > 20, "{names:?}");
+        let values = [
+            "30",
+            "0",
+            "Sun, 06 Nov 1994 08:49:37 GMT",
+            "1700000060",
+            "1700000060000",
+            "req-abc/1",
+            "application/problem+json",
+            "text/html",
+            "\"default\";r=0;t=30",
+        ];
+        let body = br#"{"error":{"code":"throttled","message":"Slow down"}}"#;
+        for status in [401u16, 403, 429, 503] {
+            for name in &names {
+                for value in values {
+                    let all = [(*name, value), ("x-unrelated", "1")];
+                    let kept: Vec<(&str, &str)> = all
+                        .iter()
+                        .copied()
+                        .filter(|(k, _)| HEADERS_READ.contains(k))
+                        .collect();
+                    let run = |h: &[(&str, &str)], now: Option<f64>| {
+                        classify(
+                            &ResponseParts {
+                                status,
+                                headers: Headers(h),
+                                body,
+                                now_ms: now,
+                                ..ResponseParts::default()
+                            },
+                            &ClassifyOptions::default(),
+                        )
+                    };
+                    let now = Some(7.8e11);
+                    assert_eq!(run(&all, now), run(&kept, now), "{name}: {value}");
+                    if !HEADERS_NEEDING_NOW.contains(name) {
+                        assert_eq!(run(&kept, now), run(&kept, None), "{name}: {value}");
+                    }
+                }
+            }
+        }
+    }
+}

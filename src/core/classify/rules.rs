@@ -35,7 +35,7 @@ use super::auth::{self, Signal};
 use super::codes::{self, CodeRule};
 use super::input::Phase;
 use super::model::{Action, Category};
-use super::text::CodeKey;
+use super::text::{CodeKey, Phrases};
 
 /// Everything the rules look at.
 #[derive(Debug, Clone, Copy, Default)]
@@ -123,8 +123,8 @@ pub(crate) fn decide(s: &Signals) -> Decision {
         if s.status == 403
             && (s.quota_exhausted
                 || s.message.is_some_and(|m| {
-                    let m = m.to_ascii_lowercase();
-                    m.contains("rate limit") && m.contains("exceed")
+                    let m = Phrases::new(m);
+                    m.has("rate limit") && m.has("exceed")
                 }))
         {
             dec = d(Category::RateLimited, Action::WaitAndRetry, true);

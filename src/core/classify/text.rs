@@ -52,18 +52,18 @@ pub(crate) struct CodeKey(String);
 
 impl CodeKey {
     pub(crate) fn new(code: &str) -> CodeKey {
-        CodeKey(
-            code_key(code)
-                .chars()
-                .map(|c| {
-                    if c == '-' {
-                        '_'
-                    } else {
-                        c.to_ascii_lowercase()
-                    }
-                })
-                .collect(),
-        )
+        // Byte-wise: only ASCII bytes change, so the result stays valid UTF-8.
+        let bytes: Vec<u8> = code_key(code)
+            .bytes()
+            .map(|b| {
+                if b == b'-' {
+                    b'_'
+                } else {
+                    b.to_ascii_lowercase()
+                }
+            })
+            .collect();
+        CodeKey(String::from_utf8(bytes).unwrap_or_default())
     }
 
     /// Equal to `want` (lowercase, `_`).
@@ -79,6 +79,55 @@ impl CodeKey {
     /// Ends with `suffix` (lowercase, `_`).
     pub(crate) fn ends(&self, suffix: &str) -> bool {
         self.0.ends_with(suffix)
+    }
+}
+
+/// Server text lowercased once, with a bigram filter so that checking it for dozens of
+/// phrases stays cheap: a phrase is searched for only when every pair of adjacent bytes in it
+/// occurs somewhere in the text (a 256-bit set), which rejects almost every phrase of the
+/// tables in a few operations. Same answers as `to_ascii_lowercase().contains(phrase)`.
+#[derive(Debug)]
+pub(crate) struct Phrases {
+    text: String,
+    pairs: [u64; 4],
+}
+
+fn pair_bit(a: u8, b: u8) -> usize {
+    (usize::from(a).wrapping_mul(37) ^ usize::from(b)) & 255
+}
+
+impl Phrases {
+    pub(crate) fn new(text: &str) -> Phrases {
+        let text = text.to_ascii_lowercase();
+        let mut pairs = [0u64; 4];
+        for w in text.as_bytes().windows(2) {
+            if let [a, b] = *w {
+                let bit = pair_bit(a, b);
+                if let Some(word) = pairs.get_mut(bit >> 6) {
+                    *word |= 1 << (bit & 63);
+                }
+            }
+        }
+        Phrases { text, pairs }
+    }
+
+    /// True when the text contains `phrase` (lowercase).
+    pub(crate) fn has(&self, phrase: &str) -> bool {
+        let maybe = phrase.as_bytes().windows(2).all(|w| match *w {
+            [a, b] => {
+                let bit = pair_bit(a, b);
+                self.pairs
+                    .get(bit >> 6)
+                    .is_some_and(|word| word & (1 << (bit & 63)) != 0)
+            }
+            _ => true,
+        });
+        maybe && self.text.contains(phrase)
+    }
+
+    /// True when the text contains any of `phrases`.
+    pub(crate) fn any(&self, phrases: &[&str]) -> bool {
+        phrases.iter().any(|p| self.has(p))
     }
 }
 
@@ -108,6 +157,35 @@ mod tests {
         assert!(CodeKey::new("VALIDATION_FILE_TOO_LARGE").starts("validation_"));
         assert!(CodeKey::new("BUSINESS_DOCUMENT_NOT_FOUND").ends("_not_found"));
         assert!(!CodeKey::new("x").ends("_not_found"));
+        assert!(CodeKey::new("Ünïcode-Ä").is("Ünïcode_Ä"));
+    }
+
+    #[test]
+    fn phrases_agree_with_contains() {
+        let mut rng = crate::core::rand::SplitMix64::new(0xF1_17E2);
+        let alphabet = b"abcdeT N-._";
+        for round in 0..20_000 {
+            let len = rng.below(40) as usize;
+            let text: String = (0..len)
+                .map(|_| char::from(alphabet[rng.below(alphabet.len() as u64) as usize]))
+                .collect();
+            let plen = rng.below(5) as usize;
+            let phrase: String = (0..plen)
+                .map(|_| char::from(alphabet[rng.below(alphabet.len() as u64) as usize]))
+                .collect::<String>()
+                .to_ascii_lowercase();
+            let want = text.to_ascii_lowercase().contains(&phrase);
+            assert_eq!(
+                Phrases::new(&text).has(&phrase),
+                want,
+                "round {round}: {text:?} {phrase:?}"
+            );
+        }
+        let p = Phrases::new("Given Token not valid — é");
+        assert!(p.has("token not valid"));
+        assert!(p.has("— é"));
+        assert!(p.any(&["x", "given"]));
+        assert!(!p.has("tokens"));
     }
 
     #[test]

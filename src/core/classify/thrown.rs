@@ -32,7 +32,7 @@
 
 use super::messages::for_category;
 use super::model::{Action, Category, Classification, Format};
-use super::text::clean_message;
+use super::text::{Phrases, clean_message};
 
 /// An error thrown by fetch or a Node/Deno/Bun HTTP client, as plain strings.
 #[derive(Debug, Clone, Copy, Default)]
@@ -132,12 +132,8 @@ pub fn classify_thrown(err: &Thrown) -> Classification {
     let has_code = |list: &[&str]| codes.iter().flatten().any(|c| list.contains(c));
     let names = [err.name, err.cause_name];
     let has_name = |n: &str| names.iter().flatten().any(|x| x.trim() == n);
-    let text = [err.message, err.cause_message]
-        .into_iter()
-        .flatten()
-        .map(str::to_ascii_lowercase)
-        .collect::<Vec<_>>();
-    let has_text = |list: &[&str]| text.iter().any(|t| list.iter().any(|n| t.contains(n)));
+    let text = [err.message, err.cause_message].map(|t| t.map(Phrases::new));
+    let has_text = |list: &[&str]| text.iter().flatten().any(|t| t.any(list));
 
     let (category, action, retryable, not_sent) =
         if (has_name("AbortError") || has_code(ABORT_CODES)) && !has_name("TimeoutError") {

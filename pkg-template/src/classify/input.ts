@@ -1,0 +1,236 @@
+/**
+ * Response parts into wasm memory: header lines and a bounded body prefix, back to back in
+ * the scratch buffer, with one `scratch_reserve` and at most two `encodeInto` calls.
+ *
+ * Only the headers the core reads travel (`HEADERS_READ` in the Rust core, which includes every
+ * request-id header), one line each: a letter for the name, then the value. Bodies are cut
+ * before encoding: only
+ * `maxBodyBytes + 4` UTF-16 units of a string (or `maxBodyBytes + 1` bytes) are written, so
+ * the core still sees that the body was longer, and a 1 MiB body costs what 64 KiB does.
+ * @module
+ * @internal
+ */
+import { FaultlineError } from "../errors.js";
+import { wasm } from "../wasm.js";
+import { getVocab } from "./vocab.js";
+
+/** Response headers in any of the usual shapes. */
+export type HeadersLike =
+  | Headers
+  | Record<string, string | number | readonly string[] | undefined | null>
+  | Iterable<readonly [string, string]>
+  | null
+  | undefined;
+
+/** A response body: text, bytes, an already-parsed JSON value, or nothing. */
+export type BodyLike = string | Uint8Array | ArrayBuffer | ArrayBufferView | object | number | boolean | null | undefined;
+
+const encoder = new TextEncoder();
+let memory: WebAssembly.Memory | undefined;
+let view = new Uint8Array(0);
+
+/** A view of `cap` bytes of scratch, reserved. @internal */
+export function reserve(cap: number): { ptr: number; mem: Uint8Array } {
+  const ptr = wasm().scratch_reserve(cap);
+  if (ptr === 0 && cap > 0) throw new FaultlineError("invalid_argument", `input too large for faultline (${cap} bytes)`);
+  memory ??= wasm().wasm_memory() as WebAssembly.Memory;
+  if (view.buffer !== memory.buffer) view = new Uint8Array(memory.buffer);
+  return { ptr, mem: view };
+}
+
+// Only a line feed could split a line; the core trims the rest.
+const clean = (s: string): string => (s.indexOf("\n") === -1 ? s : s.replace(/\n/g, " "));
+
+function valueText(v: unknown): string | undefined {
+  if (typeof v === "string") return v;
+  if (typeof v === "number") return String(v);
+  if (Array.isArray(v)) return v.filter((x) => typeof x === "string").join(", ");
+  return undefined;
+}
+
+/**
+ * Header lines `name:value\n` from a `Headers`, a plain object (any case), a `Map`, or a list
+ * of `[name, value]` pairs. Names with `:` and values with line breaks are made harmless.
+ * @internal
+ */
+export function headerLines(h: HeadersLike | unknown): string {
+  if (h === undefined || h === null) return "";
+  if (typeof h !== "object") throw new FaultlineError("invalid_argument", "headers must be a Headers object, a plain object or a list of [name, value] pairs");
+  let s = "";
+  if (typeof Headers !== "undefined" && h instanceof Headers) {
+    // A Headers object validates its values: no line breaks can occur.
+    for (const [k, v] of h as unknown as Iterable<[string, string]>) s += k + ":" + v + "\n";
+    return s;
+  }
+  if (typeof (h as Iterable<unknown>)[Symbol.iterator] === "function") {
+    for (const pair of h as Iterable<unknown>) {
+      if (!Array.isArray(pair) || typeof pair[0] !== "string") {
+        throw new FaultlineError("invalid_argument", "a header list must hold [name, value] pairs");
+      }
+      const v = valueText(pair[1]);
+      if (v !== undefined && pair[0].indexOf(":") === -1) s += clean(pair[0]) + ":" + clean(v) + "\n";
+    }
+    return s;
+  }
+  const o = h as Record<string, unknown>;
+  for (const k in o) {
+    if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
+    const v = valueText(o[k]);
+    if (v !== undefined && k.indexOf(":") === -1) s += clean(k) + ":" + clean(v) + "\n";
+  }
+  return s;
+}
+
+type Known = { letter: string; clock: boolean };
+// Header name as given -> its entry, or null when the core does not read it: lower-casing
+// every name of every response costs more than the rest of the header handling.
+const names = new Map<string, Known | null>();
+
+function entry(k: string, known: Map<string, Known>): Known | null {
+  let e = names.get(k);
+  if (e === undefined) {
+    e = known.get(k.toLowerCase()) ?? null;
+    if (names.size < 1024) names.set(k, e);
+  }
+  return e;
+}
+
+/** Whether the last {@link knownHeaderLines} met a header whose value may need the clock. @internal */
+export const clock = { needed: false };
+
+/**
+ * The lines `<letter><value>\n` of the headers the core reads, from a `Headers`, a plain
+ * object (names in any case), a `Map`, or `[name, value]` pairs; the first of duplicate names
+ * comes first. Sets {@link clock}.
+ * @internal
+ */
+export function knownHeaderLines(h: HeadersLike | unknown): string {
+  clock.needed = false;
+  if (h === undefined || h === null) return "";
+  if (typeof h !== "object") throw new FaultlineError("invalid_argument", "headers must be a Headers object, a plain object or a list of [name, value] pairs");
+  const known = getVocab().headers;
+  let s = "";
+  if (typeof Headers !== "undefined" && h instanceof Headers) {
+    // Names are lower case and values cannot hold line breaks.
+    for (const [k, v] of h as unknown as Iterable<[string, string]>) {
+      const e = entry(k, known);
+      if (e === null) continue;
+      s += e.letter + v + "\n";
+      if (e.clock) clock.needed = true;
+    }
+    return s;
+  }
+  if (typeof (h as Iterable<unknown>)[Symbol.iterator] === "function") {
+    for (const pair of h as Iterable<unknown>) {
+      if (!Array.isArray(pair) || typeof pair[0] !== "string") {
+        throw new FaultlineError("invalid_argument", "a header list must hold [name, value] pairs");
+      }
+      const e = entry(pair[0], known);
+      const v = e === null ? undefined : valueText(pair[1]);
+      if (v === undefined) continue;
+      s += e!.letter + clean(v) + "\n";
+      if (e!.clock) clock.needed = true;
+    }
+    return s;
+  }
+  const o = h as Record<string, unknown>;
+  for (const k in o) {
+    const e = entry(k, known);
+    if (e === null) continue;
+    const v = valueText(o[k]);
+    if (v === undefined || !Object.prototype.hasOwnProperty.call(o, k)) continue;
+    s += e.letter + clean(v) + "\n";
+    if (e.clock) clock.needed = true;
+  }
+  return s;
+}
+
+/** Text or bytes for a body, or `invalid_argument`. @internal */
+export function bodyValue(b: BodyLike | unknown): string | Uint8Array {
+  if (typeof b === "string") return b;
+  if (b === undefined || b === null) return "";
+  if (b instanceof Uint8Array) return b;
+  if (b instanceof ArrayBuffer) return new Uint8Array(b);
+  if (ArrayBuffer.isView(b)) return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  if (
+    (typeof Blob !== "undefined" && b instanceof Blob) ||
+    (typeof ReadableStream !== "undefined" && b instanceof ReadableStream) ||
+    (typeof FormData !== "undefined" && b instanceof FormData) ||
+    typeof b === "function" || typeof b === "symbol" || typeof b === "bigint"
+  ) {
+    throw new FaultlineError("invalid_argument", "body must be a string, bytes, a parsed JSON value or null (use classifyResponse for streams)");
+  }
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(b);
+  } catch (e) {
+    throw new FaultlineError("invalid_argument", `body could not be serialised as JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return text ?? "";
+}
+
+/**
+ * Writes the header lines, then at most `max + 4` units (or `max + 1` bytes) of the body, and
+ * returns the number of bytes written. A short text body is joined to the lines and encoded
+ * with them in one call (the bindings find the split from the lines' UTF-16 length).
+ * @internal
+ */
+export function writeParts(lines: string, body: string | Uint8Array, max: number): number {
+  if (typeof body === "string") {
+    if (body.length > max + 4) body = body.slice(0, max + 4);
+    if (body.length <= 4096) {
+      const all = lines + body;
+      if (all.length === 0) return 0;
+      const { ptr, mem } = reserve(all.length * 3);
+      return encoder.encodeInto(all, mem.subarray(ptr)).written;
+    }
+    const { ptr, mem } = reserve((lines.length + body.length) * 3);
+    const h = lines.length === 0 ? 0 : encoder.encodeInto(lines, mem.subarray(ptr)).written;
+    return h + encoder.encodeInto(body, mem.subarray(ptr + h)).written;
+  }
+  const n = Math.min(body.length, max + 1);
+  const { ptr, mem } = reserve(lines.length * 3 + n);
+  const h = lines.length === 0 ? 0 : encoder.encodeInto(lines, mem.subarray(ptr)).written;
+  mem.set(n === body.length ? body : body.subarray(0, n), ptr + h);
+  return h + n;
+}
+
+/** A field for {@link writeFields}: text or bytes, cut to `max` bytes (plus a little, so the core sees the cut). @internal */
+export type Field = string | Uint8Array | undefined;
+
+/**
+ * Writes fields back to back (absent ones as nothing), each cut to about `max` bytes, and
+ * returns their byte lengths and a bitmask of the present ones.
+ * @internal
+ */
+export function writeFields(fields: Field[], lengths: number[] | Uint32Array, max = Infinity): number {
+  let cap = 0;
+  let present = 0;
+  for (let i = 0; i < fields.length; i++) {
+    let f = fields[i];
+    if (f === undefined) continue;
+    present |= 1 << i;
+    if (typeof f === "string") {
+      if (f.length > max + 4) fields[i] = f = f.slice(0, max + 4);
+      cap += f.length * 3;
+    } else {
+      if (f.length > max + 1) fields[i] = f = f.subarray(0, max + 1);
+      cap += f.length;
+    }
+  }
+  const { ptr, mem } = reserve(cap);
+  let at = ptr;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i];
+    let n = 0;
+    if (typeof f === "string") {
+      n = f.length === 0 ? 0 : encoder.encodeInto(f, mem.subarray(at, ptr + cap)).written;
+    } else if (f !== undefined) {
+      mem.set(f, at);
+      n = f.length;
+    }
+    lengths[i] = n;
+    at += n;
+  }
+  return present;
+}

@@ -1,0 +1,659 @@
+//! Classification exports: response parts and thrown errors in through the scratch buffer,
+//! numbers and one string out.
+//!
+//! Why this shape: `classify` runs on every failed response, so nothing crosses the boundary
+//! as an object. In: one line per header the core reads (`HEADERS_READ`, which includes every
+//! request-id header; the name travels as one letter) and the body prefix, back to back in
+//! scratch. Out: the
+//! category, action, format and hint source as indices into the tables of
+//! [`classify_vocab`] (read once by the facade, so the vocabulary is written only in
+//! `core::classify::model` and `core::retry::hints`), the numbers in out slots, and one
+//! string holding code, message, request id, user message and the field errors as JSON, whose
+//! UTF-16 lengths are in out slots (`-1` for absent).
+//!
+//! Out slots of [`classify_parts`], [`classify_thrown_parts`] and the [`Classifier`] methods:
+//! 0 category, 1 action, 2 format (indices), 3 status (NaN when none), 4 flags (bit 0
+//! retryable, bit 1 notSent), 5 retryAfterMs (NaN when none), 6 hint source index (-1 none;
+//! [`HINT_SOURCES`]`.len()` = the text follows the other strings), then the UTF-16 lengths of
+//! 7 code, 8 message, 9 requestId, 10 userMessage, 11 fieldErrors JSON, 12 hint source text
+//! (-1 when absent). When slot 10 is below -1 the user message is entry `-slot - 2` of the
+//! vocabulary's message table and is not in the string.
+//!
+//! Custom rules live in a [`Classifier`] handle built once from a JSON spec and validated
+//! here, where the vocabulary is: an unknown category or action is `invalid_argument`.
+
+use crate::bindings::errors::js_error;
+use crate::bindings::scratch::{set_out, with_input};
+use crate::core::classify::{
+    Action, Category, Classification, ClassifyOptions, CustomRule, DEFAULT_MAX_BODY_BYTES, Format,
+    HEADERS_NEEDING_NOW, HEADERS_READ, Phase, ReportRequest, ResponseParts, Thrown, classify,
+    classify_thrown, support_report,
+};
+use crate::core::json::{self, Value};
+use crate::core::retry::hints::{Headers, source};
+use wasm_bindgen::prelude::*;
+
+/// Every hint source the core can report, in the order of the vocabulary table.
+pub const HINT_SOURCES: [&str; 9] = [
+    source::RETRY_AFTER_MS,
+    source::RETRY_AFTER,
+    source::RATELIMIT,
+    source::RATELIMIT_RESET,
+    source::X_RATELIMIT_RESET,
+    source::BODY_WAIT_SECONDS,
+    source::BODY_RETRY_AFTER,
+    source::BODY_RETRY_INFO,
+    source::BODY_TEXT,
+];
+
+/// Built-in user messages sent as an index instead of text (the common ones: one per
+/// category and action pair the rules produce, and the known-code messages).
+const MESSAGES: [&str; 24] = [
+    "Your credentials were not accepted. Please check them and try again.",
+    "Please log in to continue.",
+    "Your session has expired. Please log in again.",
+    "You don't have permission to perform this action.",
+    "The requested item was not found. It may have been deleted or you may not have access.",
+    "Some of the information provided is not valid. Please check it and try again.",
+    "This item was changed or already exists. Please refresh and try again.",
+    "The file or request is too large.",
+    "The usage limit for this service has been reached. Please contact support.",
+    "Too many requests. Please wait a moment and try again.",
+    "Something went wrong on our side. Please contact support if it keeps happening.",
+    "A temporary error occurred. Please try again.",
+    "The service is temporarily unavailable. Please try again shortly.",
+    "The server took too long to respond. Please try again.",
+    "A secure connection to the server could not be established.",
+    "Unable to reach the server. Please check your connection and try again.",
+    "The request was cancelled.",
+    "An unexpected error occurred.",
+    "Please log in again to continue.",
+    "Document not found. It may have been deleted or you may not have access.",
+    "This document has already been processed and cannot be modified.",
+    "The usage quota for this service has been used up. Please contact support.",
+    "File is too large. Please choose a smaller file.",
+    "Invalid file type. Please choose a different file.",
+];
+
+/// Most header lines read; more are ignored (a response has a few dozen at most).
+const MAX_HEADERS: usize = 128;
+
+/// The vocabulary tables, one per line, entries separated by `\u{1}`: categories, actions,
+/// formats, hint sources, phases, built-in user messages, the response headers the core reads
+/// (`HEADERS_READ`: a header travels as the letter `A` + its index, then its value) and those
+/// of them that need the clock (`HEADERS_NEEDING_NOW`). Read once by the facade.
+#[wasm_bindgen]
+pub fn classify_vocab() -> String {
+    let lines: [Vec<&str>; 8] = [
+        Category::ALL.iter().map(|c| c.as_str()).collect(),
+        Action::ALL.iter().map(|a| a.as_str()).collect(),
+        Format::ALL.iter().map(|f| f.as_str()).collect(),
+        HINT_SOURCES.to_vec(),
+        [Phase::Request, Phase::Refresh, Phase::Login]
+            .iter()
+            .map(|p| p.as_str())
+            .collect(),
+        MESSAGES.to_vec(),
+        HEADERS_READ.to_vec(),
+        HEADERS_NEEDING_NOW.to_vec(),
+    ];
+    lines
+        .iter()
+        .map(|l| l.join("\u{1}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn index_of<T: PartialEq + Copy>(all: &[T], x: T) -> f64 {
+    all.iter().position(|y| *y == x).map_or(-1.0, |i| i as f64)
+}
+
+fn utf16_len(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().map(char::len_utf16).sum()
+    }
+}
+
+/// Appends `s` as a JSON string literal.
+fn push_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                out.push_str("\\u00");
+                let n = c as u32;
+                for d in [n >> 4, n & 0xf] {
+                    out.push(char::from_digit(d, 16).unwrap_or('0'));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// `{"field":["message",...],...}` in order (the facade `JSON.parse`s it).
+fn field_errors_json(fields: &[(String, Vec<String>)]) -> String {
+    let mut out = String::with_capacity(64 * fields.len());
+    out.push('{');
+    for (i, (k, msgs)) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_json_string(&mut out, k);
+        out.push_str(":[");
+        for (j, m) in msgs.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            push_json_string(&mut out, m);
+        }
+        out.push(']');
+    }
+    out.push('}');
+    out
+}
+
+/// Writes the out slots for `c` and returns its strings, concatenated.
+fn emit(c: &Classification) -> String {
+    let none = -1.0;
+    let hint_idx = c.hint_source.map_or(none, |s| {
+        HINT_SOURCES
+            .iter()
+            .position(|h| *h == s)
+            .unwrap_or(HINT_SOURCES.len()) as f64
+    });
+    let hint_text = c
+        .hint_source
+        .filter(|s| !HINT_SOURCES.contains(s))
+        .unwrap_or("");
+    let fields = c.field_errors.as_deref().map(field_errors_json);
+    let message_idx = MESSAGES.iter().position(|m| *m == c.user_message);
+    let len = |s: Option<&str>| s.map_or(none, |s| utf16_len(s) as f64);
+    let flags = f64::from(u8::from(c.retryable) | (u8::from(c.not_sent) << 1));
+    set_out(&[
+        index_of(&Category::ALL, c.category),
+        index_of(&Action::ALL, c.action),
+        index_of(&Format::ALL, c.format),
+        c.status.map_or(f64::NAN, f64::from),
+        flags,
+        c.retry_after_ms.unwrap_or(f64::NAN),
+        hint_idx,
+        len(c.code.as_deref()),
+        len(c.message.as_deref()),
+        len(c.request_id.as_deref()),
+        message_idx.map_or_else(|| utf16_len(&c.user_message) as f64, |i| -(i as f64) - 2.0),
+        len(fields.as_deref()),
+        if hint_text.is_empty() {
+            none
+        } else {
+            utf16_len(hint_text) as f64
+        },
+    ]);
+    let parts = [
+        c.code.as_deref().unwrap_or(""),
+        c.message.as_deref().unwrap_or(""),
+        c.request_id.as_deref().unwrap_or(""),
+        if message_idx.is_some() {
+            ""
+        } else {
+            c.user_message.as_str()
+        },
+        fields.as_deref().unwrap_or(""),
+        hint_text,
+    ];
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        out.push_str(p);
+    }
+    out
+}
+
+/// Bytes as text: valid UTF-8 as is, else its valid prefix (the facade only writes UTF-8).
+fn text(bytes: &[u8]) -> &str {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => std::str::from_utf8(bytes.get(..e.valid_up_to()).unwrap_or(&[])).unwrap_or(""),
+    }
+}
+
+/// Splits `name:value\n` lines into `slots`; returns how many were filled.
+fn header_pairs<'a>(lines: &'a str, slots: &mut [(&'a str, &'a str)]) -> usize {
+    let mut n = 0;
+    for line in lines.split('\n') {
+        let Some((k, v)) = line.split_once(':') else {
+            continue;
+        };
+        let Some(slot) = slots.get_mut(n) else {
+            break;
+        };
+        *slot = (k.trim(), v.trim());
+        n += 1;
+    }
+    n
+}
+
+fn phase_of(i: u32) -> Phase {
+    match i {
+        1 => Phase::Refresh,
+        2 => Phase::Login,
+        _ => Phase::Request,
+    }
+}
+
+/// The byte length of the first `units` UTF-16 units of UTF-8 `bytes` (ASCII: `units`).
+fn utf8_len_of_units(bytes: &[u8], units: usize) -> usize {
+    let mut at = 0;
+    let mut left = units;
+    while left > 0 {
+        let Some(&b) = bytes.get(at) else {
+            break;
+        };
+        let (n, u) = match b {
+            0xF0..=0xFF => (4, 2),
+            0xE0..=0xEF => (3, 1),
+            0xC0..=0xDF => (2, 1),
+            _ => (1, 1),
+        };
+        at += n;
+        left = left.saturating_sub(u);
+    }
+    at.min(bytes.len())
+}
+
+/// Splits the lines `<letter><value>\n` (letter `A` + index into [`HEADERS_READ`]) into
+/// `slots`; returns how many were filled.
+fn known_header_pairs<'a>(lines: &'a str, slots: &mut [(&'a str, &'a str)]) -> usize {
+    let mut n = 0;
+    for line in lines.split_terminator('\n') {
+        let Some(&letter) = line.as_bytes().first() else {
+            continue;
+        };
+        let Some(name) = HEADERS_READ.get(usize::from(letter.wrapping_sub(b'A'))) else {
+            continue;
+        };
+        let Some(slot) = slots.get_mut(n) else {
+            break;
+        };
+        *slot = (name, line.get(1..).unwrap_or("").trim());
+        n += 1;
+    }
+    n
+}
+
+/// Classifies scratch `[0, total_len)`: the header lines (`headers_units` UTF-16 units of
+/// them), then the body.
+fn classify_scratch(
+    status: u32,
+    headers_units: usize,
+    total_len: usize,
+    phase: u32,
+    now_ms: f64,
+    opts: &ClassifyOptions,
+) -> String {
+    let c = with_input(0, total_len, |all| {
+        let (head, body) = all.split_at(utf8_len_of_units(all, headers_units));
+        let mut slots = [("", ""); MAX_HEADERS];
+        let n = known_header_pairs(text(head), &mut slots);
+        let parts = ResponseParts {
+            status: u16::try_from(status).unwrap_or(0),
+            headers: Headers(slots.get(..n).unwrap_or(&[])),
+            body,
+            method: None,
+            url: None,
+            phase: phase_of(phase),
+            now_ms: now_ms.is_finite().then_some(now_ms),
+        };
+        classify(&parts, opts)
+    });
+    emit(&c)
+}
+
+/// Classifies a response with the default options, looking at `max_body_bytes` of the body.
+/// Scratch `[0, total_len)`: the header lines `<letter><value>\n` (see [`classify_vocab`];
+/// `headers_units` UTF-16 units long), then the body bytes. `phase`: 0 request, 1 refresh,
+/// 2 login. `now_ms`: NaN when unknown. See the module doc for the out slots and the
+/// returned string.
+#[wasm_bindgen]
+pub fn classify_parts(
+    status: u32,
+    headers_units: usize,
+    total_len: usize,
+    phase: u32,
+    now_ms: f64,
+    max_body_bytes: usize,
+) -> String {
+    let opts = ClassifyOptions {
+        max_body_bytes,
+        rules: Vec::new(),
+        user_messages: Vec::new(),
+    };
+    classify_scratch(status, headers_units, total_len, phase, now_ms, &opts)
+}
+
+/// Reads the six thrown-error strings written back to back; bit `i` of `present` says
+/// whether string `i` (name, message, code, cause name, cause message, cause code) exists.
+fn thrown_scratch(lens: [usize; 6], present: u32, opts: Option<&ClassifyOptions>) -> String {
+    let total = lens.iter().fold(0usize, |a, b| a.saturating_add(*b));
+    let mut c = with_input(0, total, |all| {
+        let mut fields: [Option<&str>; 6] = [None; 6];
+        let mut at = 0usize;
+        for (i, (len, field)) in lens.iter().zip(fields.iter_mut()).enumerate() {
+            let end = at.saturating_add(*len);
+            if present & (1 << i) != 0 {
+                *field = Some(text(all.get(at..end).unwrap_or(&[])));
+            }
+            at = end;
+        }
+        let [name, message, code, cause_name, cause_message, cause_code] = fields;
+        classify_thrown(&Thrown {
+            name,
+            message,
+            code,
+            cause_name,
+            cause_message,
+            cause_code,
+        })
+    });
+    if let Some(opts) = opts {
+        apply_options(&mut c, opts);
+    }
+    emit(&c)
+}
+
+/// Classifies a thrown error with the default options. Scratch: the strings of `lens`, back
+/// to back; see [`thrown_scratch`] for `present`.
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
+pub fn classify_thrown_parts(
+    name: usize,
+    message: usize,
+    code: usize,
+    cause_name: usize,
+    cause_message: usize,
+    cause_code: usize,
+    present: u32,
+) -> String {
+    thrown_scratch(
+        [name, message, code, cause_name, cause_message, cause_code],
+        present,
+        None,
+    )
+}
+
+/// The caller's rules and user messages applied to a thrown-error classification (the core
+/// applies them to responses itself): a rule for the code, then a message for the code, then
+/// one for the category.
+fn apply_options(c: &mut Classification, opts: &ClassifyOptions) {
+    let rule = c.code.as_deref().and_then(|code| {
+        opts.rules
+            .iter()
+            .find(|r| r.code.eq_ignore_ascii_case(code))
+    });
+    if let Some(r) = rule {
+        c.category = r.category.unwrap_or(c.category);
+        c.action = r.action.unwrap_or(c.action);
+        c.retryable = r.retryable.unwrap_or(c.retryable);
+    }
+    let by_code = c.code.as_deref().and_then(|code| {
+        opts.user_messages
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(code))
+    });
+    let by_category = || {
+        opts.user_messages
+            .iter()
+            .find(|(k, _)| k == c.category.as_str())
+    };
+    let message = rule
+        .and_then(|r| r.user_message.clone())
+        .or_else(|| by_code.or_else(by_category).map(|(_, m)| m.clone()));
+    if let Some(m) = message {
+        c.user_message = m;
+    }
+}
+
+fn invalid(msg: &str) -> JsValue {
+    js_error("invalid_argument", msg)
+}
+
+fn opt_str<'v>(v: &'v Value, key: &str, what: &str) -> Result<Option<&'v str>, JsValue> {
+    match v.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(invalid(&format!("{what}.{key} must be a string"))),
+    }
+}
+
+/// One rule of the spec: `{code, category?, action?, retryable?, userMessage?}`.
+fn rule_from(v: &Value) -> Result<CustomRule, JsValue> {
+    let code = opt_str(v, "code", "rule")?
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| invalid("every rule needs a non-empty code"))?;
+    let what = format!("rules[{code:?}]");
+    let category = match opt_str(v, "category", &what)? {
+        None => None,
+        Some(s) => Some(
+            Category::parse(s)
+                .ok_or_else(|| invalid(&format!("{what}.category {s:?} is not a category")))?,
+        ),
+    };
+    let action = match opt_str(v, "action", &what)? {
+        None => None,
+        Some(s) => Some(
+            Action::parse(s)
+                .ok_or_else(|| invalid(&format!("{what}.action {s:?} is not an action")))?,
+        ),
+    };
+    let retryable = match v.get("retryable") {
+        None | Some(Value::Null) => None,
+        Some(Value::Bool(b)) => Some(*b),
+        Some(_) => return Err(invalid(&format!("{what}.retryable must be a boolean"))),
+    };
+    let user_message = opt_str(v, "userMessage", &what)?.map(str::to_string);
+    if let Some((k, _)) = v.as_object().unwrap_or(&[]).iter().find(|(k, _)| {
+        !matches!(
+            k.as_ref(),
+            "code" | "category" | "action" | "retryable" | "userMessage"
+        )
+    }) {
+        return Err(invalid(&format!("{what} has an unknown field {k:?}")));
+    }
+    Ok(CustomRule {
+        code: code.to_string(),
+        category,
+        action,
+        retryable,
+        user_message,
+    })
+}
+
+/// Parses and validates a classifier spec (see [`Classifier::new`]).
+pub fn options_from_spec(spec: &str) -> Result<ClassifyOptions, JsValue> {
+    let v = json::parse(spec).map_err(|_| invalid("classifier options are not valid JSON"))?;
+    let mut opts = ClassifyOptions::default();
+    match v.get("maxBodyBytes") {
+        None | Some(Value::Null) => {}
+        Some(Value::Number(n)) if n.fract() == 0.0 && (0.0..=8_388_608.0).contains(n) => {
+            opts.max_body_bytes = *n as usize;
+        }
+        Some(_) => {
+            return Err(invalid("maxBodyBytes must be an integer from 0 to 8388608"));
+        }
+    }
+    match v.get("rules") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(rules)) => {
+            for r in rules {
+                opts.rules.push(rule_from(r)?);
+            }
+        }
+        Some(_) => return Err(invalid("rules must be an object or an array")),
+    }
+    match v.get("userMessages") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(members)) => {
+            for (k, m) in members {
+                let m = m
+                    .as_str()
+                    .ok_or_else(|| invalid(&format!("userMessages[{k:?}] must be a string")))?;
+                opts.user_messages.push((k.to_string(), m.to_string()));
+            }
+        }
+        Some(_) => return Err(invalid("userMessages must be an object")),
+    }
+    Ok(opts)
+}
+
+/// A classifier with the caller's rules and user messages, built once and reused.
+/// Free it with `free()` (the facade also registers it for finalization).
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct Classifier {
+    opts: ClassifyOptions,
+}
+
+#[wasm_bindgen]
+impl Classifier {
+    /// Builds a classifier from the JSON spec in scratch `[0, len)`:
+    /// `{"maxBodyBytes": n?, "rules": [{code, category?, action?, retryable?, userMessage?}],
+    /// "userMessages": {"codeOrCategory": "text"}}`.
+    /// Throws `invalid_argument` for an unknown category or action, a wrong type, or an
+    /// unknown rule field.
+    #[wasm_bindgen(constructor)]
+    pub fn new(len: usize) -> Result<Classifier, JsValue> {
+        let opts = with_input(0, len, |b| options_from_spec(text(b)))?;
+        Ok(Classifier { opts })
+    }
+
+    /// The body bytes this classifier looks at.
+    #[wasm_bindgen(getter)]
+    pub fn max_body_bytes(&self) -> usize {
+        self.opts.max_body_bytes
+    }
+
+    /// As [`classify_parts`], with this classifier's options.
+    pub fn classify(
+        &self,
+        status: u32,
+        headers_units: usize,
+        total_len: usize,
+        phase: u32,
+        now_ms: f64,
+    ) -> String {
+        classify_scratch(status, headers_units, total_len, phase, now_ms, &self.opts)
+    }
+
+    /// As [`classify_thrown_parts`], with this classifier's rules and user messages.
+    #[allow(clippy::too_many_arguments)]
+    pub fn classify_thrown(
+        &self,
+        name: usize,
+        message: usize,
+        code: usize,
+        cause_name: usize,
+        cause_message: usize,
+        cause_code: usize,
+        present: u32,
+    ) -> String {
+        thrown_scratch(
+            [name, message, code, cause_name, cause_message, cause_code],
+            present,
+            Some(&self.opts),
+        )
+    }
+}
+
+/// The support report for a classification rebuilt from its numbers and the strings in
+/// scratch, back to back: code, message, request id, method, url, request header lines,
+/// request body, response body (`lens`, with bit `i` of `present` set when string `i`
+/// exists). `flags`: bit 0 retryable, bit 1 notSent. Indices as in [`classify_vocab`]; a hint
+/// index out of range reads as an unknown source.
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
+pub fn support_report_text(
+    status: f64,
+    category: usize,
+    action: usize,
+    flags: u32,
+    retry_after_ms: f64,
+    hint: i32,
+    timestamp_ms: f64,
+    lens: Vec<u32>,
+    present: u32,
+) -> String {
+    let total = lens
+        .iter()
+        .fold(0usize, |a, b| a.saturating_add(*b as usize));
+    with_input(0, total, |all| {
+        let mut s: [Option<&[u8]>; 8] = [None; 8];
+        let mut at = 0usize;
+        for (i, (len, slot)) in lens.iter().zip(s.iter_mut()).enumerate() {
+            let end = at.saturating_add(*len as usize);
+            if present & (1 << i) != 0 {
+                *slot = Some(all.get(at..end).unwrap_or(&[]));
+            }
+            at = end;
+        }
+        let [
+            code,
+            message,
+            request_id,
+            method,
+            url,
+            headers,
+            body,
+            response_body,
+        ] = s;
+        fn st(b: Option<&[u8]>) -> Option<&str> {
+            b.map(text)
+        }
+        let mut slots = [("", ""); MAX_HEADERS];
+        let n = header_pairs(st(headers).unwrap_or(""), &mut slots);
+        let c = Classification {
+            category: Category::ALL
+                .get(category)
+                .copied()
+                .unwrap_or(Category::Unknown),
+            action: Action::ALL.get(action).copied().unwrap_or(Action::None),
+            status: (status.is_finite() && (1.0..=65535.0).contains(&status))
+                .then_some(status as u16),
+            code: st(code).map(str::to_string),
+            message: st(message).map(str::to_string),
+            retryable: flags & 1 != 0,
+            retry_after_ms: (retry_after_ms.is_finite() && retry_after_ms >= 0.0)
+                .then_some(retry_after_ms),
+            hint_source: usize::try_from(hint)
+                .ok()
+                .and_then(|i| HINT_SOURCES.get(i).copied()),
+            request_id: st(request_id).map(str::to_string),
+            field_errors: None,
+            format: Format::Unknown,
+            user_message: String::new(),
+            not_sent: flags & 2 != 0,
+        };
+        let req = ReportRequest {
+            method: st(method),
+            url: st(url),
+            headers: Headers(slots.get(..n).unwrap_or(&[])),
+            body: st(body),
+            response_body,
+            timestamp_ms: timestamp_ms.is_finite().then_some(timestamp_ms),
+        };
+        support_report(&c, &req)
+    })
+}
+
+/// The default body limit, so the facade does not write it down twice.
+#[wasm_bindgen]
+pub fn classify_default_max_body_bytes() -> usize {
+    DEFAULT_MAX_BODY_BYTES
+}
