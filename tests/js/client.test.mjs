@@ -78,7 +78,10 @@ test("abort during the retry wait rejects promptly with category aborted", async
 
 test("connection refused is classified as network, not sent, and retried", async () => {
   const decisions = [];
-  const api = createClient({ baseUrl: "http://127.0.0.1:1/", retry: new RetryPolicy({ baseMs: 1, capMs: 2, maxRetries: 1, seed: 3 }), onEvent: (e) => e.type === "retry" && decisions.push(e.decision) });
+  const closed = await startServer();
+  const deadUrl = closed.url;
+  await closed.close(); // nothing listens there now: ECONNREFUSED
+  const api = createClient({ baseUrl: deadUrl, retry: new RetryPolicy({ baseMs: 1, capMs: 2, maxRetries: 1, seed: 3 }), onEvent: (e) => e.type === "retry" && decisions.push(e.decision) });
   await assert.rejects(api.request("POST", "/x", { json: {} }), (e) => e.classification.category === "network" && e.classification.notSent === true);
   assert.equal(decisions.length, 1, "POST retried because it was certainly not sent");
 });
