@@ -8,6 +8,7 @@ pub mod classify;
 pub mod error;
 pub mod json;
 pub mod jwt;
+pub mod num;
 pub mod rand;
 pub mod refresh;
 pub mod retry;

@@ -104,7 +104,7 @@ pub struct Timing {
 }
 
 fn clamp_time(ms: f64) -> f64 {
-    ms.clamp(-MAX_TIME_MS, MAX_TIME_MS)
+    crate::core::num::clamp(ms, -MAX_TIME_MS, MAX_TIME_MS)
 }
 
 const EPOCH_MS: &str = "a finite epoch time in ms between 0 and 8.64e15";

@@ -213,7 +213,7 @@ impl Tab {
 
     fn clock(&mut self, now_ms: f64) -> f64 {
         let now = if now_ms.is_finite() {
-            now_ms.clamp(0.0, MAX_EPOCH_MS)
+            crate::core::num::clamp(now_ms, 0.0, MAX_EPOCH_MS)
         } else {
             self.last_now
         };

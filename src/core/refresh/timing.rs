@@ -20,10 +20,10 @@ pub fn expires_at(now_ms: f64, exp_s: Option<f64>, iat_s: Option<f64>) -> Option
     let exp = exp_s.filter(|e| e.is_finite())?;
     match iat_s.filter(|i| i.is_finite()) {
         Some(iat) => {
-            let life = ((exp - iat) * 1000.0).clamp(0.0, MAX_LIFETIME_MS);
+            let life = crate::core::num::clamp((exp - iat) * 1000.0, 0.0, MAX_LIFETIME_MS);
             Some(now_ms + life)
         }
-        None => Some((exp * 1000.0).clamp(0.0, MAX_EPOCH_MS)),
+        None => Some(crate::core::num::clamp(exp * 1000.0, 0.0, MAX_EPOCH_MS)),
     }
 }
 
@@ -42,7 +42,8 @@ pub fn refresh_at(session: &Session, cfg: &Config, jitter_frac: f64) -> f64 {
         Some(exp) => {
             let life = (exp - session.received_at_ms).max(0.0);
             let ahead = cfg.refresh_ahead_ms.min(life / 2.0);
-            let jitter = jitter_frac.clamp(0.0, 1.0) * cfg.jitter_ms.min(life / 4.0);
+            let jitter =
+                crate::core::num::clamp(jitter_frac, 0.0, 1.0) * cfg.jitter_ms.min(life / 4.0);
             exp - ahead - jitter
         }
         None => f64::INFINITY,

@@ -143,7 +143,7 @@ pub(crate) fn clamp_delay(d: f64, cap: f64) -> f64 {
     if d.is_nan() {
         0.0
     } else {
-        d.clamp(0.0, cap.max(0.0))
+        crate::core::num::clamp(d, 0.0, cap.max(0.0))
     }
 }
 

@@ -47,7 +47,7 @@ impl Hint {
             return None;
         }
         Some(Hint {
-            delay_ms: delay_ms.clamp(0.0, MAX_HINT_MS),
+            delay_ms: crate::core::num::clamp(delay_ms, 0.0, MAX_HINT_MS),
             source,
         })
     }
