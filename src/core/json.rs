@@ -210,8 +210,9 @@ pub enum RawScalar<'a> {
 /// a key with escapes or nesting deeper than 128. `None` explains nothing: callers rerun
 /// [`visit_object`] for the exact error (or the escaped keys), and ignore what `f` saw.
 ///
-/// `input` must be UTF-8 (it is only looked at byte by byte; callers that decoded it check,
-/// or know it is ASCII).
+/// `input` need not be UTF-8: bytes of 0x80 and above are only valid inside strings, and
+/// such strings are validated, so a text that is not UTF-8 is declined (without the cost
+/// of validating all of it when it is ASCII).
 pub fn scan_object<'a>(
     input: &'a [u8],
     limits: Limits,
@@ -258,7 +259,7 @@ pub fn scan_object<'a>(
                 b'n' => (RawScalar::Null, literal(input, pos, b"null")?),
                 _ => {
                     let mut end = pos;
-                    let n = scan_number(input, &mut end).ok()?;
+                    let n = number_at(input, &mut end).ok()?;
                     (RawScalar::Number(n), end)
                 }
             };
@@ -316,25 +317,33 @@ fn string_stops(w: u64) -> u64 {
 
 /// Scans a string whose content starts at `pos` (after the opening quote): the position
 /// after the closing quote, and whether there were escapes. Eight bytes per step while
-/// they are plain.
-#[inline]
+/// they are plain. A string with bytes of 0x80 or above is checked to be UTF-8 (the only
+/// place a JSON text can hold them), so ASCII strings cost no validation.
+// Inlined: returned as an aggregate it would go through the shadow stack in wasm.
+#[inline(always)]
 fn string_end(bytes: &[u8], mut pos: usize) -> Option<(usize, bool)> {
+    let start = pos;
     let mut escaped = false;
+    let mut high = 0u64;
     loop {
         let b = match bytes.get(pos..pos + 8) {
             Some(chunk) => {
                 let w = u64::from_le_bytes(chunk.try_into().ok()?);
                 let stops = string_stops(w);
                 if stops == 0 {
+                    high |= w;
                     pos += 8;
                     continue;
                 }
+                // Only the bytes before the first stop belong to the plain run.
+                high |= w & ((stops & stops.wrapping_neg()) - 1);
                 pos += (stops.trailing_zeros() / 8) as usize;
                 at(bytes, pos)
             }
             None => {
                 let b = at(bytes, pos);
                 if b >= 0x20 && b != b'"' && b != b'\\' {
+                    high |= u64::from(b);
                     pos += 1;
                     continue;
                 }
@@ -342,7 +351,12 @@ fn string_end(bytes: &[u8], mut pos: usize) -> Option<(usize, bool)> {
             }
         };
         match b {
-            b'"' => return Some((pos + 1, escaped)),
+            b'"' => {
+                if high & 0x8080_8080_8080_8080 != 0 {
+                    std::str::from_utf8(bytes.get(start..pos)?).ok()?;
+                }
+                return Some((pos + 1, escaped));
+            }
             b'\\' => {
                 escaped = true;
                 pos = escape_end(bytes, pos)?;
@@ -395,7 +409,7 @@ fn container(bytes: &[u8], pos: usize, depth: usize, max_depth: usize) -> Option
             b'n' => literal(bytes, pos, b"null")?,
             _ => {
                 let mut end = pos;
-                scan_number(bytes, &mut end).ok()?;
+                number_at(bytes, &mut end).ok()?;
                 end
             }
         };
@@ -784,6 +798,7 @@ fn scan_number(bytes: &[u8], pos: &mut usize) -> Result<f64, JsonErrorKind> {
     result
 }
 
+/// [`scan_number`], inlined where the scanner needs it (no result through memory).
 #[inline(always)]
 fn number_at(bytes: &[u8], pos: &mut usize) -> Result<f64, JsonErrorKind> {
     let negative = bytes.get(*pos) == Some(&b'-');
@@ -792,6 +807,18 @@ fn number_at(bytes: &[u8], pos: &mut usize) -> Result<f64, JsonErrorKind> {
     }
     let int_start = *pos;
     let mut mantissa = 0u64;
+    // Eight digits per step while there are eight (a timestamp has ten), then one by one.
+    while let Some(w) = bytes
+        .get(*pos..*pos + 8)
+        .and_then(|chunk| chunk.try_into().ok())
+        .map(u64::from_le_bytes)
+        .filter(|&w| eight_digits(w))
+    {
+        mantissa = mantissa
+            .wrapping_mul(100_000_000)
+            .wrapping_add(eight_digits_value(w));
+        *pos += 8;
+    }
     while let Some(&d @ b'0'..=b'9') = bytes.get(*pos) {
         mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
         *pos += 1;
@@ -845,6 +872,25 @@ fn number_at(bytes: &[u8], pos: &mut usize) -> Result<f64, JsonErrorKind> {
     let frac_digits = bytes.get(frac_range.0..frac_range.1).unwrap_or(&[]);
     let v = decimal_to_f64(int_digits, frac_digits, exp);
     Ok(if negative { -v } else { v })
+}
+
+/// Whether all eight bytes of `w` are ASCII digits.
+#[inline(always)]
+fn eight_digits(w: u64) -> bool {
+    const HIGH_NIBBLES: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    (w & HIGH_NIBBLES) | ((w.wrapping_add(0x0606_0606_0606_0606) & HIGH_NIBBLES) >> 4)
+        == 0x3333_3333_3333_3333
+}
+
+/// The value of eight ASCII digits loaded little-endian (first digit in the lowest byte):
+/// pairs, then quads, then the whole, with three multiplications.
+#[inline(always)]
+fn eight_digits_value(w: u64) -> u64 {
+    let v = w.wrapping_sub(0x3030_3030_3030_3030);
+    let v = v.wrapping_mul(10).wrapping_add(v >> 8);
+    let low = (v & 0x0000_00FF_0000_00FF).wrapping_mul(100 + (1_000_000 << 32));
+    let high = ((v >> 16) & 0x0000_00FF_0000_00FF).wrapping_mul(1 + (10_000 << 32));
+    low.wrapping_add(high) >> 32
 }
 
 const POW10: [f64; 23] = [
@@ -954,6 +1000,57 @@ mod tests {
         assert_eq!(
             parse("1e99999999999999999999").unwrap(),
             Value::Number(f64::INFINITY)
+        );
+    }
+
+    #[test]
+    fn integer_fast_path_equals_the_general_conversion() {
+        let mut rng = crate::core::rand::SplitMix64::new(0x6469_6773);
+        for case in 0..20_000 {
+            let len = 1 + rng.below(24) as usize;
+            let mut digits: Vec<u8> = (0..len).map(|_| b'0' + rng.below(10) as u8).collect();
+            if len > 1 && digits[0] == b'0' {
+                digits[0] = b'1' + rng.below(9) as u8;
+            }
+            let negative = rng.below(2) == 0;
+            let text = format!(
+                "{}{}",
+                if negative { "-" } else { "" },
+                std::str::from_utf8(&digits).unwrap()
+            );
+            let want = decimal_to_f64(&digits, &[], 0);
+            let want = if negative { -want } else { want };
+            let got = parse(&text).unwrap();
+            assert_eq!(got, Value::Number(want), "case {case}: {text}");
+            if let Value::Number(n) = got {
+                assert_eq!(n.to_bits(), want.to_bits(), "case {case}: {text}");
+            }
+        }
+        for w in [
+            *b"12345678",
+            *b"00000000",
+            *b"99999999",
+            *b"1234567:",
+            *b"/1234567",
+        ] {
+            let is = w.iter().all(u8::is_ascii_digit);
+            assert_eq!(eight_digits(u64::from_le_bytes(w)), is, "{w:?}");
+        }
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut w = *b"09090909";
+                w[at] = b;
+                let got = eight_digits(u64::from_le_bytes(w));
+                assert_eq!(got, b.is_ascii_digit(), "byte {b} at {at}");
+            }
+        }
+        assert_eq!(
+            eight_digits_value(u64::from_le_bytes(*b"12345678")),
+            12_345_678
+        );
+        assert_eq!(
+            eight_digits_value(u64::from_le_bytes(*b"99999999")),
+            99_999_999
         );
     }
 
@@ -1224,10 +1321,20 @@ mod tests {
             if rng.below(3) == 0 {
                 text = mutate(&mut rng, &text);
             }
+            let mut bytes = text.clone().into_bytes();
+            if rng.below(10) == 0 && !bytes.is_empty() {
+                // Not UTF-8 any more (most of the time): must be declined.
+                let at = rng.below(bytes.len() as u64) as usize;
+                bytes[at] = [0xff, 0xc3, 0x80, 0xe6][rng.below(4) as usize];
+            }
             let max_depth = [64, 2, 3, 1, 0][(case % 5) as usize];
             let limits = Limits { max_depth };
             let mut fast = Vec::new();
-            let scan = scan_object(text.as_bytes(), limits, |k, v| fast.push((k, v)));
+            let scan = scan_object(&bytes, limits, |k, v| fast.push((k, v)));
+            let Ok(text) = String::from_utf8(bytes.clone()) else {
+                assert_eq!(scan, None, "case {case}: accepted bytes that are not UTF-8");
+                continue;
+            };
             let mut exact = Vec::new();
             let visit = visit_object(&text, limits, |k, v| exact.push((k, v)));
             let Some(()) = scan else {

@@ -251,8 +251,6 @@ pub struct Run {
     pub len: usize,
     /// How many bytes it decoded to.
     pub written: usize,
-    /// Whether any decoded byte is 0x80 or above (if not, the bytes are ASCII, hence UTF-8).
-    pub non_ascii: bool,
 }
 
 /// Bits of a [`QUAD`] entry that only an invalid character sets.
@@ -310,7 +308,6 @@ pub fn run_capacity(input_len: usize) -> usize {
 /// non-zero trailing bits) or `out` is too short. It never explains why: callers fall back
 /// to [`decode_into`], which reports the exact error.
 pub fn decode_run(input: &[u8], out: &mut [u8]) -> Option<Run> {
-    let mut high = 0u32;
     let mut read = 0usize;
     let mut written = 0usize;
     // Eight characters per step, stored as one 8-byte write (the last two are scratch).
@@ -326,7 +323,6 @@ pub fn decode_run(input: &[u8], out: &mut [u8]) -> Option<Run> {
             break;
         }
         dst.copy_from_slice(&(u64::from(lo) | (u64::from(hi) << 24)).to_le_bytes());
-        high |= lo | hi;
         read += 8;
         written += 6;
     }
@@ -354,18 +350,13 @@ pub fn decode_run(input: &[u8], out: &mut [u8]) -> Option<Run> {
         };
         out.get_mut(written..written + 4)?
             .copy_from_slice(&bits.to_le_bytes());
-        high |= bits;
         read += n;
         written += bytes;
         if n < 4 {
             break;
         }
     }
-    Some(Run {
-        len: read,
-        written,
-        non_ascii: high & 0x80_8080 != 0,
-    })
+    Some(Run { len: read, written })
 }
 
 /// Whether all of `input` is canonical unpadded base64url (the fast path's check of the
@@ -566,7 +557,6 @@ mod tests {
                     let bytes = exact.unwrap_or_else(|e| panic!("case {case}: {e} {text:?}"));
                     assert_eq!(run.len, run_len, "case {case}");
                     assert_eq!(&out[..run.written], &bytes[..], "case {case}: {text:?}");
-                    assert_eq!(run.non_ascii, !bytes.is_ascii(), "case {case}");
                 }
                 None => assert!(exact.is_err(), "case {case}: {text:?}"),
             }

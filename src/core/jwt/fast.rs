@@ -12,14 +12,14 @@
 //! - The segments are found by the decoder itself: each base64url run stops at the first
 //!   byte outside the alphabet, which must be the `.`; the signature must then be canonical
 //!   unpadded base64url, so a fourth segment (its `.`) falls back too.
-//! - UTF-8 is validated only when a decoded byte is 0x80 or above (the decoder tells);
-//!   ASCII is UTF-8.
-//! - JSON is checked by [`json::scan_object`], which reads bytes and builds nothing.
+//! - JSON is checked by [`json::scan_object`], which reads bytes and builds nothing, and
+//!   checks UTF-8 only inside strings that have bytes of 0x80 or above (nowhere else can a
+//!   valid text have them), so ASCII claims cost no UTF-8 validation at all.
 
 use crate::core::json::{self, RawScalar};
 
 use super::base64url;
-use super::claims::{self, Claims, TokenType};
+use super::claims::{self, Claims, Declared, TokenType};
 use super::decode::{JwtLimits, Summary};
 
 /// A claim slot: not seen, seen with a usable value, or seen with one the exact path must
@@ -53,18 +53,18 @@ fn time(value: RawScalar<'_>) -> Slot<f64> {
 /// nothing; escaped strings go to the exact path, which unescapes them.
 fn kind(value: RawScalar<'_>) -> Slot<Option<TokenType>> {
     match value {
-        RawScalar::String(bytes) => match std::str::from_utf8(bytes) {
-            Ok(s) => Slot::Value(claims::declared_type(s)),
-            Err(_) => Slot::Exact,
+        RawScalar::String(bytes) => match claims::declared_bytes(bytes) {
+            Declared::Generic => Slot::Value(None),
+            Declared::Known(kind) => Slot::Value(Some(kind)),
+            // Copied only for a kind that is neither access nor refresh (rare).
+            Declared::Other => match std::str::from_utf8(bytes) {
+                Ok(s) => Slot::Value(Some(TokenType::Other(s.to_owned()))),
+                Err(_) => Slot::Exact,
+            },
         },
         RawScalar::EscapedString => Slot::Exact,
         _ => Slot::Value(None),
     }
-}
-
-/// Whether a decoded segment is UTF-8, knowing whether it is ASCII.
-fn is_utf8(bytes: &[u8], non_ascii: bool) -> bool {
-    !non_ascii || std::str::from_utf8(bytes).is_ok()
 }
 
 /// The summary of a plainly well-formed token, or `None` (then use the exact path).
@@ -94,9 +94,6 @@ pub(super) fn summary(token: &[u8], limits: &JwtLimits, buf: &mut Vec<u8>) -> Op
     }
     let header: &[u8] = header_buf;
     let payload = payload_buf.get(..payload_run.written)?;
-    if !is_utf8(header, header_run.non_ascii) || !is_utf8(payload, payload_run.non_ascii) {
-        return None;
-    }
     let json_limits = json::Limits {
         max_depth: limits.max_json_depth,
     };
@@ -122,15 +119,12 @@ pub(super) fn summary(token: &[u8], limits: &JwtLimits, buf: &mut Vec<u8>) -> Op
         nbf: nbf.into_option()?,
     };
     // Same priority as `claims::token_type`: token_type, header typ, payload typ.
-    let token_type = [
-        token_type.into_option()?,
-        header_typ.into_option()?,
-        payload_typ.into_option()?,
-    ]
-    .into_iter()
-    .flatten()
-    .flatten()
-    .next();
+    let (first, second, third) = (
+        token_type.into_option()?.flatten(),
+        header_typ.into_option()?.flatten(),
+        payload_typ.into_option()?.flatten(),
+    );
+    let token_type = first.or(second).or(third);
     Some(Summary { claims, token_type })
 }
 
