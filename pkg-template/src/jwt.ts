@@ -168,13 +168,26 @@ class Jwt implements DecodedJwt {
 export function decodeJwt(token: string, options?: JwtOptions): DecodedJwt {
   checkToken(token);
   const max = maxBytes(options);
-  let kind: number;
+  return new Jwt(token, max, summary(token, max));
+}
+
+/** What `jwt_summary` returns for a refused token (`REFUSED` in `src/bindings/jwt.rs`). */
+const REFUSED = 255;
+
+/** Reads the token's claims into the out slots and returns its kind; throws its error. */
+function summary(token: string, max: number): number {
+  const kind = wasm().jwt_summary(writeString(token), max);
+  if (kind === REFUSED) throwRefused(token, max);
+  return kind;
+}
+
+function throwRefused(token: string, max: number): never {
   try {
-    kind = wasm().jwt_summary(writeString(token), max);
+    wasm().jwt_error(writeString(token), max);
   } catch (e) {
     throw fromWasmError(e);
   }
-  return new Jwt(token, max, kind);
+  throw new FaultlineError("internal", "jwt_summary refused a token that jwt_error accepts");
 }
 
 // The expiry check runs before every request with the same token: remember its claims.
@@ -186,11 +199,7 @@ let cachedNbf = NaN;
 
 function claimsOf(token: string, max: number): void {
   if (token === cachedToken && max === cachedMax) return;
-  try {
-    wasm().jwt_summary(writeString(token), max);
-  } catch (e) {
-    throw fromWasmError(e);
-  }
+  summary(token, max);
   const out = outSlots();
   cachedExp = out[0]!;
   cachedIat = out[1]!;

@@ -26,26 +26,45 @@ fn or_nan(v: Option<f64>) -> f64 {
     v.unwrap_or(f64::NAN)
 }
 
-/// Reads the token in scratch `[0, len)`. Out slots: exp, iat, nbf (NaN when absent).
-/// Returns the kind: 0 none, 1 access, 2 refresh, 3 other (see [`jwt_texts`] for its name).
-#[wasm_bindgen]
-pub fn jwt_summary(len: usize, max_token_bytes: usize) -> Result<u32, JsValue> {
-    let summary = DECODE_BUF
-        .with(|buf| {
-            let mut buf = buf.borrow_mut();
-            with_input(0, len, |token| {
-                jwt::read_summary_with(token, &limits(max_token_bytes), &mut buf)
-            })
+/// What [`jwt_summary`] returns for a refused token.
+pub const REFUSED: u32 = 255;
+
+fn summary(len: usize, max_token_bytes: usize) -> Result<jwt::Summary, jwt::JwtError> {
+    DECODE_BUF.with(|buf| {
+        let mut buf = buf.borrow_mut();
+        with_input(0, len, |token| {
+            jwt::read_summary_with(token, &limits(max_token_bytes), &mut buf)
         })
-        .map_err(|e| to_js(&e))?;
+    })
+}
+
+/// Reads the token in scratch `[0, len)`. Out slots: exp, iat, nbf (NaN when absent).
+/// Returns the kind: 0 none, 1 access, 2 refresh, 3 other (see [`jwt_texts`] for its
+/// name), or [`REFUSED`]: then [`jwt_error`] throws the reason. A plain number, because a
+/// `Result` comes back to JS as a multi-value array allocated on every call.
+#[wasm_bindgen]
+pub fn jwt_summary(len: usize, max_token_bytes: usize) -> u32 {
+    let Ok(summary) = summary(len, max_token_bytes) else {
+        return REFUSED;
+    };
     let Claims { exp, iat, nbf } = summary.claims;
     set_out(&[or_nan(exp), or_nan(iat), or_nan(nbf)]);
-    Ok(match summary.token_type {
+    match summary.token_type {
         None => 0,
         Some(TokenType::Access) => 1,
         Some(TokenType::Refresh) => 2,
         Some(TokenType::Other(_)) => 3,
-    })
+    }
+}
+
+/// Throws the `FaultlineError` for the token in scratch `[0, len)` that [`jwt_summary`]
+/// refused (returns normally for a valid token). Errors are rare, so they pay for a second
+/// decode instead of every call paying for a `Result`.
+#[wasm_bindgen]
+pub fn jwt_error(len: usize, max_token_bytes: usize) -> Result<(), JsValue> {
+    summary(len, max_token_bytes)
+        .map(drop)
+        .map_err(|e| to_js(&e))
 }
 
 /// Decodes the token in scratch `[0, len)` fully and returns header text, payload text and

@@ -183,6 +183,245 @@ pub fn visit_object<'a>(
     Ok(is_object)
 }
 
+/// A member value seen by [`scan_object`], straight from the bytes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RawScalar<'a> {
+    /// `null`
+    Null,
+    /// `true` or `false`
+    Bool(bool),
+    /// A number (may be infinite when out of range).
+    Number(f64),
+    /// A string without escapes: the bytes between the quotes.
+    String(&'a [u8]),
+    /// A string with escapes (validated, not unescaped).
+    EscapedString,
+    /// An array (validated, not built).
+    Array,
+    /// An object (validated, not built).
+    Object,
+}
+
+/// The fast path of [`visit_object`] for documents that are plainly fine: one pass over the
+/// bytes, nothing allocated, member keys handed over as their raw bytes.
+///
+/// Returns `Some(())` only when [`parse_with`] would return an object (with the members
+/// `f` was given, in order); `None` when the document is invalid, is not an object, or has
+/// a key with escapes or nesting deeper than 128. `None` explains nothing: callers rerun
+/// [`visit_object`] for the exact error (or the escaped keys), and ignore what `f` saw.
+///
+/// `input` need not be UTF-8: bytes of 0x80 and above are only valid inside strings, and
+/// such strings are validated, so a text that is not UTF-8 is declined (without the cost
+/// of validating all of it when it is ASCII).
+pub fn scan_object<'a>(
+    input: &'a [u8],
+    limits: Limits,
+    mut f: impl FnMut(&'a [u8], RawScalar<'a>),
+) -> Option<()> {
+    let max_depth = limits.max_depth.min(MAX_SCAN_DEPTH);
+    let mut pos = ws(input, 0);
+    if at(input, pos) != b'{' || max_depth < 1 {
+        return None;
+    }
+    pos = ws(input, pos + 1);
+    if at(input, pos) == b'}' {
+        pos += 1;
+    } else {
+        loop {
+            if at(input, pos) != b'"' {
+                return None;
+            }
+            let (end, escaped) = string_end(input, pos + 1)?;
+            if escaped {
+                return None;
+            }
+            let key = input.get(pos + 1..end - 1)?;
+            pos = ws(input, end);
+            if at(input, pos) != b':' {
+                return None;
+            }
+            pos = ws(input, pos + 1);
+            let value;
+            (value, pos) = match at(input, pos) {
+                b'"' => {
+                    let (end, escaped) = string_end(input, pos + 1)?;
+                    let value = if escaped {
+                        RawScalar::EscapedString
+                    } else {
+                        RawScalar::String(input.get(pos + 1..end - 1)?)
+                    };
+                    (value, end)
+                }
+                b'{' => (RawScalar::Object, container(input, pos, 2, max_depth)?),
+                b'[' => (RawScalar::Array, container(input, pos, 2, max_depth)?),
+                b't' => (RawScalar::Bool(true), literal(input, pos, b"true")?),
+                b'f' => (RawScalar::Bool(false), literal(input, pos, b"false")?),
+                b'n' => (RawScalar::Null, literal(input, pos, b"null")?),
+                _ => {
+                    let mut end = pos;
+                    let n = number_at(input, &mut end).ok()?;
+                    (RawScalar::Number(n), end)
+                }
+            };
+            f(key, value);
+            pos = ws(input, pos);
+            match at(input, pos) {
+                b',' => pos = ws(input, pos + 1),
+                b'}' => {
+                    pos += 1;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+    }
+    (ws(input, pos) == input.len()).then_some(())
+}
+
+/// Deepest nesting [`scan_object`] follows (it recurses; deeper documents take the exact
+/// path, which has its own bound).
+const MAX_SCAN_DEPTH: usize = 128;
+
+/// The byte at `pos`, 0 past the end (a NUL is invalid wherever the scanner looks).
+#[inline(always)]
+fn at(bytes: &[u8], pos: usize) -> u8 {
+    bytes.get(pos).copied().unwrap_or(0)
+}
+
+/// The position of the first non-white-space byte from `pos`.
+#[inline(always)]
+fn ws(bytes: &[u8], mut pos: usize) -> usize {
+    while let b' ' | b'\t' | b'\n' | b'\r' = at(bytes, pos) {
+        pos += 1;
+    }
+    pos
+}
+
+/// The position after `lit` when it is at `pos`.
+fn literal(bytes: &[u8], pos: usize, lit: &[u8]) -> Option<usize> {
+    let end = pos + lit.len();
+    (bytes.get(pos..end)? == lit).then_some(end)
+}
+
+/// One bit per byte of `w` (the top bit of that byte) for bytes that end the plain run of a
+/// string: `"`, `\\` or a control character. The lowest set bit is exactly the first such
+/// byte (false positives only ever appear above a true one).
+#[inline(always)]
+fn string_stops(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let control = w.wrapping_sub(ONES * 0x20) & !w & HIGHS;
+    control | zero_byte(w ^ (ONES * u64::from(b'"'))) | zero_byte(w ^ (ONES * u64::from(b'\\')))
+}
+
+/// Scans a string whose content starts at `pos` (after the opening quote): the position
+/// after the closing quote, and whether there were escapes. Eight bytes per step while
+/// they are plain. A string with bytes of 0x80 or above is checked to be UTF-8 (the only
+/// place a JSON text can hold them), so ASCII strings cost no validation.
+// Inlined: returned as an aggregate it would go through the shadow stack in wasm.
+#[inline(always)]
+fn string_end(bytes: &[u8], mut pos: usize) -> Option<(usize, bool)> {
+    let start = pos;
+    let mut escaped = false;
+    let mut high = 0u64;
+    loop {
+        let b = match bytes.get(pos..pos + 8) {
+            Some(chunk) => {
+                let w = u64::from_le_bytes(chunk.try_into().ok()?);
+                let stops = string_stops(w);
+                if stops == 0 {
+                    high |= w;
+                    pos += 8;
+                    continue;
+                }
+                // Only the bytes before the first stop belong to the plain run.
+                high |= w & ((stops & stops.wrapping_neg()) - 1);
+                pos += (stops.trailing_zeros() / 8) as usize;
+                at(bytes, pos)
+            }
+            None => {
+                let b = at(bytes, pos);
+                if b >= 0x20 && b != b'"' && b != b'\\' {
+                    high |= u64::from(b);
+                    pos += 1;
+                    continue;
+                }
+                b
+            }
+        };
+        match b {
+            b'"' => {
+                if high & 0x8080_8080_8080_8080 != 0 {
+                    std::str::from_utf8(bytes.get(start..pos)?).ok()?;
+                }
+                return Some((pos + 1, escaped));
+            }
+            b'\\' => {
+                escaped = true;
+                pos = escape_end(bytes, pos)?;
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// The position after the valid escape whose backslash is at `pos`.
+fn escape_end(bytes: &[u8], pos: usize) -> Option<usize> {
+    match *bytes.get(pos + 1)? {
+        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Some(pos + 2),
+        b'u' => bytes
+            .get(pos + 2..pos + 6)?
+            .iter()
+            .all(u8::is_ascii_hexdigit)
+            .then_some(pos + 6),
+        _ => None,
+    }
+}
+
+/// Skips the array or object at `pos`, which sits at nesting `depth`; the position after it.
+fn container(bytes: &[u8], pos: usize, depth: usize, max_depth: usize) -> Option<usize> {
+    if depth > max_depth {
+        return None;
+    }
+    let keyed = at(bytes, pos) == b'{';
+    let close = if keyed { b'}' } else { b']' };
+    let mut pos = ws(bytes, pos + 1);
+    if at(bytes, pos) == close {
+        return Some(pos + 1);
+    }
+    loop {
+        if keyed {
+            if at(bytes, pos) != b'"' {
+                return None;
+            }
+            pos = ws(bytes, string_end(bytes, pos + 1)?.0);
+            if at(bytes, pos) != b':' {
+                return None;
+            }
+            pos = ws(bytes, pos + 1);
+        }
+        pos = match at(bytes, pos) {
+            b'"' => string_end(bytes, pos + 1)?.0,
+            b'{' | b'[' => container(bytes, pos, depth + 1, max_depth)?,
+            b't' => literal(bytes, pos, b"true")?,
+            b'f' => literal(bytes, pos, b"false")?,
+            b'n' => literal(bytes, pos, b"null")?,
+            _ => {
+                let mut end = pos;
+                number_at(bytes, &mut end).ok()?;
+                end
+            }
+        };
+        pos = ws(bytes, pos);
+        match at(bytes, pos) {
+            b',' => pos = ws(bytes, pos + 1),
+            b if b == close => return Some(pos + 1),
+            _ => return None,
+        }
+    }
+}
+
 /// Parses a whole document with default [`Limits`].
 pub fn parse(input: &str) -> Result<Value<'_>, JsonError> {
     parse_with(input, Limits::default())
@@ -531,69 +770,127 @@ impl<'a> Parser<'a> {
         Ok(char::from_u32(hi).unwrap_or('\u{FFFD}'))
     }
 
-    fn digits(&mut self) -> usize {
-        let start = self.pos;
-        while let Some(b'0'..=b'9') = self.peek() {
-            self.pos += 1;
-        }
-        self.pos - start
-    }
-
     fn number(&mut self) -> Result<f64, JsonError> {
-        let start = self.pos;
-        let negative = self.peek() == Some(b'-');
-        if negative {
-            self.pos += 1;
-        }
-        let int_start = self.pos;
-        let int_len = self.digits();
-        if int_len == 0 {
-            return Err(self.err(JsonErrorKind::BadNumber));
-        }
-        if int_len > 1 && self.bytes.get(int_start) == Some(&b'0') {
-            return Err(self.err(JsonErrorKind::BadNumber));
-        }
-        let mut frac_range = (0, 0);
-        if self.peek() == Some(b'.') {
-            self.pos += 1;
-            let fs = self.pos;
-            if self.digits() == 0 {
-                return Err(self.err(JsonErrorKind::BadNumber));
-            }
-            frac_range = (fs, self.pos);
-        }
-        let mut exp: i64 = 0;
-        if let Some(b'e' | b'E') = self.peek() {
-            self.pos += 1;
-            let mut exp_neg = false;
-            match self.peek() {
-                Some(b'-') => {
-                    exp_neg = true;
-                    self.pos += 1;
-                }
-                Some(b'+') => self.pos += 1,
-                _ => {}
-            }
-            let es = self.pos;
-            if self.digits() == 0 {
-                return Err(self.err(JsonErrorKind::BadNumber));
-            }
-            for &d in self.bytes.get(es..self.pos).unwrap_or(&[]) {
-                exp = (exp * 10 + i64::from(d - b'0')).min(100_000);
-            }
-            if exp_neg {
-                exp = -exp;
-            }
-        }
-        let int_digits = self
-            .bytes
-            .get(int_start..int_start + int_len)
-            .unwrap_or(&[]);
-        let frac_digits = self.bytes.get(frac_range.0..frac_range.1).unwrap_or(&[]);
-        let v = decimal_to_f64(int_digits, frac_digits, exp);
-        debug_assert!(self.pos > start);
-        Ok(if negative { -v } else { v })
+        let mut pos = self.pos;
+        let result = scan_number(self.bytes, &mut pos);
+        self.pos = pos;
+        result.map_err(|kind| self.err(kind))
     }
+}
+
+/// Advances `pos` over ASCII digits and returns how many there were.
+fn digits(bytes: &[u8], pos: &mut usize) -> usize {
+    let start = *pos;
+    while let Some(b'0'..=b'9') = bytes.get(*pos) {
+        *pos += 1;
+    }
+    *pos - start
+}
+
+/// Reads the number at `pos` (a `-` or a digit), leaving `pos` after it, or where the
+/// error is. Integers of up to 19 digits (every JWT time claim) are converted in the same
+/// pass that reads them; anything else goes through [`decimal_to_f64`].
+fn scan_number(bytes: &[u8], pos: &mut usize) -> Result<f64, JsonErrorKind> {
+    // Work on a local copy (kept in a register), written back once.
+    let mut local = *pos;
+    let result = number_at(bytes, &mut local);
+    *pos = local;
+    result
+}
+
+/// [`scan_number`], inlined where the scanner needs it (no result through memory).
+#[inline(always)]
+fn number_at(bytes: &[u8], pos: &mut usize) -> Result<f64, JsonErrorKind> {
+    let negative = bytes.get(*pos) == Some(&b'-');
+    if negative {
+        *pos += 1;
+    }
+    let int_start = *pos;
+    let mut mantissa = 0u64;
+    // Eight digits per step while there are eight (a timestamp has ten), then one by one.
+    while let Some(w) = bytes
+        .get(*pos..*pos + 8)
+        .and_then(|chunk| chunk.try_into().ok())
+        .map(u64::from_le_bytes)
+        .filter(|&w| eight_digits(w))
+    {
+        mantissa = mantissa
+            .wrapping_mul(100_000_000)
+            .wrapping_add(eight_digits_value(w));
+        *pos += 8;
+    }
+    while let Some(&d @ b'0'..=b'9') = bytes.get(*pos) {
+        mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
+        *pos += 1;
+    }
+    let int_len = *pos - int_start;
+    if int_len == 0 {
+        return Err(JsonErrorKind::BadNumber);
+    }
+    if int_len > 1 && bytes.get(int_start) == Some(&b'0') {
+        return Err(JsonErrorKind::BadNumber);
+    }
+    if int_len <= 19 && !matches!(bytes.get(*pos), Some(b'.' | b'e' | b'E')) {
+        // What `decimal_to_f64` returns for these digits: all are significant (19 fit in a
+        // u64 without wrapping), the scale is 0, and "0" is the only one with a leading zero.
+        let v = mantissa as f64;
+        return Ok(if negative { -v } else { v });
+    }
+    let mut frac_range = (0, 0);
+    if bytes.get(*pos) == Some(&b'.') {
+        *pos += 1;
+        let fs = *pos;
+        if digits(bytes, pos) == 0 {
+            return Err(JsonErrorKind::BadNumber);
+        }
+        frac_range = (fs, *pos);
+    }
+    let mut exp: i64 = 0;
+    if let Some(b'e' | b'E') = bytes.get(*pos) {
+        *pos += 1;
+        let mut exp_neg = false;
+        match bytes.get(*pos) {
+            Some(b'-') => {
+                exp_neg = true;
+                *pos += 1;
+            }
+            Some(b'+') => *pos += 1,
+            _ => {}
+        }
+        let es = *pos;
+        if digits(bytes, pos) == 0 {
+            return Err(JsonErrorKind::BadNumber);
+        }
+        for &d in bytes.get(es..*pos).unwrap_or(&[]) {
+            exp = (exp * 10 + i64::from(d - b'0')).min(100_000);
+        }
+        if exp_neg {
+            exp = -exp;
+        }
+    }
+    let int_digits = bytes.get(int_start..int_start + int_len).unwrap_or(&[]);
+    let frac_digits = bytes.get(frac_range.0..frac_range.1).unwrap_or(&[]);
+    let v = decimal_to_f64(int_digits, frac_digits, exp);
+    Ok(if negative { -v } else { v })
+}
+
+/// Whether all eight bytes of `w` are ASCII digits.
+#[inline(always)]
+fn eight_digits(w: u64) -> bool {
+    const HIGH_NIBBLES: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    (w & HIGH_NIBBLES) | ((w.wrapping_add(0x0606_0606_0606_0606) & HIGH_NIBBLES) >> 4)
+        == 0x3333_3333_3333_3333
+}
+
+/// The value of eight ASCII digits loaded little-endian (first digit in the lowest byte):
+/// pairs, then quads, then the whole, with three multiplications.
+#[inline(always)]
+fn eight_digits_value(w: u64) -> u64 {
+    let v = w.wrapping_sub(0x3030_3030_3030_3030);
+    let v = v.wrapping_mul(10).wrapping_add(v >> 8);
+    let low = (v & 0x0000_00FF_0000_00FF).wrapping_mul(100 + (1_000_000 << 32));
+    let high = ((v >> 16) & 0x0000_00FF_0000_00FF).wrapping_mul(1 + (10_000 << 32));
+    low.wrapping_add(high) >> 32
 }
 
 const POW10: [f64; 23] = [
@@ -703,6 +1000,57 @@ mod tests {
         assert_eq!(
             parse("1e99999999999999999999").unwrap(),
             Value::Number(f64::INFINITY)
+        );
+    }
+
+    #[test]
+    fn integer_fast_path_equals_the_general_conversion() {
+        let mut rng = crate::core::rand::SplitMix64::new(0x6469_6773);
+        for case in 0..20_000 {
+            let len = 1 + rng.below(24) as usize;
+            let mut digits: Vec<u8> = (0..len).map(|_| b'0' + rng.below(10) as u8).collect();
+            if len > 1 && digits[0] == b'0' {
+                digits[0] = b'1' + rng.below(9) as u8;
+            }
+            let negative = rng.below(2) == 0;
+            let text = format!(
+                "{}{}",
+                if negative { "-" } else { "" },
+                std::str::from_utf8(&digits).unwrap()
+            );
+            let want = decimal_to_f64(&digits, &[], 0);
+            let want = if negative { -want } else { want };
+            let got = parse(&text).unwrap();
+            assert_eq!(got, Value::Number(want), "case {case}: {text}");
+            if let Value::Number(n) = got {
+                assert_eq!(n.to_bits(), want.to_bits(), "case {case}: {text}");
+            }
+        }
+        for w in [
+            *b"12345678",
+            *b"00000000",
+            *b"99999999",
+            *b"1234567:",
+            *b"/1234567",
+        ] {
+            let is = w.iter().all(u8::is_ascii_digit);
+            assert_eq!(eight_digits(u64::from_le_bytes(w)), is, "{w:?}");
+        }
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut w = *b"09090909";
+                w[at] = b;
+                let got = eight_digits(u64::from_le_bytes(w));
+                assert_eq!(got, b.is_ascii_digit(), "byte {b} at {at}");
+            }
+        }
+        assert_eq!(
+            eight_digits_value(u64::from_le_bytes(*b"12345678")),
+            12_345_678
+        );
+        assert_eq!(
+            eight_digits_value(u64::from_le_bytes(*b"99999999")),
+            99_999_999
         );
     }
 
@@ -861,6 +1209,180 @@ mod tests {
                 Scalar::Object => Scalar::Object,
             }
         }
+    }
+
+    /// A random JSON text (valid unless `mutate` edits it), mixing every construct.
+    fn random_json(rng: &mut crate::core::rand::SplitMix64, depth: u32, out: &mut String) {
+        const WS: [&str; 5] = ["", "", "", " ", "\n\t"];
+        const STRINGS: [&str; 12] = [
+            "exp",
+            "typ",
+            "",
+            "plain text",
+            "a\\\"b",
+            "\\u00e9t\\u00E9",
+            "\\ud83d\\ude00",
+            "\\/\\b\\f\\n\\r\\t",
+            "José 日本語 😀",
+            "0123456789abcdefghij",
+            "\\u12",
+            "tab\there",
+        ];
+        const NUMBERS: [&str; 14] = [
+            "0",
+            "-0",
+            "1706357400",
+            "42",
+            "-7",
+            "1.5",
+            "2.5e3",
+            "1E-2",
+            "1e400",
+            "12345678901234567890123",
+            "9007199254740993",
+            "0.000001",
+            "01",
+            "1.",
+        ];
+        let pick = |rng: &mut crate::core::rand::SplitMix64, n: usize| rng.below(n as u64) as usize;
+        out.push_str(WS[pick(rng, WS.len())]);
+        match if depth == 0 {
+            pick(rng, 4)
+        } else {
+            pick(rng, 6)
+        } {
+            0 => out.push_str(["null", "true", "false", "nul"][pick(rng, 4)]),
+            1 => out.push_str(NUMBERS[pick(rng, NUMBERS.len())]),
+            2 | 3 => {
+                out.push('"');
+                out.push_str(STRINGS[pick(rng, STRINGS.len())]);
+                out.push('"');
+            }
+            4 => {
+                out.push('[');
+                for i in 0..pick(rng, 4) {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    random_json(rng, depth - 1, out);
+                }
+                out.push(']');
+            }
+            _ => {
+                out.push('{');
+                for i in 0..pick(rng, 5) {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(WS[pick(rng, WS.len())]);
+                    out.push('"');
+                    out.push_str(STRINGS[pick(rng, STRINGS.len())]);
+                    out.push('"');
+                    out.push_str(WS[pick(rng, WS.len())]);
+                    out.push(':');
+                    random_json(rng, depth - 1, out);
+                }
+                out.push('}');
+            }
+        }
+        out.push_str(WS[pick(rng, WS.len())]);
+    }
+
+    /// Edits one random byte position (replace, insert or delete) with JSON-ish bytes.
+    fn mutate(rng: &mut crate::core::rand::SplitMix64, text: &str) -> String {
+        let mut bytes = text.as_bytes().to_vec();
+        let alphabet = b"{}[]\":,0123456789-+.eE \\u\x01\x7f\x00ntf";
+        let at = rng.below(bytes.len() as u64 + 1) as usize;
+        let b = alphabet[rng.below(alphabet.len() as u64) as usize];
+        match rng.below(3) {
+            0 if at < bytes.len() => bytes[at] = b,
+            1 if at < bytes.len() => {
+                bytes.remove(at);
+            }
+            _ => bytes.insert(at, b),
+        }
+        String::from_utf8(bytes).unwrap_or_default()
+    }
+
+    #[test]
+    fn scan_object_agrees_with_visit_object() {
+        let mut rng = crate::core::rand::SplitMix64::new(0x5ca2);
+        let mut scanned = 0;
+        for case in 0..40_000 {
+            let mut text = String::new();
+            if rng.below(2) == 0 {
+                text.push('{');
+                text.push_str(r#""k":"#);
+                random_json(&mut rng, 3, &mut text);
+                text.push('}');
+            } else {
+                random_json(&mut rng, 4, &mut text);
+            }
+            if rng.below(3) == 0 {
+                text = mutate(&mut rng, &text);
+            }
+            let mut bytes = text.clone().into_bytes();
+            if rng.below(10) == 0 && !bytes.is_empty() {
+                // Not UTF-8 any more (most of the time): must be declined.
+                let at = rng.below(bytes.len() as u64) as usize;
+                bytes[at] = [0xff, 0xc3, 0x80, 0xe6][rng.below(4) as usize];
+            }
+            let max_depth = [64, 2, 3, 1, 0][(case % 5) as usize];
+            let limits = Limits { max_depth };
+            let mut fast = Vec::new();
+            let scan = scan_object(&bytes, limits, |k, v| fast.push((k, v)));
+            let Ok(text) = String::from_utf8(bytes.clone()) else {
+                assert_eq!(scan, None, "case {case}: accepted bytes that are not UTF-8");
+                continue;
+            };
+            let mut exact = Vec::new();
+            let visit = visit_object(&text, limits, |k, v| exact.push((k, v)));
+            let Some(()) = scan else {
+                // The fast path may decline anything; the exact path then decides.
+                continue;
+            };
+            scanned += 1;
+            assert_eq!(visit, Ok(true), "case {case}: scan accepted {text:?}");
+            assert_eq!(fast.len(), exact.len(), "case {case}: {text:?}");
+            for ((fk, fv), (ek, ev)) in fast.iter().zip(&exact) {
+                assert_eq!(std::str::from_utf8(fk).ok(), Some(&**ek), "case {case}");
+                let same = match (fv, ev) {
+                    (RawScalar::Null, Scalar::Null) => true,
+                    (RawScalar::Bool(a), Scalar::Bool(b)) => a == b,
+                    (RawScalar::Number(a), Scalar::Number(b)) => a.to_bits() == b.to_bits(),
+                    (RawScalar::String(a), Scalar::String(b)) => *a == b.as_bytes(),
+                    (RawScalar::EscapedString, Scalar::String(_)) => true,
+                    (RawScalar::Array, Scalar::Array) => true,
+                    (RawScalar::Object, Scalar::Object) => true,
+                    _ => false,
+                };
+                assert!(same, "case {case}: {fv:?} vs {ev:?} in {text:?}");
+            }
+        }
+        // The fast path must actually take the common documents.
+        assert!(
+            scanned > 8_000,
+            "only {scanned} documents took the fast path"
+        );
+        let claims = br#"{"token_type":"access","exp":1706357400,"iat":1706353800,"jti":"9f0c","user_id":42,"aud":["a","b"],"o":{"x":[1,{"y":null}]},"n":"Jos\u00e9"}"#;
+        let mut seen = Vec::new();
+        assert_eq!(
+            scan_object(claims, Limits::default(), |k, v| seen.push((k, v))),
+            Some(())
+        );
+        assert_eq!(seen.len(), 8);
+        assert_eq!(seen[1], (&b"exp"[..], RawScalar::Number(1_706_357_400.0)));
+        assert_eq!(seen[0].1, RawScalar::String(b"access"));
+        assert_eq!(seen[7].1, RawScalar::EscapedString);
+        // Declined, although valid: an escaped key, nesting beyond the scanner's bound.
+        assert_eq!(
+            scan_object(br#"{"e\u0078p":1}"#, Limits::default(), |_, _| {}),
+            None
+        );
+        let deep = format!("{{\"a\":{}{}}}", "[".repeat(130), "]".repeat(130));
+        let limits = Limits { max_depth: 500 };
+        assert_eq!(scan_object(deep.as_bytes(), limits, |_, _| {}), None);
+        assert_eq!(visit_object(&deep, limits, |_, _| {}), Ok(true));
     }
 
     #[test]

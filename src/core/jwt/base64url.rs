@@ -243,6 +243,146 @@ pub fn validate(input: &[u8]) -> Result<(), Base64Error> {
     walk(data_part(input)?, |_| {})
 }
 
+/// What [`decode_run`] decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Run {
+    /// How many input bytes the run has (the first byte after it is outside the alphabet,
+    /// or the input ended).
+    pub len: usize,
+    /// How many bytes it decoded to.
+    pub written: usize,
+}
+
+/// Bits of a [`QUAD`] entry that only an invalid character sets.
+const QUAD_INVALID: u32 = 0xFF00_0000;
+
+/// For each position in a group of four characters, character -> its bits already placed
+/// in the three little-endian output bytes (or [`QUAD_INVALID`]), so a group decodes to
+/// `QUAD[0][a] | QUAD[1][b] | QUAD[2][c] | QUAD[3][d]` with one validity check.
+static QUAD: [[u32; 256]; 4] = build_quad();
+
+// Runs at compile time only: an out-of-range index here is a build error, not a panic.
+#[allow(clippy::indexing_slicing)]
+const fn build_quad() -> [[u32; 256]; 4] {
+    let mut table = [[QUAD_INVALID; 256]; 4];
+    let mut i = 0;
+    while i < 64 {
+        let c = ALPHABET[i] as usize;
+        let v = i as u32;
+        table[0][c] = v << 2;
+        table[1][c] = (v >> 4) | ((v & 0x0F) << 12);
+        table[2][c] = ((v >> 2) << 8) | ((v & 0x03) << 22);
+        table[3][c] = v << 16;
+        i += 1;
+    }
+    table
+}
+
+#[inline(always)]
+fn quad(position: &[u32; 256], c: u8) -> u32 {
+    // A u8 index is always in range; the fallback only satisfies the no-index rule.
+    position
+        .get(usize::from(c))
+        .copied()
+        .unwrap_or(QUAD_INVALID)
+}
+
+/// Decodes four characters into three bytes (low 24 bits); invalid bits set on a bad one.
+#[inline(always)]
+fn group4([a, b, c, d]: [u8; 4]) -> u32 {
+    let [t0, t1, t2, t3] = &QUAD;
+    quad(t0, a) | quad(t1, b) | quad(t2, c) | quad(t3, d)
+}
+
+/// How many bytes `out` must have for [`decode_run`] over `input_len` characters.
+pub fn run_capacity(input_len: usize) -> usize {
+    input_len / 4 * 3 + 8
+}
+
+/// The fast path for well-formed segments: decodes the run of alphabet characters at the
+/// start of `input` (which may go on past the segment: the run stops at the first byte
+/// outside the alphabet, such as the `.` after it) into the start of `out`, which needs
+/// [`run_capacity`] bytes (bytes after the decoded ones may be overwritten).
+///
+/// `None` when the run is not canonical unpadded base64url by itself (`4n + 1` characters,
+/// non-zero trailing bits) or `out` is too short. It never explains why: callers fall back
+/// to [`decode_into`], which reports the exact error.
+pub fn decode_run(input: &[u8], out: &mut [u8]) -> Option<Run> {
+    let mut read = 0usize;
+    let mut written = 0usize;
+    // Eight characters per step, stored as one 8-byte write (the last two are scratch).
+    while let (Some(src), Some(dst)) =
+        (input.get(read..read + 8), out.get_mut(written..written + 8))
+    {
+        let Ok([a, b, c, d, e, f, g, h]) = <[u8; 8]>::try_from(src) else {
+            break;
+        };
+        let lo = group4([a, b, c, d]);
+        let hi = group4([e, f, g, h]);
+        if (lo | hi) & QUAD_INVALID != 0 {
+            break;
+        }
+        dst.copy_from_slice(&(u64::from(lo) | (u64::from(hi) << 24)).to_le_bytes());
+        read += 8;
+        written += 6;
+    }
+    // Fewer than eight characters are left in the run: a group of four, then the rest.
+    let [t0, t1, t2, t3] = &QUAD;
+    loop {
+        let rest = input.get(read..).unwrap_or_default();
+        let mut bits = 0u32;
+        let mut n = 0usize;
+        for (&c, table) in rest.iter().zip([t0, t1, t2, t3]) {
+            let v = quad(table, c);
+            if v & QUAD_INVALID != 0 {
+                break;
+            }
+            bits |= v;
+            n += 1;
+        }
+        // Bytes decoded; the trailing bits (a 2- or 3-character tail) must be zero.
+        let bytes = match n {
+            0 => break,
+            2 if bits & 0xFF00 == 0 => 1,
+            3 if bits & 0xFF_0000 == 0 => 2,
+            4 => 3,
+            _ => return None,
+        };
+        out.get_mut(written..written + 4)?
+            .copy_from_slice(&bits.to_le_bytes());
+        read += n;
+        written += bytes;
+        if n < 4 {
+            break;
+        }
+    }
+    Some(Run { len: read, written })
+}
+
+/// Whether all of `input` is canonical unpadded base64url (the fast path's check of the
+/// signature). `false` says nothing about why: [`validate`] does.
+pub fn is_canonical_unpadded(input: &[u8]) -> bool {
+    let mut chunks = input.chunks_exact(8);
+    let mut bad = 0u8;
+    for chunk in chunks.by_ref() {
+        for &c in chunk {
+            bad |= value(c);
+        }
+    }
+    let rest = chunks.remainder();
+    for &c in rest {
+        bad |= value(c);
+    }
+    let last = rest.last().map_or(0, |&c| value(c));
+    bad & 0xC0 == 0
+        && match rest.len() % 4 {
+            0 => true,
+            2 => last & 0x0F == 0,
+            3 => last & 0x03 == 0,
+            _ => false,
+        }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -393,6 +533,38 @@ mod tests {
             err("Zh").to_string(),
             "non-zero trailing bits in the character at offset 1"
         );
+    }
+
+    #[test]
+    fn decode_run_matches_decode_on_the_run() {
+        let mut rng = crate::core::rand::SplitMix64::new(0x7275_6e73);
+        let mut out = vec![0u8; 64];
+        for case in 0..20_000 {
+            let len = rng.below(40) as usize;
+            let text: Vec<u8> = (0..len)
+                .map(|_| match rng.below(20) {
+                    0 => b'.',
+                    1 => b'=',
+                    2 => 0xc3,
+                    _ => ALPHABET[rng.below(64) as usize],
+                })
+                .collect();
+            out.resize(run_capacity(text.len()), 0);
+            let run_len = text.iter().take_while(|&&b| value(b) != INVALID).count();
+            let exact = decode(&text[..run_len]);
+            match decode_run(&text, &mut out) {
+                Some(run) => {
+                    let bytes = exact.unwrap_or_else(|e| panic!("case {case}: {e} {text:?}"));
+                    assert_eq!(run.len, run_len, "case {case}");
+                    assert_eq!(&out[..run.written], &bytes[..], "case {case}: {text:?}");
+                }
+                None => assert!(exact.is_err(), "case {case}: {text:?}"),
+            }
+            let whole = validate(&text).is_ok() && !text.contains(&b'=');
+            assert_eq!(is_canonical_unpadded(&text), whole, "case {case}: {text:?}");
+        }
+        // Too little room is a refusal, not a panic.
+        assert_eq!(decode_run(b"Zm9vYmFy", &mut [0u8; 4]), None);
     }
 
     #[test]

@@ -55,17 +55,46 @@ impl TokenType {
 
     /// Maps a declared kind; `None` for generic types that say nothing (`JWT`, `JOSE`).
     pub(crate) fn from_declared(raw: &str) -> Option<TokenType> {
-        let name = strip_prefix_ignore_case(raw, "application/");
-        let is = |s: &str| name.eq_ignore_ascii_case(s);
-        if is("jwt") || is("jose") || is("jose+json") {
-            None
-        } else if is("access") || is("at+jwt") || is("bearer") {
-            Some(TokenType::Access)
-        } else if is("refresh") || is("rt+jwt") || is("refresh+jwt") || is("offline") {
-            Some(TokenType::Refresh)
-        } else {
-            Some(TokenType::Other(raw.to_owned()))
+        match declared_name(strip_prefix_ignore_case(raw, "application/").as_bytes()) {
+            Declared::Generic => None,
+            Declared::Known(kind) => Some(kind),
+            Declared::Other => Some(TokenType::Other(raw.to_owned())),
         }
+    }
+}
+
+/// What a declared `typ` / `token_type` string says, before [`TokenType::Other`] copies it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Declared {
+    /// A generic type (`JWT`, `JOSE`): says nothing.
+    Generic,
+    /// Access or refresh.
+    Known(TokenType),
+    /// Any other value: [`TokenType::Other`] with the string as written.
+    Other,
+}
+
+/// [`TokenType::from_declared`] on the raw bytes of a string, without allocating: the
+/// comparisons are ASCII case-insensitive, so bytes and chars give the same answer.
+pub(crate) fn declared_bytes(raw: &[u8]) -> Declared {
+    let prefix = b"application/";
+    match (raw.get(..prefix.len()), raw.get(prefix.len()..)) {
+        (Some(head), Some(rest)) if head.eq_ignore_ascii_case(prefix) => declared_name(rest),
+        _ => declared_name(raw),
+    }
+}
+
+/// The kind a declared name (prefix removed) says.
+fn declared_name(name: &[u8]) -> Declared {
+    let is = |s: &[u8]| name.eq_ignore_ascii_case(s);
+    if is(b"jwt") || is(b"jose") || is(b"jose+json") {
+        Declared::Generic
+    } else if is(b"access") || is(b"at+jwt") || is(b"bearer") {
+        Declared::Known(TokenType::Access)
+    } else if is(b"refresh") || is(b"rt+jwt") || is(b"refresh+jwt") || is(b"offline") {
+        Declared::Known(TokenType::Refresh)
+    } else {
+        Declared::Other
     }
 }
 
@@ -194,6 +223,42 @@ mod tests {
         assert_eq!(kind("{}", "{}"), None);
         assert_eq!(TokenType::Other("dpop+jwt".into()).as_str(), "dpop+jwt");
         assert_eq!(TokenType::Refresh.as_str(), "refresh");
+    }
+
+    #[test]
+    fn declared_bytes_agrees_with_from_declared() {
+        for raw in [
+            "",
+            "JWT",
+            "jwt",
+            "JOSE",
+            "jose+JSON",
+            "access",
+            "AT+JWT",
+            "Bearer",
+            "refresh",
+            "rt+jwt",
+            "Refresh+JWT",
+            "OFFLINE",
+            "ID",
+            "dpop+jwt",
+            "application/at+jwt",
+            "Application/JWT",
+            "application/",
+            "application/x",
+            "applicatio",
+            "é",
+            "accesś",
+            "application/é",
+        ] {
+            let want = TokenType::from_declared(raw);
+            let got = match declared_bytes(raw.as_bytes()) {
+                Declared::Generic => None,
+                Declared::Known(kind) => Some(kind),
+                Declared::Other => Some(TokenType::Other(raw.to_owned())),
+            };
+            assert_eq!(got, want, "{raw}");
+        }
     }
 
     #[test]

@@ -248,7 +248,22 @@ pub fn read_summary(token: &[u8], limits: &JwtLimits) -> Result<Summary, JwtErro
 
 /// [`read_summary`] decoding into a caller-owned buffer, so a caller that checks tokens
 /// repeatedly (the wasm bindings) allocates nothing per call.
+///
+/// Well-formed tokens take a one-pass fast path ([`fast`](super::fast)); anything else
+/// (including every error) reruns the exact checks.
 pub fn read_summary_with(
+    token: &[u8],
+    limits: &JwtLimits,
+    buf: &mut Vec<u8>,
+) -> Result<Summary, JwtError> {
+    match super::fast::summary(token, limits, buf) {
+        Some(summary) => Ok(summary),
+        None => read_summary_exact(token, limits, buf),
+    }
+}
+
+/// [`read_summary_with`] without the fast path: every check in the documented order.
+pub(super) fn read_summary_exact(
     token: &[u8],
     limits: &JwtLimits,
     buf: &mut Vec<u8>,

@@ -7,6 +7,7 @@
 //! - [`base64url`]: strict RFC 4648 §5 decoder (own, table-driven).
 //! - [`decode`](mod@decode): `header.payload.signature` -> [`DecodedJwt`], plus the
 //!   allocation-light fast path [`read_claims`] / [`read_exp`] with identical checks.
+//! - `fast`: the one-pass path those take for well-formed tokens (falls back on anything else).
 //! - [`claims`]: `exp`/`iat`/`nbf` and the token kind (access vs refresh).
 //! - [`timing`](mod@timing): local expiry and refresh instants, corrected for clock skew.
 //! - [`error`]: [`JwtError`], one stable code per failure (listed in [`CODES`]).
@@ -15,6 +16,7 @@ pub mod base64url;
 pub mod claims;
 pub mod decode;
 pub mod error;
+mod fast;
 pub mod timing;
 
 pub use claims::{Claims, TokenType};
