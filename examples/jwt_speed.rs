@@ -56,6 +56,7 @@ fn main() {
         if !only.is_empty() {
             continue;
         }
+        print_reader(name, token, n, &limits);
         let first = token.iter().position(|&b| b == b'.').unwrap();
         let last = token.iter().rposition(|&b| b == b'.').unwrap();
         let payload = &token[first + 1..last];
@@ -91,4 +92,18 @@ fn main() {
         });
         println!("  validate sig ({} B): {ns:.1} ns/op", sig.len());
     }
+}
+
+/// What the wasm bindings do: one `SummaryReader` for every call (the header is remembered).
+fn print_reader(name: &str, token: &[u8], n: u32, limits: &JwtLimits) {
+    let mut reader = faultline::core::jwt::SummaryReader::new();
+    let ns = time(n, || {
+        reader
+            .read(std::hint::black_box(token), limits)
+            .unwrap()
+            .claims
+            .exp
+            .unwrap()
+    });
+    println!("{name}: SummaryReader::read {ns:.1} ns/op");
 }

@@ -6,12 +6,14 @@
 
 use crate::bindings::errors::to_js;
 use crate::bindings::scratch::{set_out, with_input};
-use crate::core::jwt::{self, Claims, JwtLimits, TimingInput, TokenType};
+use crate::core::jwt::{self, Claims, JwtLimits, SummaryReader, TimingInput, TokenType};
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 thread_local! {
-    /// Reused for every summary, so the per-request path does not allocate.
-    static DECODE_BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Reused for every summary: the per-request path does not allocate, and tokens with
+    /// the last token's header skip it.
+    static READER: RefCell<SummaryReader> = const { RefCell::new(SummaryReader::new()) };
 }
 
 fn limits(max_token_bytes: usize) -> JwtLimits {
@@ -30,11 +32,9 @@ fn or_nan(v: Option<f64>) -> f64 {
 pub const REFUSED: u32 = 255;
 
 fn summary(len: usize, max_token_bytes: usize) -> Result<jwt::Summary, jwt::JwtError> {
-    DECODE_BUF.with(|buf| {
-        let mut buf = buf.borrow_mut();
-        with_input(0, len, |token| {
-            jwt::read_summary_with(token, &limits(max_token_bytes), &mut buf)
-        })
+    READER.with(|reader| {
+        let mut reader = reader.borrow_mut();
+        with_input(0, len, |token| reader.read(token, &limits(max_token_bytes)))
     })
 }
 

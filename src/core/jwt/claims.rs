@@ -84,17 +84,21 @@ pub(crate) fn declared_bytes(raw: &[u8]) -> Declared {
     }
 }
 
-/// The kind a declared name (prefix removed) says.
+/// The kind a declared name (prefix removed) says. Dispatches on the length first, so a
+/// name is compared with at most three candidates.
 fn declared_name(name: &[u8]) -> Declared {
     let is = |s: &[u8]| name.eq_ignore_ascii_case(s);
-    if is(b"jwt") || is(b"jose") || is(b"jose+json") {
-        Declared::Generic
-    } else if is(b"access") || is(b"at+jwt") || is(b"bearer") {
-        Declared::Known(TokenType::Access)
-    } else if is(b"refresh") || is(b"rt+jwt") || is(b"refresh+jwt") || is(b"offline") {
-        Declared::Known(TokenType::Refresh)
-    } else {
-        Declared::Other
+    let access = Declared::Known(TokenType::Access);
+    let refresh = Declared::Known(TokenType::Refresh);
+    match name.len() {
+        3 if is(b"jwt") => Declared::Generic,
+        4 if is(b"jose") => Declared::Generic,
+        9 if is(b"jose+json") => Declared::Generic,
+        6 if is(b"access") || is(b"at+jwt") || is(b"bearer") => access,
+        6 if is(b"rt+jwt") => refresh,
+        7 if is(b"refresh") || is(b"offline") => refresh,
+        11 if is(b"refresh+jwt") => refresh,
+        _ => Declared::Other,
     }
 }
 

@@ -256,9 +256,37 @@ pub fn read_summary_with(
     limits: &JwtLimits,
     buf: &mut Vec<u8>,
 ) -> Result<Summary, JwtError> {
-    match super::fast::summary(token, limits, buf) {
+    match super::fast::summary(token, limits, buf, None) {
         Some(summary) => Ok(summary),
         None => read_summary_exact(token, limits, buf),
+    }
+}
+
+/// Reads the summaries of many tokens in a row, with exactly the checks and results of
+/// [`read_summary`], keeping its decode buffer (no allocation per token) and the last
+/// header it accepted: tokens from one issuer share a byte-identical header, which is then
+/// neither decoded nor checked again. This is what the wasm bindings use.
+#[derive(Debug, Default)]
+pub struct SummaryReader {
+    buf: Vec<u8>,
+    pub(super) memo: super::fast::HeaderMemo,
+}
+
+impl SummaryReader {
+    /// A reader with nothing remembered.
+    pub const fn new() -> Self {
+        SummaryReader {
+            buf: Vec::new(),
+            memo: super::fast::HeaderMemo::new(),
+        }
+    }
+
+    /// The summary of `token`: the same result as [`read_summary`].
+    pub fn read(&mut self, token: &[u8], limits: &JwtLimits) -> Result<Summary, JwtError> {
+        match super::fast::summary(token, limits, &mut self.buf, Some(&mut self.memo)) {
+            Some(summary) => Ok(summary),
+            None => read_summary_exact(token, limits, &mut self.buf),
+        }
     }
 }
 

@@ -12,6 +12,9 @@
 //! - The segments are found by the decoder itself: each base64url run stops at the first
 //!   byte outside the alphabet, which must be the `.`; the signature must then be canonical
 //!   unpadded base64url, so a fourth segment (its `.`) falls back too.
+//! - [`HeaderMemo`]: a reader that keeps state ([`SummaryReader`](super::SummaryReader))
+//!   remembers the last header it accepted; the next token with the same header bytes (one
+//!   issuer's tokens all have one) skips decoding and checking it.
 //! - JSON is checked by [`json::scan_object`], which reads bytes and builds nothing, and
 //!   checks UTF-8 only inside strings that have bytes of 0x80 or above (nowhere else can a
 //!   valid text have them), so ASCII claims cost no UTF-8 validation at all.
@@ -67,42 +70,96 @@ fn kind(value: RawScalar<'_>) -> Slot<Option<TokenType>> {
     }
 }
 
+/// The last header the fast path accepted: its base64url text, the JSON depth limit it was
+/// checked with, and the kind its `typ` declares. Tokens from one issuer share a
+/// byte-identical header, which then needs neither decoding nor checking again.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct HeaderMemo {
+    text: Vec<u8>,
+    max_json_depth: usize,
+    typ: Option<TokenType>,
+}
+
+impl HeaderMemo {
+    /// Nothing remembered yet.
+    pub(super) const fn new() -> Self {
+        HeaderMemo {
+            text: Vec::new(),
+            max_json_depth: 0,
+            typ: None,
+        }
+    }
+}
+
+/// The header segment at the start of `token` when it is plainly fine: its length (a `.`
+/// follows it) and the kind its `typ` declares. Decodes into `buf` unless `memo` already
+/// holds this very header, and updates `memo`.
+fn header(
+    token: &[u8],
+    json_limits: json::Limits,
+    buf: &mut [u8],
+    memo: Option<&mut HeaderMemo>,
+) -> Option<(usize, Option<TokenType>)> {
+    if let Some(m) = &memo {
+        let len = m.text.len();
+        if len != 0
+            && m.max_json_depth == json_limits.max_depth
+            && token.get(len) == Some(&b'.')
+            && token.get(..len) == Some(m.text.as_slice())
+        {
+            return Some((len, m.typ.clone()));
+        }
+    }
+    let run = base64url::decode_run(token, buf)?;
+    if run.len == 0 || token.get(run.len) != Some(&b'.') {
+        return None;
+    }
+    let mut typ = Slot::Absent;
+    json::scan_object(buf.get(..run.written)?, json_limits, |k, v| {
+        if k == b"typ" {
+            typ = kind(v);
+        }
+    })?;
+    let typ = typ.into_option()?.flatten();
+    if let Some(m) = memo {
+        m.text.clear();
+        m.text.extend_from_slice(token.get(..run.len)?);
+        m.max_json_depth = json_limits.max_depth;
+        m.typ.clone_from(&typ);
+    }
+    Some((run.len, typ))
+}
+
 /// The summary of a plainly well-formed token, or `None` (then use the exact path).
-/// `buf` receives both decoded segments.
-pub(super) fn summary(token: &[u8], limits: &JwtLimits, buf: &mut Vec<u8>) -> Option<Summary> {
+/// `buf` receives the decoded segments; `memo`, when given, remembers the header.
+pub(super) fn summary(
+    token: &[u8],
+    limits: &JwtLimits,
+    buf: &mut Vec<u8>,
+    memo: Option<&mut HeaderMemo>,
+) -> Option<Summary> {
     if token.len() > limits.max_token_bytes {
         return None;
     }
-    // Both segments decode into `buf`, which keeps its length between calls (its old bytes
+    // The segments decode into `buf`, which keeps its length between calls (its old bytes
     // are overwritten), so the steady state neither allocates nor clears.
     let need = base64url::run_capacity(token.len()) + 8;
     if buf.len() < need {
         buf.resize(need, 0);
     }
-    let header_run = base64url::decode_run(token, buf)?;
-    if header_run.len == 0 || token.get(header_run.len) != Some(&b'.') {
-        return None;
-    }
-    let rest = token.get(header_run.len + 1..)?;
-    let (header_buf, payload_buf) = buf.split_at_mut(header_run.written);
-    let payload_run = base64url::decode_run(rest, payload_buf)?;
+    let json_limits = json::Limits {
+        max_depth: limits.max_json_depth,
+    };
+    let (header_len, header_typ) = header(token, json_limits, buf, memo)?;
+    let rest = token.get(header_len + 1..)?;
+    let payload_run = base64url::decode_run(rest, buf)?;
     if payload_run.len == 0 || rest.get(payload_run.len) != Some(&b'.') {
         return None;
     }
     if !base64url::is_canonical_unpadded(rest.get(payload_run.len + 1..)?) {
         return None;
     }
-    let header: &[u8] = header_buf;
-    let payload = payload_buf.get(..payload_run.written)?;
-    let json_limits = json::Limits {
-        max_depth: limits.max_json_depth,
-    };
-    let mut header_typ = Slot::Absent;
-    json::scan_object(header, json_limits, |k, v| {
-        if k == b"typ" {
-            header_typ = kind(v);
-        }
-    })?;
+    let payload = buf.get(..payload_run.written)?;
     let (mut exp, mut iat, mut nbf) = (Slot::Absent, Slot::Absent, Slot::Absent);
     let (mut token_type, mut payload_typ) = (Slot::Absent, Slot::Absent);
     json::scan_object(payload, json_limits, |k, v| match k {
@@ -119,12 +176,11 @@ pub(super) fn summary(token: &[u8], limits: &JwtLimits, buf: &mut Vec<u8>) -> Op
         nbf: nbf.into_option()?,
     };
     // Same priority as `claims::token_type`: token_type, header typ, payload typ.
-    let (first, second, third) = (
+    let (first, third) = (
         token_type.into_option()?.flatten(),
-        header_typ.into_option()?.flatten(),
         payload_typ.into_option()?.flatten(),
     );
-    let token_type = first.or(second).or(third);
+    let token_type = first.or(header_typ).or(third);
     Some(Summary { claims, token_type })
 }
 
@@ -260,7 +316,7 @@ mod tests {
             let token = random_token(&mut rng);
             let t = token.as_bytes();
             let exact = read_summary_exact(t, &limits, &mut Vec::new());
-            if let Some(s) = summary(t, &limits, &mut buf) {
+            if let Some(s) = summary(t, &limits, &mut buf, None) {
                 fast += 1;
                 assert_eq!(Ok(&s), exact.as_ref(), "case {case}: {token}");
             }
@@ -277,6 +333,57 @@ mod tests {
     }
 
     #[test]
+    fn a_reader_with_a_header_memo_agrees_with_the_exact_path() {
+        use super::super::decode::SummaryReader;
+        let mut rng = SplitMix64::new(0x6d65_6d6f);
+        // Few headers, so the memo hits often; some differ only in typ or nesting depth.
+        let headers = [
+            b64(br#"{"alg":"HS256","typ":"JWT"}"#),
+            b64(br#"{"alg":"HS256","typ":"at+jwt"}"#),
+            b64(br#"{"alg":"HS256","typ":"refresh"}"#),
+            b64(br#"{"alg":"HS256","typ":"ID"}"#),
+            b64(br#"{"alg":"HS256","x":{"y":[1]}}"#),
+            b64(br#"{"alg":"HS256","typ":"JWT"}"#) + "A",
+            b64(br#"{"alg":"HS256","typ":"JWT"}"#).replacen('J', "K", 1),
+        ];
+        let payloads = [
+            b64(br#"{"exp":1706357400,"token_type":"access"}"#),
+            b64(br#"{"exp":1706357401,"typ":"Bearer"}"#),
+            b64(br#"{"iat":5}"#),
+            b64(br#"{"exp":"x"}"#),
+        ];
+        let mut reader = SummaryReader::new();
+        let mut hits = 0;
+        for case in 0..20_000 {
+            let h = &headers[rng.below(headers.len() as u64) as usize];
+            let p = &payloads[rng.below(payloads.len() as u64) as usize];
+            let mut token = format!("{h}.{p}.c2ln");
+            match rng.below(10) {
+                0 => token = random_token(&mut rng),
+                // The remembered header followed by more characters instead of the dot.
+                1 => token = format!("{h}A{p}.c2ln"),
+                _ => {}
+            }
+            let limits = JwtLimits {
+                max_json_depth: [64, 64, 64, 2, 1][rng.below(5) as usize],
+                ..JwtLimits::default()
+            };
+            let before = reader.memo.clone();
+            let got = reader.read(token.as_bytes(), &limits);
+            let want = read_summary_exact(token.as_bytes(), &limits, &mut Vec::new());
+            assert_eq!(
+                got, want,
+                "case {case}: {token} with depth {}",
+                limits.max_json_depth
+            );
+            if before == reader.memo && !before.text.is_empty() && got.is_ok() {
+                hits += 1;
+            }
+        }
+        assert!(hits > 500, "the memo was used {hits} times only");
+    }
+
+    #[test]
     fn realistic_tokens_take_the_fast_path() {
         let simple = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwiZXhwIjoxNzA2MzU3NDAwLCJpYXQiOjE3MDYzNTM4MDAsImp0aSI6IjlmMGMyYTdlNGIxZDRlNWYiLCJ1c2VyX2lkIjo0Mn0.z2r70CfiKKaTnfqZX_lS_TSQJdZjGS29hEWhKQCkIPI";
         let oidc = format!(
@@ -287,11 +394,11 @@ mod tests {
         );
         let limits = JwtLimits::default();
         let mut buf = Vec::new();
-        let s = summary(simple.as_bytes(), &limits, &mut buf).unwrap();
+        let s = summary(simple.as_bytes(), &limits, &mut buf, None).unwrap();
         assert_eq!(s.claims.exp, Some(1_706_357_400.0));
         assert_eq!(s.claims.iat, Some(1_706_353_800.0));
         assert_eq!(s.token_type, Some(TokenType::Access));
-        let s = summary(oidc.as_bytes(), &limits, &mut buf).unwrap();
+        let s = summary(oidc.as_bytes(), &limits, &mut buf, None).unwrap();
         assert_eq!(s.claims.exp, Some(1_763_886_400.0));
         assert_eq!(s.token_type, Some(TokenType::Access));
         // Too long for the caller's limit: the exact path reports it.
@@ -299,6 +406,6 @@ mod tests {
             max_token_bytes: 100,
             ..limits
         };
-        assert_eq!(summary(simple.as_bytes(), &small, &mut buf), None);
+        assert_eq!(summary(simple.as_bytes(), &small, &mut buf, None), None);
     }
 }

@@ -21,8 +21,8 @@ pub mod timing;
 
 pub use claims::{Claims, TokenType};
 pub use decode::{
-    DEFAULT_MAX_TOKEN_BYTES, DecodedJwt, JwtLimits, Summary, decode, read_claims, read_exp,
-    read_summary, read_summary_with,
+    DEFAULT_MAX_TOKEN_BYTES, DecodedJwt, JwtLimits, Summary, SummaryReader, decode, read_claims,
+    read_exp, read_summary, read_summary_with,
 };
 pub use error::{JwtError, MalformedReason, Part};
 pub use timing::{
