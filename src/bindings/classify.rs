@@ -34,17 +34,7 @@ use crate::core::retry::hints::{Headers, source};
 use wasm_bindgen::prelude::*;
 
 /// Every hint source the core can report, in the order of the vocabulary table.
-pub const HINT_SOURCES: [&str; 9] = [
-    source::RETRY_AFTER_MS,
-    source::RETRY_AFTER,
-    source::RATELIMIT,
-    source::RATELIMIT_RESET,
-    source::X_RATELIMIT_RESET,
-    source::BODY_WAIT_SECONDS,
-    source::BODY_RETRY_AFTER,
-    source::BODY_RETRY_INFO,
-    source::BODY_TEXT,
-];
+pub const HINT_SOURCES: [&str; 9] = source::ALL;
 
 /// Built-in user messages sent as an index instead of text (the common ones: one per
 /// category and action pair the rules produce, and the known-code messages).
@@ -116,29 +106,6 @@ fn utf16_len(s: &str) -> usize {
     }
 }
 
-/// Appends `s` as a JSON string literal.
-fn push_json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                out.push_str("\\u00");
-                let n = c as u32;
-                for d in [n >> 4, n & 0xf] {
-                    out.push(char::from_digit(d, 16).unwrap_or('0'));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
 /// `{"field":["message",...],...}` in order (the facade `JSON.parse`s it).
 fn field_errors_json(fields: &[(String, Vec<String>)]) -> String {
     let mut out = String::with_capacity(64 * fields.len());
@@ -147,13 +114,13 @@ fn field_errors_json(fields: &[(String, Vec<String>)]) -> String {
         if i > 0 {
             out.push(',');
         }
-        push_json_string(&mut out, k);
+        json::write_string(&mut out, k);
         out.push_str(":[");
         for (j, m) in msgs.iter().enumerate() {
             if j > 0 {
                 out.push(',');
             }
-            push_json_string(&mut out, m);
+            json::write_string(&mut out, m);
         }
         out.push(']');
     }

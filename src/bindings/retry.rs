@@ -30,17 +30,7 @@ use wasm_bindgen::prelude::*;
 
 /// Hint sources the classifier produces, in index order (index 0 of the wire form is "none",
 /// `i + 1` is `HINT_SOURCES[i]`, `HINT_SOURCES.len() + 1` is a caller-defined source).
-pub const HINT_SOURCES: [&str; 9] = [
-    source::RETRY_AFTER_MS,
-    source::RETRY_AFTER,
-    source::RATELIMIT,
-    source::RATELIMIT_RESET,
-    source::X_RATELIMIT_RESET,
-    source::BODY_WAIT_SECONDS,
-    source::BODY_RETRY_AFTER,
-    source::BODY_RETRY_INFO,
-    source::BODY_TEXT,
-];
+pub const HINT_SOURCES: [&str; 9] = source::ALL;
 
 /// Placeholder for a hint source the table does not know; the facade substitutes the
 /// caller's own string.

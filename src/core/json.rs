@@ -422,6 +422,31 @@ fn container(bytes: &[u8], pos: usize, depth: usize, max_depth: usize) -> Option
     }
 }
 
+/// Appends `s` as a JSON string literal with RFC 8259 escaping (the one JSON string
+/// writer of the crate: storage records, wire messages and binding payloads use it).
+pub fn write_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                let n = c as usize;
+                out.push_str("\\u00");
+                for d in [n >> 4, n & 0xf] {
+                    out.push(char::from(HEX.get(d).copied().unwrap_or(b'0')));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
 /// Parses a whole document with default [`Limits`].
 pub fn parse(input: &str) -> Result<Value<'_>, JsonError> {
     parse_with(input, Limits::default())
@@ -1383,6 +1408,25 @@ mod tests {
         let limits = Limits { max_depth: 500 };
         assert_eq!(scan_object(deep.as_bytes(), limits, |_, _| {}), None);
         assert_eq!(visit_object(&deep, limits, |_, _| {}), Ok(true));
+    }
+
+    #[test]
+    fn write_string_round_trips_through_parse() {
+        for text in [
+            "plain",
+            "q\"b\\s/",
+            "nl\ncr\rtab\t",
+            "\u{1}\u{1f}\u{7f}",
+            "é 日本語 😀",
+            "",
+        ] {
+            let mut out = String::new();
+            write_string(&mut out, text);
+            assert_eq!(parse(&out).unwrap().as_str(), Some(text), "{out}");
+        }
+        let mut out = String::new();
+        write_string(&mut out, "a\u{1}\"");
+        assert_eq!(out, "\"a\\u0001\\\"\"");
     }
 
     #[test]

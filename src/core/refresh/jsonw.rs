@@ -11,19 +11,7 @@ pub const MAX_SAFE: u64 = (1u64 << 53) - 1;
 
 /// Appends `"s"` with RFC 8259 escaping.
 pub fn push_str(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    crate::core::json::write_string(out, s);
 }
 
 /// Appends an integer, clamped to [`MAX_SAFE`].

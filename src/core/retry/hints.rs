@@ -90,6 +90,19 @@ pub mod source {
     pub const BODY_RETRY_INFO: &str = "body:retryInfo.retryDelay";
     /// DRF text "Expected available in N seconds." in a message.
     pub const BODY_TEXT: &str = "body:text";
+
+    /// Every source above, strongest first: the order the bindings' index tables use.
+    pub const ALL: [&str; 9] = [
+        RETRY_AFTER_MS,
+        RETRY_AFTER,
+        RATELIMIT,
+        RATELIMIT_RESET,
+        X_RATELIMIT_RESET,
+        BODY_WAIT_SECONDS,
+        BODY_RETRY_AFTER,
+        BODY_RETRY_INFO,
+        BODY_TEXT,
+    ];
 }
 
 /// The strongest hint in the response headers, or `None`.
