@@ -190,6 +190,16 @@ function throwRefused(token: string, max: number): never {
   throw new FaultlineError("internal", "jwt_summary refused a token that jwt_error accepts");
 }
 
+/**
+ * `exp` and `iat` (seconds; NaN when absent) of a JWT, or `null` when `token` is not a JWT
+ * (an opaque token). Never throws for a refused token. @internal
+ */
+export function jwtTimes(token: string): [number, number] | null {
+  if (wasm().jwt_summary(writeString(token), 0) === REFUSED) return null;
+  const out = outSlots();
+  return [out[0]!, out[1]!];
+}
+
 // The expiry check runs before every request with the same token: remember its claims.
 let cachedToken: string | undefined;
 let cachedMax = 0;

@@ -18,7 +18,8 @@
  * @module
  */
 import { ERROR_CODES, type ErrorCode, FaultlineError, fromWasmError } from "./errors.js";
-import { outSlots, writeString, writeStrings } from "./scratch.js";
+import { outSlots, writeStrings } from "./scratch.js";
+import { jwtTimes } from "./jwt.js";
 import { type Channel, type ChannelKind, openChannel } from "./tokens/channel.js";
 import { initialLifecycle, watchLifecycle } from "./tokens/lifecycle.js";
 import { detectLocks, LockAdapter } from "./tokens/locks.js";
@@ -246,16 +247,8 @@ const nanIfAbsent = (v: number): number | null => (Number.isNaN(v) ? null : v);
 
 /** Claims of an access token: [exp, iat] in seconds (NaN when unknown / not a JWT). */
 function claims(access: string, expiresIn: unknown): [number, number] {
-  let exp = NaN;
-  let iat = NaN;
-  try {
-    wasm().jwt_summary(writeString(access), 0);
-    const out = outSlots();
-    exp = out[0]!;
-    iat = out[1]!;
-  } catch {
-    // Not a JWT: opaque token.
-  }
+  // An opaque (non-JWT) token has no claims: its expiry comes from `expires_in`.
+  let [exp, iat] = jwtTimes(access) ?? [NaN, NaN];
   if (Number.isNaN(exp) && typeof expiresIn === "number" && Number.isFinite(expiresIn) && expiresIn >= 0) {
     iat = Date.now() / 1000;
     exp = iat + expiresIn;
