@@ -559,19 +559,7 @@ impl<'a> Parser<'a> {
         }
         loop {
             self.skip_ws();
-            match self.peek() {
-                Some(b'"') => {}
-                Some(_) => return Err(self.err(JsonErrorKind::UnexpectedByte)),
-                None => return Err(self.err(JsonErrorKind::UnexpectedEnd)),
-            }
-            let key = self.string()?;
-            self.skip_ws();
-            match self.peek() {
-                Some(b':') => self.pos += 1,
-                Some(_) => return Err(self.err(JsonErrorKind::UnexpectedByte)),
-                None => return Err(self.err(JsonErrorKind::UnexpectedEnd)),
-            }
-            self.skip_ws();
+            let key = self.member_key()?;
             let value = self.value(depth)?;
             members.push((key, value));
             self.skip_ws();
