@@ -383,6 +383,22 @@ pub fn is_canonical_unpadded(input: &[u8]) -> bool {
         }
 }
 
+/// A plain reference encoder (url alphabet, no padding) for the tests of this concern.
+#[cfg(test)]
+pub(crate) fn encode_for_tests(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | (u32::from(b) << (16 - 8 * i)));
+        for i in 0..=chunk.len() {
+            out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -391,19 +407,8 @@ mod tests {
         decode(input.as_bytes()).unwrap_err()
     }
 
-    /// A plain reference encoder, for round trips.
     fn encode(bytes: &[u8]) -> String {
-        let mut out = String::new();
-        for chunk in bytes.chunks(3) {
-            let n = chunk
-                .iter()
-                .enumerate()
-                .fold(0u32, |n, (i, &b)| n | (u32::from(b) << (16 - 8 * i)));
-            for i in 0..=chunk.len() {
-                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
-            }
-        }
-        out
+        encode_for_tests(bytes)
     }
 
     #[test]

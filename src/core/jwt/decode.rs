@@ -368,19 +368,7 @@ mod tests {
     };
 
     fn b64(text: &str) -> String {
-        // Test-only encoder over the url alphabet, no padding.
-        const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-        let mut out = String::new();
-        for chunk in text.as_bytes().chunks(3) {
-            let n = chunk
-                .iter()
-                .enumerate()
-                .fold(0u32, |n, (i, &b)| n | (u32::from(b) << (16 - 8 * i)));
-            for i in 0..=chunk.len() {
-                out.push(char::from(A[((n >> (18 - 6 * i)) & 63) as usize]));
-            }
-        }
-        out
+        super::super::base64url::encode_for_tests(text.as_bytes())
     }
 
     fn token(header: &str, payload: &str) -> String {

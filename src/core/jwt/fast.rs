@@ -191,18 +191,7 @@ mod tests {
     use crate::core::rand::SplitMix64;
 
     fn b64(bytes: &[u8]) -> String {
-        const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-        let mut out = String::new();
-        for chunk in bytes.chunks(3) {
-            let n = chunk
-                .iter()
-                .enumerate()
-                .fold(0u32, |n, (i, &b)| n | (u32::from(b) << (16 - 8 * i)));
-            for i in 0..=chunk.len() {
-                out.push(char::from(A[((n >> (18 - 6 * i)) & 63) as usize]));
-            }
-        }
-        out
+        super::super::base64url::encode_for_tests(bytes)
     }
 
     fn pick<'a>(rng: &mut SplitMix64, items: &[&'a str]) -> &'a str {
