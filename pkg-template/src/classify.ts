@@ -17,7 +17,7 @@ import { ApiError, FaultlineError, fromWasmError } from "./errors.js";
 import type { Action, Category, Classification } from "./types.js";
 import { wasm } from "./wasm.js";
 import { readPrefix } from "./classify/body.js";
-import { bodyValue, clock, headerLines, knownHeaderLines, writeFields, writeParts, type BodyLike, type Field, type HeadersLike } from "./classify/input.js";
+import { bodyValue, clock, headerLines, knownHeaderLines, writeFields, writeParts, written, type BodyLike, type Field, type HeadersLike } from "./classify/input.js";
 import { readClassification } from "./classify/output.js";
 import { thrownFields } from "./classify/thrown.js";
 import { getVocab } from "./classify/vocab.js";
@@ -158,15 +158,15 @@ function run(engine: Engine, max: number, parts: ResponseParts, body?: string | 
   const lines = knownHeaderLines(parts.headers);
   const now = nowOf(parts.nowMs);
   const total = writeParts(lines, body ?? bodyValue(parts.body), max);
-  let text: string;
+  let textBytes: number;
   try {
-    text = engine === null
-      ? wasm().classify_parts(status, lines.length, total, phase, now, max)
-      : engine.classify(status, lines.length, total, phase, now);
+    textBytes = engine === null
+      ? wasm().classify_parts(status, lines.length, total, written.sliceable, phase, now, max)
+      : engine.classify(status, lines.length, total, written.sliceable, phase, now);
   } catch (e) {
     throw fromWasmError(e);
   }
-  return readClassification(text);
+  return readClassification(textBytes, written);
 }
 
 const lengths = [0, 0, 0, 0, 0, 0];
@@ -176,13 +176,13 @@ function runThrown(engine: Engine, thrown: unknown): Classification {
   if (own !== undefined) return own;
   const present = writeFields(thrownFields(thrown), lengths, 4096);
   const [a, b, c, d, e, f] = lengths as [number, number, number, number, number, number];
-  let text: string;
+  let textBytes: number;
   try {
-    text = engine === null ? wasm().classify_thrown_parts(a, b, c, d, e, f, present) : engine.classify_thrown(a, b, c, d, e, f, present);
+    textBytes = engine === null ? wasm().classify_thrown_parts(a, b, c, d, e, f, present) : engine.classify_thrown(a, b, c, d, e, f, present);
   } catch (err) {
     throw fromWasmError(err);
   }
-  return readClassification(text);
+  return readClassification(textBytes, null);
 }
 
 /** The classification an `ApiError` (of this or another copy of the package) carries. */

@@ -71,7 +71,19 @@ export function writeBytes(bytes: Uint8Array): number {
 export function outSlots(): Float64Array {
   if (out.length === 0) {
     memory ??= wasm().wasm_memory() as WebAssembly.Memory;
-    out = new Float64Array(memory.buffer, wasm().scratch_out_ptr(), 16);
+    out = new Float64Array(memory.buffer, wasm().scratch_out_ptr(), 24);
   }
   return out;
+}
+
+/** A view of `len` bytes of wasm memory at `ptr` (for text an export left there). @internal */
+export function memoryBytes(ptr: number, len: number): Uint8Array {
+  memory ??= wasm().wasm_memory() as WebAssembly.Memory;
+  return new Uint8Array(memory.buffer, ptr, len);
+}
+
+/** A view of `len` f64 values of wasm memory at `ptr` (a result array an export left there). @internal */
+export function memoryF64(ptr: number, len: number): Float64Array {
+  memory ??= wasm().wasm_memory() as WebAssembly.Memory;
+  return new Float64Array(memory.buffer, ptr, len);
 }

@@ -2,32 +2,42 @@
 //! numbers and one string out.
 //!
 //! Why this shape: `classify` runs on every failed response, so nothing crosses the boundary
-//! as an object. In: one line per header the core reads (`HEADERS_READ`, which includes every
-//! request-id header; the name travels as one letter) and the body prefix, back to back in
-//! scratch. Out: the
-//! category, action, format and hint source as indices into the tables of
-//! [`classify_vocab`] (read once by the facade, so the vocabulary is written only in
-//! `core::classify::model` and `core::retry::hints`), the numbers in out slots, and one
-//! string holding code, message, request id, user message and the field errors as JSON, whose
-//! UTF-16 lengths are in out slots (`-1` for absent).
+//! as an object and, in the common case, no string does either. In: one line per header the
+//! core reads (`HEADERS_READ`, which includes every request-id header; the name travels as
+//! one letter) and the body prefix, back to back in scratch. Out: the category, action,
+//! format and hint source as indices into the tables of [`classify_vocab`] (read once by the
+//! facade, so the vocabulary is written only in `core::classify::model` and
+//! `core::retry::hints`), the numbers in out slots, and each string as a place: a server's
+//! code, message or request id is usually a slice of the text the facade wrote (it still
+//! holds that text as a JS string, so it takes a `slice`, with no decoding and no allocation
+//! here); anything else (an unescaped JSON string, a field name built from a path, a custom
+//! message) is
+//! appended to one reused result text, which the facade decodes only when it is not empty.
 //!
 //! Out slots of [`classify_parts`], [`classify_thrown_parts`] and the [`Classifier`] methods:
 //! 0 category, 1 action, 2 format (indices), 3 status (NaN when none), 4 flags (bit 0
 //! retryable, bit 1 notSent), 5 retryAfterMs (NaN when none), 6 hint source index (-1 none;
-//! [`HINT_SOURCES`]`.len()` = the text follows the other strings), then the UTF-16 lengths of
-//! 7 code, 8 message, 9 requestId, 10 userMessage, 11 fieldErrors JSON, 12 hint source text
-//! (-1 when absent). When slot 10 is below -1 the user message is entry `-slot - 2` of the
-//! vocabulary's message table and is not in the string.
+//! [`HINT_SOURCES`]`.len()` = the name is a string, slots 17–18), then `(start, len)` pairs in
+//! UTF-16 units for 7–8 code, 9–10 message, 11–12 requestId, 13–14 userMessage, 17–18 hint
+//! source name: `len` -1 means absent, `start >= 0` is a slice of the
+//! text the facade wrote, `start < 0` is at `-start - 1` in the result text. When slot 14 is
+//! below -1 the user message is entry `-slot - 2` of the vocabulary's message table. Slot 19
+//! is the address of the result text; the export returns its UTF-8 length. Field errors are
+//! an f64 array at the address in slot 15, slot 16 long (-1: none): per field the key's
+//! `(start, len)`, the number of messages, then each message's `(start, len)`, placed as
+//! above (no JSON to parse on the other side).
 //!
 //! Custom rules live in a [`Classifier`] handle built once from a JSON spec and validated
 //! here, where the vocabulary is: an unknown category or action is `invalid_argument`.
 
 use crate::bindings::errors::js_error;
 use crate::bindings::scratch::{set_out, with_input};
+use std::cell::RefCell;
+
 use crate::core::classify::{
-    Action, Category, Classification, ClassifyOptions, CustomRule, DEFAULT_MAX_BODY_BYTES, Format,
-    HEADERS_NEEDING_NOW, HEADERS_READ, Phase, ReportRequest, ResponseParts, Thrown, classify,
-    classify_thrown, support_report,
+    Action, Category, Classification, ClassificationRef, ClassifyOptions, CustomRule,
+    DEFAULT_MAX_BODY_BYTES, Format, HEADERS_NEEDING_NOW, HEADERS_READ, Phase, ReportRequest,
+    ResponseParts, Thrown, classify_thrown, classify_with, support_report,
 };
 use crate::core::json::{self, Value};
 use crate::core::retry::hints::{Headers, source};
@@ -106,81 +116,114 @@ fn utf16_len(s: &str) -> usize {
     }
 }
 
-/// `{"field":["message",...],...}` in order (the facade `JSON.parse`s it).
-fn field_errors_json(fields: &[(String, Vec<String>)]) -> String {
-    let mut out = String::with_capacity(64 * fields.len());
-    out.push('{');
-    for (i, (k, msgs)) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        json::write_string(&mut out, k);
-        out.push_str(":[");
-        for (j, m) in msgs.iter().enumerate() {
-            if j > 0 {
-                out.push(',');
-            }
-            json::write_string(&mut out, m);
-        }
-        out.push(']');
-    }
-    out.push('}');
-    out
+thread_local! {
+    /// The strings of the last result that are not slices of the input, back to back
+    /// (reused: its capacity stays).
+    static OUT_TEXT: RefCell<String> = const { RefCell::new(String::new()) };
+    /// The field errors of the last result as places (see [`emit`]), reused likewise.
+    static OUT_FIELDS: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Writes the out slots for `c` and returns its strings, concatenated.
-fn emit(c: &Classification) -> String {
-    let none = -1.0;
-    let hint_idx = c.hint_source.map_or(none, |s| {
-        HINT_SOURCES
-            .iter()
-            .position(|h| *h == s)
-            .unwrap_or(HINT_SOURCES.len()) as f64
-    });
-    let hint_text = c
-        .hint_source
-        .filter(|s| !HINT_SOURCES.contains(s))
-        .unwrap_or("");
-    let fields = c.field_errors.as_deref().map(field_errors_json);
-    let message_idx = MESSAGES.iter().position(|m| *m == c.user_message);
-    let len = |s: Option<&str>| s.map_or(none, |s| utf16_len(s) as f64);
-    let flags = f64::from(u8::from(c.retryable) | (u8::from(c.not_sent) << 1));
-    set_out(&[
-        index_of(&Category::ALL, c.category),
-        index_of(&Action::ALL, c.action),
-        index_of(&Format::ALL, c.format),
-        c.status.map_or(f64::NAN, f64::from),
-        flags,
-        c.retry_after_ms.unwrap_or(f64::NAN),
-        hint_idx,
-        len(c.code.as_deref()),
-        len(c.message.as_deref()),
-        len(c.request_id.as_deref()),
-        message_idx.map_or_else(|| utf16_len(&c.user_message) as f64, |i| -(i as f64) - 2.0),
-        len(fields.as_deref()),
-        if hint_text.is_empty() {
-            none
-        } else {
-            utf16_len(hint_text) as f64
-        },
-    ]);
-    let parts = [
-        c.code.as_deref().unwrap_or(""),
-        c.message.as_deref().unwrap_or(""),
-        c.request_id.as_deref().unwrap_or(""),
-        if message_idx.is_some() {
-            ""
-        } else {
-            c.user_message.as_str()
-        },
-        fields.as_deref().unwrap_or(""),
-        hint_text,
-    ];
-    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
-    for p in parts {
-        out.push_str(p);
+/// Where the facade finds the strings of a result: slices of the text it wrote (the first
+/// `sliceable` bytes of `input`, which it still holds as a JS string) cost nothing to hand
+/// over; anything else is appended to `text`.
+struct Placer<'i, 't> {
+    input: &'i [u8],
+    sliceable: usize,
+    text: &'t mut String,
+}
+
+impl Placer<'_, '_> {
+    /// `(start, len)` of `s` in UTF-16 units: `start >= 0` in the input, `start < 0` at
+    /// `-start - 1` in the text; `(0, -1)` when absent.
+    fn place(&mut self, s: Option<&str>) -> (f64, f64) {
+        let Some(s) = s else {
+            return (0.0, -1.0);
+        };
+        let base = self.input.as_ptr() as usize;
+        let at = s.as_ptr() as usize;
+        if at >= base && at - base + s.len() <= self.sliceable {
+            let before = self.input.get(..at - base).unwrap_or(&[]);
+            let start = if before.is_ascii() {
+                before.len()
+            } else {
+                utf16_len(text(before))
+            };
+            return (start as f64, utf16_len(s) as f64);
+        }
+        let start = utf16_len(self.text);
+        self.text.push_str(s);
+        (-(start as f64) - 1.0, utf16_len(s) as f64)
     }
-    out
+}
+
+/// Writes the out slots for `c`; its strings are placed by [`Placer`] against the first
+/// `sliceable` bytes of `input`. Returns the UTF-8 length of the text, whose address is in
+/// slot 19.
+fn emit(c: &ClassificationRef<'_>, input: &[u8], sliceable: usize) -> usize {
+    OUT_TEXT.with(|t| {
+        let mut t = t.borrow_mut();
+        t.clear();
+        let mut p = Placer {
+            input,
+            sliceable,
+            text: &mut t,
+        };
+        let hint_idx = c.hint_source.map_or(-1.0, |s| {
+            HINT_SOURCES
+                .iter()
+                .position(|h| *h == s)
+                .unwrap_or(HINT_SOURCES.len()) as f64
+        });
+        let code = p.place(c.code);
+        let message = p.place(c.message);
+        let request_id = p.place(c.request_id);
+        let user_message = match MESSAGES.iter().position(|m| *m == c.user_message) {
+            Some(i) => (0.0, -(i as f64) - 2.0),
+            None => p.place(Some(c.user_message)),
+        };
+        let fields = OUT_FIELDS.with(|f| {
+            let mut f = f.borrow_mut();
+            f.clear();
+            let Some(items) = c.field_errors.as_deref() else {
+                return (0.0, -1.0);
+            };
+            for (key, messages) in items {
+                let (start, len) = p.place(Some(key));
+                f.extend([start, len, messages.len() as f64]);
+                for m in messages {
+                    let (start, len) = p.place(Some(m));
+                    f.extend([start, len]);
+                }
+            }
+            (f.as_ptr() as usize as f64, f.len() as f64)
+        });
+        let hint_text = p.place(c.hint_source.filter(|s| !HINT_SOURCES.contains(s)));
+        let flags = f64::from(u8::from(c.retryable) | (u8::from(c.not_sent) << 1));
+        set_out(&[
+            index_of(&Category::ALL, c.category),
+            index_of(&Action::ALL, c.action),
+            index_of(&Format::ALL, c.format),
+            c.status.map_or(f64::NAN, f64::from),
+            flags,
+            c.retry_after_ms.unwrap_or(f64::NAN),
+            hint_idx,
+            code.0,
+            code.1,
+            message.0,
+            message.1,
+            request_id.0,
+            request_id.1,
+            user_message.0,
+            user_message.1,
+            fields.0,
+            fields.1,
+            hint_text.0,
+            hint_text.1,
+            t.as_ptr() as usize as f64,
+        ]);
+        t.len()
+    })
 }
 
 /// Bytes as text: valid UTF-8 as is, else its valid prefix (the facade only writes UTF-8).
@@ -261,11 +304,12 @@ fn classify_scratch(
     status: u32,
     headers_units: usize,
     total_len: usize,
+    sliceable: usize,
     phase: u32,
     now_ms: f64,
     opts: &ClassifyOptions,
-) -> String {
-    let c = with_input(0, total_len, |all| {
+) -> usize {
+    with_input(0, total_len, |all| {
         let (head, body) = all.split_at(utf8_len_of_units(all, headers_units));
         let mut slots = [("", ""); MAX_HEADERS];
         let n = known_header_pairs(text(head), &mut slots);
@@ -278,36 +322,45 @@ fn classify_scratch(
             phase: phase_of(phase),
             now_ms: now_ms.is_finite().then_some(now_ms),
         };
-        classify(&parts, opts)
-    });
-    emit(&c)
+        classify_with(&parts, opts, |c| emit(c, all, sliceable))
+    })
 }
 
 /// Classifies a response with the default options, looking at `max_body_bytes` of the body.
 /// Scratch `[0, total_len)`: the header lines `<letter><value>\n` (see [`classify_vocab`];
 /// `headers_units` UTF-16 units long), then the body bytes. `phase`: 0 request, 1 refresh,
-/// 2 login. `now_ms`: NaN when unknown. See the module doc for the out slots and the
-/// returned string.
+/// 2 login. `now_ms`: NaN when unknown. `sliceable`: how many bytes of scratch the facade
+/// holds as one JS string (strings inside are handed back by position). See the module doc
+/// for the out slots and the returned length.
 #[wasm_bindgen]
 pub fn classify_parts(
     status: u32,
     headers_units: usize,
     total_len: usize,
+    sliceable: usize,
     phase: u32,
     now_ms: f64,
     max_body_bytes: usize,
-) -> String {
+) -> usize {
     let opts = ClassifyOptions {
         max_body_bytes,
         rules: Vec::new(),
         user_messages: Vec::new(),
     };
-    classify_scratch(status, headers_units, total_len, phase, now_ms, &opts)
+    classify_scratch(
+        status,
+        headers_units,
+        total_len,
+        sliceable,
+        phase,
+        now_ms,
+        &opts,
+    )
 }
 
 /// Reads the six thrown-error strings written back to back; bit `i` of `present` says
 /// whether string `i` (name, message, code, cause name, cause message, cause code) exists.
-fn thrown_scratch(lens: [usize; 6], present: u32, opts: Option<&ClassifyOptions>) -> String {
+fn thrown_scratch(lens: [usize; 6], present: u32, opts: Option<&ClassifyOptions>) -> usize {
     let total = lens.iter().fold(0usize, |a, b| a.saturating_add(*b));
     let mut c = with_input(0, total, |all| {
         let mut fields: [Option<&str>; 6] = [None; 6];
@@ -332,7 +385,7 @@ fn thrown_scratch(lens: [usize; 6], present: u32, opts: Option<&ClassifyOptions>
     if let Some(opts) = opts {
         apply_options(&mut c, opts);
     }
-    emit(&c)
+    emit(&c.as_ref(), &[], 0)
 }
 
 /// Classifies a thrown error with the default options. Scratch: the strings of `lens`, back
@@ -347,7 +400,7 @@ pub fn classify_thrown_parts(
     cause_message: usize,
     cause_code: usize,
     present: u32,
-) -> String {
+) -> usize {
     thrown_scratch(
         [name, message, code, cause_name, cause_message, cause_code],
         present,
@@ -513,10 +566,19 @@ impl Classifier {
         status: u32,
         headers_units: usize,
         total_len: usize,
+        sliceable: usize,
         phase: u32,
         now_ms: f64,
-    ) -> String {
-        classify_scratch(status, headers_units, total_len, phase, now_ms, &self.opts)
+    ) -> usize {
+        classify_scratch(
+            status,
+            headers_units,
+            total_len,
+            sliceable,
+            phase,
+            now_ms,
+            &self.opts,
+        )
     }
 
     /// As [`classify_thrown_parts`], with this classifier's rules and user messages.
@@ -530,7 +592,7 @@ impl Classifier {
         cause_message: usize,
         cause_code: usize,
         present: u32,
-    ) -> String {
+    ) -> usize {
         thrown_scratch(
             [name, message, code, cause_name, cause_message, cause_code],
             present,

@@ -20,7 +20,7 @@ use wasm_bindgen::prelude::*;
 pub const MAX_SCRATCH: usize = 16 * 1024 * 1024;
 
 /// How many f64 result slots there are.
-pub const OUT_SLOTS: usize = 16;
+pub const OUT_SLOTS: usize = 24;
 
 thread_local! {
     static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };

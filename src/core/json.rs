@@ -163,12 +163,7 @@ pub fn visit_object<'a>(
     limits: Limits,
     mut f: impl FnMut(Cow<'a, str>, Scalar<'a>),
 ) -> Result<bool, JsonError> {
-    let mut p = Parser {
-        src: input,
-        bytes: input.as_bytes(),
-        pos: 0,
-        limits,
-    };
+    let mut p = Parser::new(input, limits);
     p.skip_ws();
     let is_object = p.peek() == Some(b'{');
     if is_object {
@@ -315,6 +310,29 @@ fn string_stops(w: u64) -> u64 {
     control | zero_byte(w ^ (ONES * u64::from(b'"'))) | zero_byte(w ^ (ONES * u64::from(b'\\')))
 }
 
+/// The position of the first `"`, `\\` or control byte at or after `pos` (the length
+/// when there is none), eight bytes per step.
+#[inline(always)]
+fn plain_run(bytes: &[u8], mut pos: usize) -> usize {
+    while let Some(chunk) = bytes.get(pos..pos + 8) {
+        let Ok(w) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let stops = string_stops(u64::from_le_bytes(w));
+        if stops != 0 {
+            return pos + (stops.trailing_zeros() / 8) as usize;
+        }
+        pos += 8;
+    }
+    while let Some(&b) = bytes.get(pos) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            break;
+        }
+        pos += 1;
+    }
+    pos
+}
+
 /// Scans a string whose content starts at `pos` (after the opening quote): the position
 /// after the closing quote, and whether there were escapes. Eight bytes per step while
 /// they are plain. A string with bytes of 0x80 or above is checked to be UTF-8 (the only
@@ -454,12 +472,7 @@ pub fn parse(input: &str) -> Result<Value<'_>, JsonError> {
 
 /// Parses a whole document with the given limits.
 pub fn parse_with(input: &str, limits: Limits) -> Result<Value<'_>, JsonError> {
-    let mut p = Parser {
-        src: input,
-        bytes: input.as_bytes(),
-        pos: 0,
-        limits,
-    };
+    let mut p = Parser::new(input, limits);
     p.skip_ws();
     let v = p.value(0)?;
     p.skip_ws();
@@ -477,6 +490,15 @@ struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
+    fn new(src: &'a str, limits: Limits) -> Parser<'a> {
+        Parser {
+            src,
+            bytes: src.as_bytes(),
+            pos: 0,
+            limits,
+        }
+    }
+
     fn err(&self, kind: JsonErrorKind) -> JsonError {
         JsonError {
             kind,
@@ -524,12 +546,12 @@ impl<'a> Parser<'a> {
             return Err(self.err(JsonErrorKind::TooDeep));
         }
         self.pos += 1; // '['
-        let mut items = Vec::new();
         self.skip_ws();
         if self.peek() == Some(b']') {
             self.pos += 1;
-            return Ok(Value::Array(items));
+            return Ok(Value::Array(Vec::new()));
         }
+        let mut items = Vec::new();
         loop {
             self.skip_ws();
             items.push(self.value(depth)?);
@@ -551,12 +573,12 @@ impl<'a> Parser<'a> {
             return Err(self.err(JsonErrorKind::TooDeep));
         }
         self.pos += 1; // '{'
-        let mut members = Vec::new();
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Value::Object(members));
+            return Ok(Value::Object(Vec::new()));
         }
+        let mut members = Vec::new();
         loop {
             self.skip_ws();
             let key = self.member_key()?;
@@ -681,28 +703,17 @@ impl<'a> Parser<'a> {
     fn string(&mut self) -> Result<Cow<'a, str>, JsonError> {
         self.pos += 1; // opening quote
         let start = self.pos;
-        // Fast path: no escapes. One slice scan for the first byte that needs attention.
-        let rest = self.bytes.get(start..).unwrap_or(&[]);
-        match rest
-            .iter()
-            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
-        {
-            None => {
-                self.pos = self.bytes.len();
-                return Err(self.err(JsonErrorKind::UnexpectedEnd));
+        // Fast path: no escapes. Eight bytes per step to the first byte that needs attention.
+        self.pos = plain_run(self.bytes, start);
+        match self.peek() {
+            Some(b'"') => {
+                let s = self.src.get(start..self.pos).unwrap_or("");
+                self.pos += 1;
+                return Ok(Cow::Borrowed(s));
             }
-            Some(n) => {
-                self.pos = start + n;
-                match rest.get(n) {
-                    Some(b'"') => {
-                        let s = self.src.get(start..self.pos).unwrap_or("");
-                        self.pos += 1;
-                        return Ok(Cow::Borrowed(s));
-                    }
-                    Some(b'\\') => {}
-                    _ => return Err(self.err(JsonErrorKind::BadString)),
-                }
-            }
+            Some(b'\\') => {}
+            Some(_) => return Err(self.err(JsonErrorKind::BadString)),
+            None => return Err(self.err(JsonErrorKind::UnexpectedEnd)),
         }
         let mut out = String::with_capacity(self.pos - start + 16);
         out.push_str(self.src.get(start..self.pos).unwrap_or(""));
@@ -732,14 +743,10 @@ impl<'a> Parser<'a> {
                 }
                 Some(b) if b < 0x20 => return Err(self.err(JsonErrorKind::BadString)),
                 Some(_) => {
-                    // Copy one whole UTF-8 scalar (the input is a valid &str).
-                    let rest = self.src.get(self.pos..).unwrap_or("");
-                    let ch = rest
-                        .chars()
-                        .next()
-                        .ok_or(self.err(JsonErrorKind::UnexpectedEnd))?;
-                    out.push(ch);
-                    self.pos += ch.len_utf8();
+                    // A plain run: stops are ASCII, so both ends are character boundaries.
+                    let end = plain_run(self.bytes, self.pos);
+                    out.push_str(self.src.get(self.pos..end).unwrap_or(""));
+                    self.pos = end;
                 }
             }
         }
@@ -913,7 +920,7 @@ const POW10: [f64; 23] = [
 
 /// Converts decimal digits to `f64`: exact for mantissas up to 2^53 scaled by 10^±22
 /// (the classic fast path), a close approximation beyond.
-fn decimal_to_f64(int_digits: &[u8], frac_digits: &[u8], exp: i64) -> f64 {
+pub(crate) fn decimal_to_f64(int_digits: &[u8], frac_digits: &[u8], exp: i64) -> f64 {
     let mut mantissa: u64 = 0;
     let mut scale: i64 = exp;
     let mut significant = 0usize;

@@ -170,9 +170,17 @@ export function bodyValue(b: BodyLike | unknown): string | Uint8Array {
 }
 
 /**
+ * What the last {@link writeParts} wrote as text the bindings may refer to by position:
+ * `head` then `tail` as one string, `sliceable` UTF-8 bytes of it (a body given as bytes is
+ * not text here, so only the header lines are). @internal
+ */
+export const written = { head: "", tail: "", sliceable: 0 };
+
+/**
  * Writes the header lines, then at most `max + 4` units (or `max + 1` bytes) of the body, and
  * returns the number of bytes written. A short text body is joined to the lines and encoded
  * with them in one call (the bindings find the split from the lines' UTF-16 length).
+ * Sets {@link written}.
  * @internal
  */
 export function writeParts(lines: string, body: string | Uint8Array, max: number): number {
@@ -180,18 +188,25 @@ export function writeParts(lines: string, body: string | Uint8Array, max: number
     if (body.length > max + 4) body = body.slice(0, max + 4);
     if (body.length <= 4096) {
       const all = lines + body;
-      if (all.length === 0) return 0;
+      written.head = all;
+      written.tail = "";
+      if (all.length === 0) return (written.sliceable = 0);
       const { ptr, mem } = reserve(all.length * 3);
-      return encoder.encodeInto(all, mem.subarray(ptr)).written;
+      return (written.sliceable = encoder.encodeInto(all, mem.subarray(ptr)).written);
     }
+    written.head = lines;
+    written.tail = body;
     const { ptr, mem } = reserve((lines.length + body.length) * 3);
     const h = lines.length === 0 ? 0 : encoder.encodeInto(lines, mem.subarray(ptr)).written;
-    return h + encoder.encodeInto(body, mem.subarray(ptr + h)).written;
+    return (written.sliceable = h + encoder.encodeInto(body, mem.subarray(ptr + h)).written);
   }
   const n = Math.min(body.length, max + 1);
   const { ptr, mem } = reserve(lines.length * 3 + n);
   const h = lines.length === 0 ? 0 : encoder.encodeInto(lines, mem.subarray(ptr)).written;
   mem.set(n === body.length ? body : body.subarray(0, n), ptr + h);
+  written.head = lines;
+  written.tail = "";
+  written.sliceable = h;
   return h + n;
 }
 

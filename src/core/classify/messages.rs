@@ -10,22 +10,24 @@
 //! `VALIDATION_FILE_TOO_LARGE` names `details.maxSize` ("smaller than 10MB"), and
 //! `VALIDATION_INVALID_FILE_TYPE` lists `details.allowedTypes` ("a JPEG, PNG, or PDF file").
 
+use std::borrow::Cow;
+
 use super::input::ClassifyOptions;
 use super::model::{Action, Category};
 use super::text::CodeKey;
 use crate::core::json::Value;
 
 /// The user message for a decided classification.
-pub(crate) fn user_message(
+pub(crate) fn user_message<'o>(
     code: Option<&str>,
     key: Option<&CodeKey>,
     category: Category,
     action: Action,
     details: Option<&Value>,
-    opts: &ClassifyOptions,
-) -> String {
+    opts: &'o ClassifyOptions,
+) -> Cow<'o, str> {
     if let Some(m) = opts.rule_for(code).and_then(|r| r.user_message.as_deref()) {
-        return m.to_string();
+        return Cow::Borrowed(m);
     }
     if let Some(c) = code {
         if let Some((_, m)) = opts
@@ -33,7 +35,7 @@ pub(crate) fn user_message(
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(c))
         {
-            return m.clone();
+            return Cow::Borrowed(m);
         }
     }
     if let Some((_, m)) = opts
@@ -41,16 +43,16 @@ pub(crate) fn user_message(
         .iter()
         .find(|(k, _)| k == category.as_str())
     {
-        return m.clone();
+        return Cow::Borrowed(m);
     }
     if let Some(m) = key.and_then(|k| for_code(k, details)) {
         return m;
     }
-    for_category(category, action).to_string()
+    Cow::Borrowed(for_category(category, action))
 }
 
 /// Our message for a known code.
-fn for_code(code: &CodeKey, details: Option<&Value>) -> Option<String> {
+fn for_code(code: &CodeKey, details: Option<&Value>) -> Option<Cow<'static, str>> {
     let is = |k: &str| code.is(k);
     let s = if is("auth_token_missing") || is("auth_token_invalid") {
         "Please log in again to continue."
@@ -62,8 +64,10 @@ fn for_code(code: &CodeKey, details: Option<&Value>) -> Option<String> {
             .and_then(Value::as_f64)
             .and_then(human_size);
         return Some(match size {
-            Some(s) => format!("File is too large. Please choose a file smaller than {s}."),
-            None => "File is too large. Please choose a smaller file.".to_string(),
+            Some(s) => Cow::Owned(format!(
+                "File is too large. Please choose a file smaller than {s}."
+            )),
+            None => Cow::Borrowed("File is too large. Please choose a smaller file."),
         });
     } else if is("validation_invalid_file_type") {
         let list = details
@@ -71,8 +75,8 @@ fn for_code(code: &CodeKey, details: Option<&Value>) -> Option<String> {
             .and_then(Value::as_array)
             .and_then(type_list);
         return Some(match list {
-            Some(l) => format!("Invalid file type. Please upload {l} file."),
-            None => "Invalid file type. Please choose a different file.".to_string(),
+            Some(l) => Cow::Owned(format!("Invalid file type. Please upload {l} file.")),
+            None => Cow::Borrowed("Invalid file type. Please choose a different file."),
         });
     } else if is("business_document_not_found") {
         "Document not found. It may have been deleted or you may not have access."
@@ -87,7 +91,7 @@ fn for_code(code: &CodeKey, details: Option<&Value>) -> Option<String> {
     } else {
         return None;
     };
-    Some(s.to_string())
+    Some(Cow::Borrowed(s))
 }
 
 /// Our message for a category and action.
@@ -187,7 +191,7 @@ mod tests {
     use crate::core::json::parse;
 
     fn for_code(code: &str, details: Option<&Value>) -> Option<String> {
-        super::for_code(&CodeKey::new(code), details)
+        super::for_code(&CodeKey::new(code), details).map(Cow::into_owned)
     }
 
     #[test]

@@ -39,10 +39,10 @@ pub use input::{
     ClassifyOptions, CustomRule, DEFAULT_MAX_BODY_BYTES, HEADERS_NEEDING_NOW, HEADERS_READ, Phase,
     ResponseParts,
 };
-pub use model::{Action, Category, Classification, Format};
+pub use model::{Action, Category, Classification, ClassificationRef, Format};
 pub use redact::{is_sensitive_name, redact_header, redact_json_text, redact_url};
 pub use report::{ReportRequest, support_report};
-pub use response::classify;
+pub use response::{classify, classify_with};
 pub use text::MAX_MESSAGE_BYTES;
 pub use thrown::{Thrown, classify_thrown};
 

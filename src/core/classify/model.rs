@@ -237,3 +237,80 @@ pub struct Classification {
     /// DNS failure): safe to retry even for POST. Refines DESIGN.md's object.
     pub not_sent: bool,
 }
+
+/// A [`Classification`] whose strings are borrowed: from the response where the server's
+/// text is used as sent, from the caller's options, or from static tables. What
+/// [`classify_with`](super::classify_with) hands to its callback, so a caller that copies the
+/// strings elsewhere anyway (the wasm bindings, which refer to most of them by their place in
+/// the input) allocates nothing for them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassificationRef<'s> {
+    /// What kind of failure.
+    pub category: Category,
+    /// What to do about it.
+    pub action: Action,
+    /// HTTP status; `None` when no response arrived.
+    pub status: Option<u16>,
+    /// The server's machine code, as sent.
+    pub code: Option<&'s str>,
+    /// The server's human message.
+    pub message: Option<&'s str>,
+    /// Whether repeating the same request may succeed.
+    pub retryable: bool,
+    /// Strongest server delay hint, in milliseconds.
+    pub retry_after_ms: Option<f64>,
+    /// Where that hint came from.
+    pub hint_source: Option<&'static str>,
+    /// The request id for support.
+    pub request_id: Option<&'s str>,
+    /// Validation errors per field, in document order.
+    pub field_errors: Option<Vec<(String, Vec<String>)>>,
+    /// The envelope recognised.
+    pub format: Format,
+    /// A message safe to show a person.
+    pub user_message: &'s str,
+    /// True when the request certainly never reached the server.
+    pub not_sent: bool,
+}
+
+impl ClassificationRef<'_> {
+    /// The owned form.
+    pub fn to_owned(&self) -> Classification {
+        Classification {
+            category: self.category,
+            action: self.action,
+            status: self.status,
+            code: self.code.map(str::to_string),
+            message: self.message.map(str::to_string),
+            retryable: self.retryable,
+            retry_after_ms: self.retry_after_ms,
+            hint_source: self.hint_source,
+            request_id: self.request_id.map(str::to_string),
+            field_errors: self.field_errors.clone(),
+            format: self.format,
+            user_message: self.user_message.to_string(),
+            not_sent: self.not_sent,
+        }
+    }
+}
+
+impl Classification {
+    /// The borrowed form.
+    pub fn as_ref(&self) -> ClassificationRef<'_> {
+        ClassificationRef {
+            category: self.category,
+            action: self.action,
+            status: self.status,
+            code: self.code.as_deref(),
+            message: self.message.as_deref(),
+            retryable: self.retryable,
+            retry_after_ms: self.retry_after_ms,
+            hint_source: self.hint_source,
+            request_id: self.request_id.as_deref(),
+            field_errors: self.field_errors.clone(),
+            format: self.format,
+            user_message: &self.user_message,
+            not_sent: self.not_sent,
+        }
+    }
+}

@@ -19,7 +19,7 @@
 use super::body::{self, Sniffed};
 use super::envelope::{self, Extracted};
 use super::input::{ClassifyOptions, ResponseParts};
-use super::model::{Classification, Format};
+use super::model::{Classification, ClassificationRef, Format};
 use super::rules::{self, Signals};
 use super::text::CodeKey;
 use super::{messages, request_id};
@@ -27,6 +27,16 @@ use crate::core::retry::hints::{self, find_ascii_ci};
 
 /// Classifies a received response.
 pub fn classify(parts: &ResponseParts, opts: &ClassifyOptions) -> Classification {
+    classify_with(parts, opts, |c| c.to_owned())
+}
+
+/// Classifies a received response and hands the result, its strings borrowed from the
+/// response, the options and static tables, to `f`.
+pub fn classify_with<R>(
+    parts: &ResponseParts,
+    opts: &ClassifyOptions,
+    f: impl FnOnce(&ClassificationRef<'_>) -> R,
+) -> R {
     let text = body::decode(parts.body, opts.max_body_bytes);
     let content_type = parts.headers.get("content-type").unwrap_or("");
     let sniffed = body::sniff(&text, content_type);
@@ -86,21 +96,21 @@ pub fn classify(parts: &ResponseParts, opts: &ClassifyOptions) -> Classification
     let request_id = request_id::from_strong_headers(&parts.headers)
         .or(ex.request_id)
         .or_else(|| request_id::from_weak_headers(&parts.headers));
-    Classification {
+    f(&ClassificationRef {
         category: dec.category,
         action: dec.action,
         status: (parts.status != 0).then_some(parts.status),
-        code: code.map(str::to_string),
-        message: ex.message.as_deref().map(str::to_string),
+        code,
+        message: ex.message.as_deref(),
         retryable: dec.retryable,
         retry_after_ms: hint.map(|h| h.delay_ms),
         hint_source: hint.map(|h| h.source),
-        request_id: request_id.map(str::to_string),
+        request_id,
         field_errors: ex.field_errors.finish(),
         format: ex.format.unwrap_or(Format::Unknown),
-        user_message,
+        user_message: &user_message,
         not_sent: false,
-    }
+    })
 }
 
 #[cfg(test)]

@@ -52,18 +52,11 @@ pub(crate) struct CodeKey(String);
 
 impl CodeKey {
     pub(crate) fn new(code: &str) -> CodeKey {
-        // Byte-wise: only ASCII bytes change, so the result stays valid UTF-8.
-        let bytes: Vec<u8> = code_key(code)
-            .bytes()
-            .map(|b| {
-                if b == b'-' {
-                    b'_'
-                } else {
-                    b.to_ascii_lowercase()
-                }
-            })
-            .collect();
-        CodeKey(String::from_utf8(bytes).unwrap_or_default())
+        let mut key = code_key(code).to_ascii_lowercase();
+        if key.contains('-') {
+            key = key.replace('-', "_");
+        }
+        CodeKey(key)
     }
 
     /// Equal to `want` (lowercase, `_`).
@@ -80,6 +73,26 @@ impl CodeKey {
     pub(crate) fn ends(&self, suffix: &str) -> bool {
         self.0.ends_with(suffix)
     }
+}
+
+/// Whether `needle` occurs in `hay`. The plain search: texts are at most
+/// [`MAX_MESSAGE_BYTES`] and phrases a few dozen bytes, where setting up the standard
+/// library's two-way searcher costs more than the search.
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    let Some(last_start) = hay.len().checked_sub(needle.len()) else {
+        return false;
+    };
+    let mut i = 0;
+    while i <= last_start {
+        if hay.get(i) == Some(&first) && hay.get(i + 1..i + needle.len()) == Some(rest) {
+            return true;
+        }
+        i += 1;
+    }
+    false
 }
 
 /// Server text lowercased once, with a bigram filter so that checking it for dozens of
@@ -122,7 +135,7 @@ impl Phrases {
             }
             _ => true,
         });
-        maybe && self.text.contains(phrase)
+        maybe && contains(self.text.as_bytes(), phrase.as_bytes())
     }
 
     /// True when the text contains any of `phrases`.

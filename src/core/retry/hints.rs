@@ -210,6 +210,85 @@ pub fn from_text(text: &str) -> Option<Hint> {
 /// Parses an HTTP-date (RFC 9110 §5.6.7: IMF-fixdate, RFC 850 or asctime) to epoch ms.
 pub fn parse_http_date(s: &str) -> Option<f64> {
     let s = s.trim();
+    if let Some(ms) = imf_fixdate(s.as_bytes()) {
+        return Some(ms);
+    }
+    parse_http_date_any(s)
+}
+
+/// The preferred form, exactly as servers send it (`Sun, 06 Nov 1994 08:49:37 GMT`), read
+/// by position; `None` for anything else, which [`parse_http_date_any`] then reads (with
+/// the same result for this form: a test compares them).
+fn imf_fixdate(b: &[u8]) -> Option<f64> {
+    let b: &[u8; 29] = b.try_into().ok()?;
+    let [
+        d0,
+        d1,
+        d2,
+        b',',
+        b' ',
+        day0,
+        day1,
+        b' ',
+        m0,
+        m1,
+        m2,
+        b' ',
+        y0,
+        y1,
+        y2,
+        y3,
+        b' ',
+        h0,
+        h1,
+        b':',
+        mi0,
+        mi1,
+        b':',
+        s0,
+        s1,
+        b' ',
+        z0,
+        z1,
+        z2,
+    ] = *b
+    else {
+        return None;
+    };
+    let two = |a: u8, b: u8| -> Option<i64> {
+        (a.is_ascii_digit() && b.is_ascii_digit())
+            .then(|| i64::from(a - b'0') * 10 + i64::from(b - b'0'))
+    };
+    // Three letters as one lowercase number, so each name is one comparison.
+    let word = |a: u8, b: u8, c: u8| -> Option<u32> {
+        [a, b, c]
+            .iter()
+            .all(u8::is_ascii_alphabetic)
+            .then(|| key3([a, b, c]))
+    };
+    let weekday = word(d0, d1, d2)?;
+    let zone = word(z0, z1, z2)?;
+    if !DAY_KEYS.contains(&weekday) || (zone != key3(*b"gmt") && zone != key3(*b"utc")) {
+        return None;
+    }
+    let m = word(m0, m1, m2)?;
+    let month = MONTH_KEYS.iter().position(|k| *k == m)? as i64 + 1;
+    let (day, year) = (two(day0, day1)?, two(y0, y1)? * 100 + two(y2, y3)?);
+    let (hh, mm, ss) = (two(h0, h1)?, two(mi0, mi1)?, two(s0, s1)?);
+    epoch_ms(year, month, day, hh, mm, ss)
+}
+
+/// Epoch ms of a civil date and time, `None` when a field is out of range.
+fn epoch_ms(year: i64, month: i64, day: i64, hh: i64, mm: i64, ss: i64) -> Option<f64> {
+    if hh > 23 || mm > 59 || ss > 60 || day < 1 || day > days_in_month(year, month) {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    Some((days * 86_400 + hh * 3600 + mm * 60 + ss) as f64 * 1000.0)
+}
+
+/// [`parse_http_date`] for any of the three forms and loose white space.
+fn parse_http_date_any(s: &str) -> Option<f64> {
     let (year, month, day, time) = if let Some((wd, rest)) = s.split_once(',') {
         if !is_day_name(wd.trim()) {
             return None;
@@ -261,15 +340,10 @@ pub fn parse_http_date(s: &str) -> Option<f64> {
     let hh = parse_digits(t.next()?, 2, 2)?;
     let mm = parse_digits(t.next()?, 2, 2)?;
     let ss = parse_digits(t.next()?, 2, 2)?;
-    if t.next().is_some() || hh > 23 || mm > 59 || ss > 60 {
+    if t.next().is_some() {
         return None;
     }
-    if day < 1 || day > days_in_month(year, month) {
-        return None;
-    }
-    let days = days_from_civil(year, month, day);
-    let secs = days * 86_400 + hh * 3600 + mm * 60 + ss;
-    Some(secs as f64 * 1000.0)
+    epoch_ms(year, month, day, hh, mm, ss)
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
@@ -376,10 +450,8 @@ pub fn parse_non_negative(s: &str) -> Option<f64> {
     if digits == 0 || dots > 1 || s.starts_with('.') || s.ends_with('.') {
         return None;
     }
-    let v: f64 = s.parse().ok()?;
-    if v.is_nan() {
-        return None;
-    }
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    let v = crate::core::json::decimal_to_f64(int.as_bytes(), frac.as_bytes(), 0);
     Some(v.min(MAX_HINT_MS))
 }
 
@@ -450,10 +522,53 @@ fn parse_digits(s: &str, min: usize, max: usize) -> Option<i64> {
     s.parse().ok()
 }
 
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// Three ASCII letters, lowercased, as one number.
+const fn key3(b: [u8; 3]) -> u32 {
+    u32::from_be_bytes([0, b[0] | 0x20, b[1] | 0x20, b[2] | 0x20])
+}
+
+/// [`key3`] of each month's abbreviation, January first.
+const MONTH_KEYS: [u32; 12] = [
+    key3(*b"jan"),
+    key3(*b"feb"),
+    key3(*b"mar"),
+    key3(*b"apr"),
+    key3(*b"may"),
+    key3(*b"jun"),
+    key3(*b"jul"),
+    key3(*b"aug"),
+    key3(*b"sep"),
+    key3(*b"oct"),
+    key3(*b"nov"),
+    key3(*b"dec"),
+];
+
+/// [`key3`] of each day's abbreviation.
+const DAY_KEYS: [u32; 7] = [
+    key3(*b"mon"),
+    key3(*b"tue"),
+    key3(*b"wed"),
+    key3(*b"thu"),
+    key3(*b"fri"),
+    key3(*b"sat"),
+    key3(*b"sun"),
+];
+
+const DAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
 fn month_number(s: &str) -> Option<i64> {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
     MONTHS
         .iter()
         .position(|m| m.eq_ignore_ascii_case(s))
@@ -461,15 +576,6 @@ fn month_number(s: &str) -> Option<i64> {
 }
 
 fn is_day_name(s: &str) -> bool {
-    const DAYS: [&str; 7] = [
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-    ];
     DAYS.iter().any(|d| {
         d.eq_ignore_ascii_case(s)
             || d.get(..3)
@@ -554,6 +660,61 @@ mod tests {
         assert_eq!(
             parse_http_date("Thu, 29 Feb 2024 00:00:00 GMT"),
             Some(1_709_164_800_000.0)
+        );
+    }
+
+    /// The positional reader of the preferred form agrees with the general one on valid
+    /// dates and on every single-byte change of them.
+    #[test]
+    fn fixdate_fast_path_matches_the_general_reader() {
+        let mut rng = crate::core::rand::SplitMix64::new(0xDA7E);
+        let alphabet = b"0123456789 ,:-SunMonTueWedThuFriSatJanFebNovDecGMTUTCgmtxX\t";
+        for _ in 0..20_000 {
+            let days = rng.below(80_000) as i64 - 10_000;
+            let (y, m, d) = civil_from_days(days);
+            let wd = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][days.rem_euclid(7) as usize];
+            let secs = rng.below(86_401);
+            let date = format!(
+                "{wd}, {d:02} {} {y:04} {:02}:{:02}:{:02} GMT",
+                MONTHS[(m - 1) as usize],
+                secs / 3600,
+                secs / 60 % 60,
+                secs % 60
+            );
+            let mut bytes = date.clone().into_bytes();
+            if rng.below(2) == 0 {
+                let i = rng.below(bytes.len() as u64) as usize;
+                bytes[i] = alphabet[rng.below(alphabet.len() as u64) as usize];
+            }
+            let Ok(s) = std::str::from_utf8(&bytes) else {
+                continue;
+            };
+            let general = parse_http_date_any(s);
+            if let Some(fast) = imf_fixdate(s.as_bytes()) {
+                assert_eq!(Some(fast), general, "{s:?}");
+            }
+            assert_eq!(parse_http_date(s), general, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn decimal_hints_are_exact() {
+        for (s, want) in [
+            ("30", 30.0),
+            ("030", 30.0),
+            ("1.5", 1.5),
+            ("0.001", 0.001),
+            ("120.25", 120.25),
+            ("3600", 3600.0),
+        ] {
+            assert_eq!(parse_non_negative(s), Some(want), "{s}");
+            assert_eq!(parse_non_negative(s), s.parse::<f64>().ok(), "{s}");
+        }
+        assert_eq!(parse_non_negative("1e400"), None);
+        assert_eq!(
+            parse_non_negative(&"9".repeat(400)),
+            Some(MAX_HINT_MS),
+            "saturates"
         );
     }
 

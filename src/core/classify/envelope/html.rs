@@ -20,18 +20,20 @@ pub(crate) fn read(page: &str) -> Extracted<'_> {
 
 /// The readable title of a page: `<title>` text, else the first `<h1>`.
 pub(crate) fn title(page: &str) -> Option<String> {
-    ["title", "h1"].iter().find_map(|tag| {
-        let inner = element_text(page, tag)?;
-        let text = to_plain(inner);
-        if text.is_empty() { None } else { Some(text) }
-    })
+    [("<title", "</title"), ("<h1", "</h1")]
+        .iter()
+        .find_map(|&(open, close)| {
+            let inner = element_text(page, open, close)?;
+            let text = to_plain(inner);
+            if text.is_empty() { None } else { Some(text) }
+        })
 }
 
-fn element_text<'a>(page: &'a str, tag: &str) -> Option<&'a str> {
-    let open = format!("<{tag}");
+/// The text between the element opened by `open` (`<title`) and closed by `close`.
+fn element_text<'a>(page: &'a str, open: &str, close: &str) -> Option<&'a str> {
     let mut from = 0;
     loop {
-        let at = from + find_ascii_ci(page.get(from..)?, &open)?;
+        let at = from + find_ascii_ci(page.get(from..)?, open)?;
         let after = at + open.len();
         // `<title>` or `<title attr>`, not `<titlex>`.
         match page.as_bytes().get(after) {
@@ -43,8 +45,7 @@ fn element_text<'a>(page: &'a str, tag: &str) -> Option<&'a str> {
         }
         let gt = after + page.get(after..)?.find('>')?;
         let start = gt + 1;
-        let close = format!("</{tag}");
-        let end = start + find_ascii_ci(page.get(start..)?, &close).unwrap_or(page.len() - start);
+        let end = start + find_ascii_ci(page.get(start..)?, close).unwrap_or(page.len() - start);
         return page.get(start..end);
     }
 }
