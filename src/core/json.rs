@@ -18,6 +18,10 @@
 
 use std::borrow::Cow;
 
+mod tape;
+
+pub use tape::{Children, Doc, Kind, Members, Node, parse_doc, parse_doc_with};
+
 /// A parsed JSON value borrowing from the input where it can.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value<'a> {
@@ -609,6 +613,20 @@ impl<'a> Parser<'a> {
 
     /// Validates an array (`close == b']'`) or object without building it.
     fn skip_container(&mut self, depth: usize, close: u8, keyed: bool) -> Result<(), JsonError> {
+        self.elements(depth, close, keyed, |p, _| p.skip_value(depth))
+    }
+
+    /// The array (`close == b']'`) or object at the current position, nested at `depth`,
+    /// with the errors of [`Parser::array`] and [`Parser::object`]: `each` reads one element,
+    /// given the member's key and where the key's content started (objects).
+    #[inline(always)]
+    fn elements(
+        &mut self,
+        depth: usize,
+        close: u8,
+        keyed: bool,
+        mut each: impl FnMut(&mut Self, Option<(usize, Cow<'a, str>)>) -> Result<(), JsonError>,
+    ) -> Result<(), JsonError> {
         if depth > self.limits.max_depth {
             return Err(self.err(JsonErrorKind::TooDeep));
         }
@@ -620,11 +638,13 @@ impl<'a> Parser<'a> {
         }
         loop {
             self.skip_ws();
-            if keyed {
-                self.member_key()?;
-                self.skip_ws();
-            }
-            self.skip_value(depth)?;
+            let key = if keyed {
+                let start = self.pos + 1;
+                Some((start, self.member_key()?))
+            } else {
+                None
+            };
+            each(self, key)?;
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -639,6 +659,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `"key" :` with the errors of [`Parser::object`]; leaves the position at the value.
+    #[inline(always)]
     fn member_key(&mut self) -> Result<Cow<'a, str>, JsonError> {
         match self.peek() {
             Some(b'"') => {}
@@ -1232,7 +1253,11 @@ mod tests {
     }
 
     /// A random JSON text (valid unless `mutate` edits it), mixing every construct.
-    fn random_json(rng: &mut crate::core::rand::SplitMix64, depth: u32, out: &mut String) {
+    pub(crate) fn random_json(
+        rng: &mut crate::core::rand::SplitMix64,
+        depth: u32,
+        out: &mut String,
+    ) {
         const WS: [&str; 5] = ["", "", "", " ", "\n\t"];
         const STRINGS: [&str; 12] = [
             "exp",
@@ -1309,7 +1334,7 @@ mod tests {
     }
 
     /// Edits one random byte position (replace, insert or delete) with JSON-ish bytes.
-    fn mutate(rng: &mut crate::core::rand::SplitMix64, text: &str) -> String {
+    pub(crate) fn mutate(rng: &mut crate::core::rand::SplitMix64, text: &str) -> String {
         let mut bytes = text.as_bytes().to_vec();
         let alphabet = b"{}[]\":,0123456789-+.eE \\u\x01\x7f\x00ntf";
         let at = rng.below(bytes.len() as u64 + 1) as usize;

@@ -29,13 +29,24 @@ const encoder = new TextEncoder();
 let memory: WebAssembly.Memory | undefined;
 let view = new Uint8Array(0);
 
-/** A view of `cap` bytes of scratch, reserved. @internal */
-export function reserve(cap: number): { ptr: number; mem: Uint8Array } {
+let tail = new Uint8Array(0);
+let tailPtr = -1;
+
+/**
+ * At least `cap` bytes of scratch, reserved, as a view from its start to the end of wasm
+ * memory (the same object while neither moves, so a call allocates no view). @internal
+ */
+export function reserve(cap: number): Uint8Array {
   const ptr = wasm().scratch_reserve(cap);
   if (ptr === 0 && cap > 0) throw new FaultlineError("invalid_argument", `input too large for faultline (${cap} bytes)`);
-  memory ??= wasm().wasm_memory() as WebAssembly.Memory;
-  if (view.buffer !== memory.buffer) view = new Uint8Array(memory.buffer);
-  return { ptr, mem: view };
+  // A grown memory detaches the old buffer, whose views then read as length 0.
+  if (ptr !== tailPtr || tail.length < cap) {
+    memory ??= wasm().wasm_memory() as WebAssembly.Memory;
+    if (view.buffer !== memory.buffer) view = new Uint8Array(memory.buffer);
+    tail = view.subarray(ptr);
+    tailPtr = ptr;
+  }
+  return tail;
 }
 
 // Only a line feed could split a line; the core trims the rest.
@@ -191,19 +202,18 @@ export function writeParts(lines: string, body: string | Uint8Array, max: number
       written.head = all;
       written.tail = "";
       if (all.length === 0) return (written.sliceable = 0);
-      const { ptr, mem } = reserve(all.length * 3);
-      return (written.sliceable = encoder.encodeInto(all, mem.subarray(ptr)).written);
+      return (written.sliceable = encoder.encodeInto(all, reserve(all.length * 3)).written);
     }
     written.head = lines;
     written.tail = body;
-    const { ptr, mem } = reserve((lines.length + body.length) * 3);
-    const h = lines.length === 0 ? 0 : encoder.encodeInto(lines, mem.subarray(ptr)).written;
-    return (written.sliceable = h + encoder.encodeInto(body, mem.subarray(ptr + h)).written);
+    const mem = reserve((lines.length + body.length) * 3);
+    const h = lines.length === 0 ? 0 : encoder.encodeInto(lines, mem).written;
+    return (written.sliceable = h + encoder.encodeInto(body, mem.subarray(h)).written);
   }
   const n = Math.min(body.length, max + 1);
-  const { ptr, mem } = reserve(lines.length * 3 + n);
-  const h = lines.length === 0 ? 0 : encoder.encodeInto(lines, mem.subarray(ptr)).written;
-  mem.set(n === body.length ? body : body.subarray(0, n), ptr + h);
+  const mem = reserve(lines.length * 3 + n);
+  const h = lines.length === 0 ? 0 : encoder.encodeInto(lines, mem).written;
+  mem.set(n === body.length ? body : body.subarray(0, n), h);
   written.head = lines;
   written.tail = "";
   written.sliceable = h;
@@ -233,13 +243,13 @@ export function writeFields(fields: Field[], lengths: number[] | Uint32Array, ma
       cap += f.length;
     }
   }
-  const { ptr, mem } = reserve(cap);
-  let at = ptr;
+  const mem = reserve(cap);
+  let at = 0;
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i];
     let n = 0;
     if (typeof f === "string") {
-      n = f.length === 0 ? 0 : encoder.encodeInto(f, mem.subarray(at, ptr + cap)).written;
+      n = f.length === 0 ? 0 : encoder.encodeInto(f, mem.subarray(at, cap)).written;
     } else if (f !== undefined) {
       mem.set(f, at);
       n = f.length;

@@ -30,7 +30,7 @@
 //! and other statuses use these signals.
 
 use super::model::Action;
-use super::text::{CodeKey, Phrases};
+use super::text::{CodeKey, Phrase, Phrases, phrases};
 
 /// What an authentication signal asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -111,19 +111,19 @@ pub(crate) fn from_code(code: &CodeKey) -> Option<(Signal, bool)> {
 /// The strongest signal in a piece of server text.
 pub(crate) fn from_text(text: &str) -> Option<Signal> {
     let t = Phrases::new(text);
-    let has = |n: &str| t.has(n);
-    let any = |ns: &[&str]| t.any(ns);
-    if has("csrf") {
+    let has = |table: &[Phrase]| t.any_of(table);
+    let any = has;
+    if has(phrases!["csrf"]) {
         return None;
     }
-    if has("blacklisted")
-        || (any(&["refresh token", "refresh_token", "refresh-token"])
-            && any(&["expired", "invalid", "not valid", "revoked"]))
-        || any(&["session expired", "session has expired"])
+    if has(phrases!["blacklisted"])
+        || (any(phrases!["refresh token", "refresh_token", "refresh-token"])
+            && any(phrases!["expired", "invalid", "not valid", "revoked"]))
+        || any(phrases!["session expired", "session has expired"])
     {
         return Some(Signal::Reauthenticate);
     }
-    if any(&[
+    if any(phrases![
         "no active account",
         "unable to log in with provided credentials",
         "invalid credentials",
@@ -138,24 +138,25 @@ pub(crate) fn from_text(text: &str) -> Option<Signal> {
         "invalid api-key",
         "api key not valid",
         "api key is invalid",
-    ]) || (any(&["api key", "api-key", "apikey"]) && any(&["expired", "revoked", "invalid"]))
+    ]) || (any(phrases!["api key", "api-key", "apikey"])
+        && any(phrases!["expired", "revoked", "invalid"]))
     {
         return Some(Signal::CheckCredentials);
     }
-    let not_provided = has("not provided") && !has("not provided or");
+    let not_provided = has(phrases!["not provided"]) && !has(phrases!["not provided or"]);
     if not_provided
-        || any(&[
+        || any(phrases![
             "no credentials",
             "credentials missing",
             "two space-delimited",
         ])
-        || any(&[
+        || any(phrases![
             "invalid token header",
             "invalid basic header",
             "invalid authorization header",
         ])
-        || (has("missing")
-            && any(&[
+        || (has(phrases!["missing"])
+            && any(phrases![
                 "auth",
                 "token",
                 "credential",
@@ -163,8 +164,8 @@ pub(crate) fn from_text(text: &str) -> Option<Signal> {
                 "api-key",
                 "apikey",
             ]))
-        || (has("required")
-            && any(&[
+        || (has(phrases!["required"])
+            && any(phrases![
                 "token",
                 "authentication",
                 "authorization",
@@ -174,7 +175,8 @@ pub(crate) fn from_text(text: &str) -> Option<Signal> {
     {
         return Some(Signal::AddCredentials);
     }
-    if any(&["token", "jwt", "signature"]) && any(&["expired", "not valid", "invalid", "malformed"])
+    if any(phrases!["token", "jwt", "signature"])
+        && any(phrases!["expired", "not valid", "invalid", "malformed"])
     {
         return Some(Signal::RefreshToken);
     }

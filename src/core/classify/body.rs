@@ -14,7 +14,7 @@
 
 use std::borrow::Cow;
 
-use crate::core::json::{self, Value};
+use crate::core::json::{self, Doc};
 
 /// A sniffed body.
 #[derive(Debug)]
@@ -22,7 +22,7 @@ pub(crate) enum Sniffed<'a> {
     /// Nothing but white space.
     Empty,
     /// A JSON document.
-    Json(Value<'a>),
+    Json(Doc<'a>),
     /// An HTML page.
     Html(&'a str),
     /// Plain text.
@@ -60,13 +60,13 @@ pub(crate) fn sniff<'a>(text: &'a str, content_type: &str) -> Sniffed<'a> {
         if t.bytes().next_back() != Some(close) {
             return Sniffed::Unparsed;
         }
-        return match json::parse(t) {
+        return match json::parse_doc(t) {
             Ok(v) => Sniffed::Json(v),
             Err(_) => Sniffed::Unparsed,
         };
     }
     if first == b'"' || (ct_json && first != b'<') {
-        if let Ok(v) = json::parse(t) {
+        if let Ok(v) = json::parse_doc(t) {
             return Sniffed::Json(v);
         }
     }

@@ -15,7 +15,9 @@
 //! messages. Bounds: at most [`MAX_FIELDS`] fields, [`MAX_MESSAGES`] messages each,
 //! [`MAX_DEPTH`] levels of nesting.
 
-use crate::core::json::Value;
+use std::borrow::Cow;
+
+use crate::core::json::{Kind, Node};
 
 use super::text::{MAX_MESSAGE_BYTES, cap};
 
@@ -27,33 +29,38 @@ pub const MAX_MESSAGES: usize = 20;
 pub const MAX_DEPTH: usize = 8;
 const MAX_KEY_BYTES: usize = 200;
 
+use super::model::FieldList;
+
 /// Field errors being gathered.
 #[derive(Debug, Default)]
-pub(crate) struct FieldErrors {
-    items: Vec<(String, Vec<String>)>,
+pub(crate) struct FieldErrors<'v> {
+    items: FieldList<'v>,
 }
 
-impl FieldErrors {
-    /// Adds one message for `field`.
-    pub(crate) fn push(&mut self, field: &str, message: &str) {
+impl<'v> FieldErrors<'v> {
+    /// Adds one message for `field` (a name from the body, or one built from a path).
+    pub(crate) fn push(&mut self, field: Cow<'v, str>, message: &'v str) {
         let message = message.trim();
         if message.is_empty() {
             return;
         }
-        let field = cap(field, MAX_KEY_BYTES);
+        let field = match field {
+            Cow::Borrowed(f) => cap(f, MAX_KEY_BYTES),
+            Cow::Owned(f) => Cow::Owned(cap(&f, MAX_KEY_BYTES).into_owned()),
+        };
         let idx = match self.items.iter().position(|(k, _)| *k == field) {
             Some(i) => i,
             None => {
                 if self.items.len() >= MAX_FIELDS {
                     return;
                 }
-                self.items.push((field.into_owned(), Vec::new()));
+                self.items.push((field, Vec::new()));
                 self.items.len() - 1
             }
         };
         if let Some((_, msgs)) = self.items.get_mut(idx) {
             if msgs.len() < MAX_MESSAGES {
-                msgs.push(cap(message, MAX_MESSAGE_BYTES).into_owned());
+                msgs.push(cap(message, MAX_MESSAGE_BYTES));
             }
         }
     }
@@ -64,7 +71,7 @@ impl FieldErrors {
     }
 
     /// `None` when nothing was gathered.
-    pub(crate) fn finish(self) -> Option<Vec<(String, Vec<String>)>> {
+    pub(crate) fn finish(self) -> Option<FieldList<'v>> {
         if self.items.is_empty() {
             None
         } else {
@@ -73,36 +80,45 @@ impl FieldErrors {
     }
 
     /// Gathers a DRF-style dict (see the module doc).
-    pub(crate) fn drf(&mut self, v: &Value) {
+    pub(crate) fn drf(&mut self, v: Node<'v>) {
         let mut path = String::new();
-        self.drf_at(v, &mut path, 0);
+        self.drf_at(v, &mut path, None, 0);
     }
 
-    fn drf_at(&mut self, v: &Value, path: &mut String, depth: usize) {
+    /// `name` is the member name when `path` is just that name (a top-level field), so the
+    /// field is borrowed rather than built.
+    fn drf_at(&mut self, v: Node<'v>, path: &mut String, name: Option<&'v str>, depth: usize) {
         if depth > MAX_DEPTH {
             return;
         }
-        match v {
-            Value::Object(members) => {
-                for (k, child) in members {
+        match v.kind() {
+            Kind::Object => {
+                for (k, child) in v.members().into_iter().flatten() {
                     let len = path.len();
                     if !path.is_empty() {
                         path.push('.');
                     }
+                    let top = path.is_empty().then_some(k);
                     path.push_str(k);
-                    self.drf_at(child, path, depth + 1);
+                    self.drf_at(child, path, top, depth + 1);
                     path.truncate(len);
                 }
             }
-            Value::Array(items) if !path.is_empty() => {
-                for (i, item) in items.iter().enumerate() {
-                    match item {
-                        Value::String(s) => self.push(path, s),
-                        Value::Object(_) => {
+            Kind::Array if !path.is_empty() => {
+                for (i, item) in v.items().into_iter().flatten().enumerate() {
+                    match item.kind() {
+                        Kind::String(s) => {
+                            let field = match name {
+                                Some(n) => Cow::Borrowed(n),
+                                None => Cow::Owned(path.clone()),
+                            };
+                            self.push(field, s);
+                        }
+                        Kind::Object => {
                             let len = path.len();
                             path.push('.');
                             path.push_str(&i.to_string());
-                            self.drf_at(item, path, depth + 1);
+                            self.drf_at(item, path, None, depth + 1);
                             path.truncate(len);
                         }
                         _ => {}
@@ -114,26 +130,26 @@ impl FieldErrors {
     }
 
     /// Gathers a FastAPI `detail` list `[{loc, msg, type}]`.
-    pub(crate) fn fastapi(&mut self, items: &[Value]) {
-        for item in items {
-            let Some(msg) = item.get("msg").and_then(Value::as_str) else {
+    pub(crate) fn fastapi(&mut self, items: Node<'v>) {
+        for item in items.items().into_iter().flatten() {
+            let Some(msg) = item.get("msg").and_then(Node::as_str) else {
                 continue;
             };
             let key = item
                 .get("loc")
-                .and_then(Value::as_array)
+                .and_then(Node::items)
                 .map(join_loc)
                 .filter(|k| !k.is_empty())
-                .unwrap_or_else(|| "non_field_errors".to_string());
-            self.push(&key, msg);
+                .map_or(Cow::Borrowed("non_field_errors"), Cow::Owned);
+            self.push(key, msg);
         }
     }
 
     /// Gathers a list of objects naming a field and a message with any of the usual keys
     /// (`pointer`, `field`, `name`, `param`, `parameter`, `property`, `source.pointer` /
     /// `detail`, `reason`, `message`, `msg`, `description`, `title`).
-    pub(crate) fn named_list(&mut self, items: &[Value]) {
-        for item in items {
+    pub(crate) fn named_list(&mut self, items: Node<'v>) {
+        for item in items.items().into_iter().flatten() {
             let field = [
                 "field",
                 "name",
@@ -143,20 +159,20 @@ impl FieldErrors {
                 "propertyPath",
             ]
             .iter()
-            .find_map(|k| item.get(k).and_then(Value::as_str))
-            .map(str::to_string)
+            .find_map(|k| item.get(k).and_then(Node::as_str))
+            .map(Cow::Borrowed)
             .or_else(|| {
                 item.get("pointer")
                     .or_else(|| item.path(&["source", "pointer"]))
-                    .and_then(Value::as_str)
-                    .map(pointer_key)
+                    .and_then(Node::as_str)
+                    .map(|p| Cow::Owned(pointer_key(p)))
             });
             let message = ["detail", "reason", "message", "msg", "description", "title"]
                 .iter()
-                .find_map(|k| item.get(k).and_then(Value::as_str));
+                .find_map(|k| item.get(k).and_then(Node::as_str));
             if let (Some(f), Some(m)) = (field, message) {
                 if !f.is_empty() {
-                    self.push(&f, m);
+                    self.push(f, m);
                 }
             }
         }
@@ -164,13 +180,13 @@ impl FieldErrors {
 }
 
 /// Joins a pydantic `loc` list with `.`.
-fn join_loc(loc: &[Value]) -> String {
+fn join_loc<'d>(loc: impl Iterator<Item = Node<'d>>) -> String {
     let mut out = String::new();
     for part in loc {
-        let piece = match part {
-            Value::String(s) => s.to_string(),
-            Value::Number(n) if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 => {
-                format!("{}", *n as i64)
+        let piece = match part.kind() {
+            Kind::String(s) => s.to_string(),
+            Kind::Number(n) if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 => {
+                format!("{}", n as i64)
             }
             _ => continue,
         };
@@ -203,19 +219,29 @@ pub(crate) fn pointer_key(p: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::json::parse;
+    use crate::core::json::parse_doc;
 
     #[test]
     fn drf_nested_and_merged() {
-        let v = parse(
+        let v = parse_doc(
             r#"{"email":["Required.","Invalid."],"address":{"zip":["Bad zip."]},
                 "items":[{"name":["Too long."]},{}],"detail":"x","wait_seconds":3,
                 "email":["Again."]}"#,
         )
         .unwrap();
         let mut f = FieldErrors::default();
-        f.drf(&v);
-        let got = f.finish().unwrap();
+        f.drf(v.root());
+        let got: Vec<(String, Vec<String>)> = f
+            .finish()
+            .unwrap()
+            .into_iter()
+            .map(|(k, ms)| {
+                (
+                    k.into_owned(),
+                    ms.into_iter().map(Cow::into_owned).collect(),
+                )
+            })
+            .collect();
         assert_eq!(
             got,
             vec![
@@ -242,7 +268,7 @@ mod tests {
         let mut f = FieldErrors::default();
         for i in 0..300 {
             for _ in 0..30 {
-                f.push(&format!("f{i}"), "m");
+                f.push(Cow::Owned(format!("f{i}")), "m");
             }
         }
         let got = f.finish().unwrap();

@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use super::input::ClassifyOptions;
 use super::model::{Action, Category};
 use super::text::CodeKey;
-use crate::core::json::Value;
+use crate::core::json::Node;
 
 /// The user message for a decided classification.
 pub(crate) fn user_message<'o>(
@@ -23,7 +23,7 @@ pub(crate) fn user_message<'o>(
     key: Option<&CodeKey>,
     category: Category,
     action: Action,
-    details: Option<&Value>,
+    details: Option<Node<'_>>,
     opts: &'o ClassifyOptions,
 ) -> Cow<'o, str> {
     if let Some(m) = opts.rule_for(code).and_then(|r| r.user_message.as_deref()) {
@@ -52,7 +52,7 @@ pub(crate) fn user_message<'o>(
 }
 
 /// Our message for a known code.
-fn for_code(code: &CodeKey, details: Option<&Value>) -> Option<Cow<'static, str>> {
+fn for_code(code: &CodeKey, details: Option<Node<'_>>) -> Option<Cow<'static, str>> {
     let is = |k: &str| code.is(k);
     let s = if is("auth_token_missing") || is("auth_token_invalid") {
         "Please log in again to continue."
@@ -61,7 +61,7 @@ fn for_code(code: &CodeKey, details: Option<&Value>) -> Option<Cow<'static, str>
     } else if is("validation_file_too_large") {
         let size = details
             .and_then(|d| d.get("maxSize"))
-            .and_then(Value::as_f64)
+            .and_then(Node::as_f64)
             .and_then(human_size);
         return Some(match size {
             Some(s) => Cow::Owned(format!(
@@ -72,7 +72,7 @@ fn for_code(code: &CodeKey, details: Option<&Value>) -> Option<Cow<'static, str>
     } else if is("validation_invalid_file_type") {
         let list = details
             .and_then(|d| d.get("allowedTypes"))
-            .and_then(Value::as_array)
+            .and_then(Node::items)
             .and_then(type_list);
         return Some(match list {
             Some(l) => Cow::Owned(format!("Invalid file type. Please upload {l} file.")),
@@ -152,10 +152,9 @@ fn human_size(bytes: f64) -> Option<String> {
 }
 
 /// `["image/jpeg", "image/png", "application/pdf"]` -> `a JPEG, PNG, or PDF`.
-fn type_list(types: &[Value]) -> Option<String> {
+fn type_list<'d>(types: impl Iterator<Item = Node<'d>>) -> Option<String> {
     let names: Vec<String> = types
-        .iter()
-        .filter_map(Value::as_str)
+        .filter_map(Node::as_str)
         .filter_map(|t| {
             let sub = t.rsplit('/').next()?.split('+').next()?.trim();
             let ok = !sub.is_empty()
@@ -188,15 +187,16 @@ fn type_list(types: &[Value]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::json::parse;
+    use crate::core::json::{Doc, parse_doc};
 
-    fn for_code(code: &str, details: Option<&Value>) -> Option<String> {
+    fn for_code(code: &str, details: Option<&Doc>) -> Option<String> {
+        let details = details.map(Doc::root);
         super::for_code(&CodeKey::new(code), details).map(Cow::into_owned)
     }
 
     #[test]
     fn quoted_details() {
-        let d = parse(
+        let d = parse_doc(
             r#"{"maxSize":10485760,"allowedTypes":["image/jpeg","image/png","application/pdf"]}"#,
         )
         .unwrap();
@@ -208,7 +208,7 @@ mod tests {
             for_code("VALIDATION_INVALID_FILE_TYPE", Some(&d)).unwrap(),
             "Invalid file type. Please upload a JPEG, PNG, or PDF file."
         );
-        let svg = parse(r#"{"allowedTypes":["image/svg+xml","image/png"]}"#).unwrap();
+        let svg = parse_doc(r#"{"allowedTypes":["image/svg+xml","image/png"]}"#).unwrap();
         assert_eq!(
             for_code("VALIDATION_INVALID_FILE_TYPE", Some(&svg)).unwrap(),
             "Invalid file type. Please upload an SVG or PNG file."

@@ -3,6 +3,8 @@
 //! This is the contract of DESIGN.md in Rust. The string forms returned by `as_str` are the
 //! exact strings the TypeScript `Classification` carries; they never change.
 
+use std::borrow::Cow;
+
 /// What kind of failure this is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Category {
@@ -238,6 +240,9 @@ pub struct Classification {
     pub not_sent: bool,
 }
 
+/// Field errors with borrowed names and messages: `(field, messages)` in document order.
+pub type FieldList<'s> = Vec<(Cow<'s, str>, Vec<Cow<'s, str>>)>;
+
 /// A [`Classification`] whose strings are borrowed: from the response where the server's
 /// text is used as sent, from the caller's options, or from static tables. What
 /// [`classify_with`](super::classify_with) hands to its callback, so a caller that copies the
@@ -264,7 +269,7 @@ pub struct ClassificationRef<'s> {
     /// The request id for support.
     pub request_id: Option<&'s str>,
     /// Validation errors per field, in document order.
-    pub field_errors: Option<Vec<(String, Vec<String>)>>,
+    pub field_errors: Option<FieldList<'s>>,
     /// The envelope recognised.
     pub format: Format,
     /// A message safe to show a person.
@@ -286,7 +291,12 @@ impl ClassificationRef<'_> {
             retry_after_ms: self.retry_after_ms,
             hint_source: self.hint_source,
             request_id: self.request_id.map(str::to_string),
-            field_errors: self.field_errors.clone(),
+            field_errors: self.field_errors.as_ref().map(|fields| {
+                fields
+                    .iter()
+                    .map(|(k, ms)| (k.to_string(), ms.iter().map(|m| m.to_string()).collect()))
+                    .collect()
+            }),
             format: self.format,
             user_message: self.user_message.to_string(),
             not_sent: self.not_sent,
@@ -307,7 +317,17 @@ impl Classification {
             retry_after_ms: self.retry_after_ms,
             hint_source: self.hint_source,
             request_id: self.request_id.as_deref(),
-            field_errors: self.field_errors.clone(),
+            field_errors: self.field_errors.as_ref().map(|fields| {
+                fields
+                    .iter()
+                    .map(|(k, ms)| {
+                        (
+                            Cow::Borrowed(k.as_str()),
+                            ms.iter().map(|m| Cow::Borrowed(m.as_str())).collect(),
+                        )
+                    })
+                    .collect()
+            }),
             format: self.format,
             user_message: &self.user_message,
             not_sent: self.not_sent,

@@ -11,7 +11,7 @@
 //! characters and are cut to 200 bytes.
 
 use super::text::clean_id;
-use crate::core::json::Value;
+use crate::core::json::Node;
 use crate::core::retry::hints::Headers;
 
 pub(crate) const STRONG: [&str; 7] = [
@@ -62,8 +62,8 @@ pub(crate) fn from_weak_headers<'a>(h: &Headers<'a>) -> Option<&'a str> {
 }
 
 /// An id in a JSON body.
-pub(crate) fn from_body<'v>(root: &'v Value<'v>) -> Option<&'v str> {
+pub(crate) fn from_body(root: Node<'_>) -> Option<&str> {
     BODY_PATHS
         .iter()
-        .find_map(|p| root.path(p).and_then(Value::as_str).and_then(clean_id))
+        .find_map(|p| root.path(p).and_then(Node::as_str).and_then(clean_id))
 }

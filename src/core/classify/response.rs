@@ -41,9 +41,13 @@ pub fn classify_with<R>(
     let content_type = parts.headers.get("content-type").unwrap_or("");
     let sniffed = body::sniff(&text, content_type);
     let (ex, body_hint) = match &sniffed {
-        Sniffed::Json(v) => {
+        Sniffed::Json(doc) => {
             let problem_ct = find_ascii_ci(content_type, "problem+json").is_some();
-            (envelope::from_json(v, problem_ct), hints::from_body(v))
+            let root = doc.root();
+            (
+                envelope::from_json(root, problem_ct),
+                hints::from_body(root),
+            )
         }
         Sniffed::Text(t) => (envelope::text(t), hints::from_text(t)),
         Sniffed::Html(t) => (envelope::html::read(t), None),

@@ -35,7 +35,7 @@ use super::auth::{self, Signal};
 use super::codes::{self, CodeRule};
 use super::input::Phase;
 use super::model::{Action, Category};
-use super::text::{CodeKey, Phrases};
+use super::text::{CodeKey, Phrases, phrases};
 
 /// Everything the rules look at.
 #[derive(Debug, Clone, Copy, Default)]
@@ -124,7 +124,7 @@ pub(crate) fn decide(s: &Signals) -> Decision {
             && (s.quota_exhausted
                 || s.message.is_some_and(|m| {
                     let m = Phrases::new(m);
-                    m.has("rate limit") && m.has("exceed")
+                    m.any_of(phrases!["rate limit"]) && m.any_of(phrases!["exceed"])
                 }))
         {
             dec = d(Category::RateLimited, Action::WaitAndRetry, true);

@@ -105,23 +105,86 @@ pub(crate) struct Phrases {
     pairs: [u64; 4],
 }
 
-fn pair_bit(a: u8, b: u8) -> usize {
-    (usize::from(a).wrapping_mul(37) ^ usize::from(b)) & 255
+const fn pair_bit(a: u8, b: u8) -> usize {
+    ((a as usize).wrapping_mul(37) ^ b as usize) & 255
 }
+
+/// `pairs` with the bit of the pair `a b` set.
+const fn with_pair(pairs: [u64; 4], a: u8, b: u8) -> [u64; 4] {
+    let bit = pair_bit(a, b);
+    let m = 1u64 << (bit & 63);
+    let [w0, w1, w2, w3] = pairs;
+    match bit >> 6 {
+        0 => [w0 | m, w1, w2, w3],
+        1 => [w0, w1 | m, w2, w3],
+        2 => [w0, w1, w2 | m, w3],
+        _ => [w0, w1, w2, w3 | m],
+    }
+}
+
+/// The bigram set of `bytes`.
+const fn pairs_of(bytes: &[u8]) -> [u64; 4] {
+    let mut pairs = [0u64; 4];
+    let mut rest = bytes;
+    while let [a, b, ..] = rest {
+        pairs = with_pair(pairs, *a, *b);
+        if let [_, tail @ ..] = rest {
+            rest = tail;
+        }
+    }
+    pairs
+}
+
+/// A phrase of a table (lowercase) with its bigram set, built at compile time by
+/// [`phrases!`] so that rejecting it costs four AND operations.
+#[derive(Debug)]
+pub(crate) struct Phrase {
+    text: &'static str,
+    pairs: [u64; 4],
+}
+
+impl Phrase {
+    pub(crate) const fn new(text: &'static str) -> Phrase {
+        Phrase {
+            text,
+            pairs: pairs_of(text.as_bytes()),
+        }
+    }
+}
+
+/// A table of [`Phrase`]s, evaluated at compile time: `phrases!["not valid", "expired"]`.
+macro_rules! phrases {
+    ($($p:literal),+ $(,)?) => {
+        const { &[$($crate::core::classify::text::Phrase::new($p)),+] }
+    };
+}
+pub(crate) use phrases;
 
 impl Phrases {
     pub(crate) fn new(text: &str) -> Phrases {
         let text = text.to_ascii_lowercase();
         let mut pairs = [0u64; 4];
-        for w in text.as_bytes().windows(2) {
-            if let [a, b] = *w {
+        let mut prev: Option<u8> = None;
+        for &b in text.as_bytes() {
+            if let Some(a) = prev {
                 let bit = pair_bit(a, b);
                 if let Some(word) = pairs.get_mut(bit >> 6) {
                     *word |= 1 << (bit & 63);
                 }
             }
+            prev = Some(b);
         }
         Phrases { text, pairs }
+    }
+
+    /// True when the text contains one of the table's phrases.
+    pub(crate) fn any_of(&self, table: &[Phrase]) -> bool {
+        table.iter().any(|p| {
+            let [a, b, c, d] = p.pairs;
+            let [w, x, y, z] = self.pairs;
+            (a & !w) | (b & !x) | (c & !y) | (d & !z) == 0
+                && contains(self.text.as_bytes(), p.text.as_bytes())
+        })
     }
 
     /// True when the text contains `phrase` (lowercase).

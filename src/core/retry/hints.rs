@@ -23,7 +23,7 @@
 //!   no clock to apply RFC 9110's "50 years" rule). Day names are checked for spelling, not
 //!   for agreement with the date.
 
-use crate::core::json::Value;
+use crate::core::json::{Kind, Node};
 
 /// The largest delay a hint can carry (8.64e15 ms, the largest time a JavaScript `Date`
 /// can hold): bigger values saturate here so arithmetic on them stays finite.
@@ -157,7 +157,7 @@ pub fn from_headers(h: &Headers, now_ms: Option<f64>) -> Option<Hint> {
 /// (seconds; seed 004 pairs `"retryAfter": 45` with `"window": "1 minute"`), Google
 /// `error.details[]` `RetryInfo.retryDelay` (`"58s"`, `"1.5s"`, or `{seconds, nanos}`), and
 /// the DRF text "Expected available in N seconds." in `error.message`, `detail` or `message`.
-pub fn from_body(v: &Value) -> Option<Hint> {
+pub fn from_body(v: Node<'_>) -> Option<Hint> {
     if let Some(s) = v
         .path(&["error", "details", "wait_seconds"])
         .and_then(number_like)
@@ -167,11 +167,11 @@ pub fn from_body(v: &Value) -> Option<Hint> {
     if let Some(s) = v.path(&["details", "retryAfter"]).and_then(number_like) {
         return Hint::new(s * 1000.0, source::BODY_RETRY_AFTER);
     }
-    if let Some(details) = v.path(&["error", "details"]).and_then(Value::as_array) {
+    if let Some(details) = v.path(&["error", "details"]).and_then(Node::items) {
         for d in details {
             let is_retry_info = d
                 .get("@type")
-                .and_then(Value::as_str)
+                .and_then(Node::as_str)
                 .is_some_and(|t| t.ends_with("google.rpc.RetryInfo"));
             if !is_retry_info {
                 continue;
@@ -182,7 +182,7 @@ pub fn from_body(v: &Value) -> Option<Hint> {
         }
     }
     for path in [&["error", "message"][..], &["detail"], &["message"]] {
-        if let Some(h) = v.path(path).and_then(Value::as_str).and_then(from_text) {
+        if let Some(h) = v.path(path).and_then(Node::as_str).and_then(from_text) {
             return Some(h);
         }
     }
@@ -456,22 +456,22 @@ pub fn parse_non_negative(s: &str) -> Option<f64> {
 }
 
 /// A non-negative finite number, or a string holding one.
-fn number_like(v: &Value) -> Option<f64> {
-    match v {
-        Value::Number(n) if *n >= 0.0 => Some(n.min(MAX_HINT_MS)),
-        Value::String(s) => parse_non_negative(s),
+fn number_like(v: Node<'_>) -> Option<f64> {
+    match v.kind() {
+        Kind::Number(n) if n >= 0.0 => Some(n.min(MAX_HINT_MS)),
+        Kind::String(s) => parse_non_negative(s),
         _ => None,
     }
 }
 
 /// A protobuf JSON Duration: `"58s"`, `"1.500s"`, or `{"seconds": 58, "nanos": 0}`.
-fn proto_duration_ms(v: &Value) -> Option<f64> {
-    match v {
-        Value::String(s) => {
+fn proto_duration_ms(v: Node<'_>) -> Option<f64> {
+    match v.kind() {
+        Kind::String(s) => {
             let secs = parse_non_negative(s.trim().strip_suffix('s')?)?;
             Some(secs * 1000.0)
         }
-        Value::Object(_) => {
+        Kind::Object => {
             let secs = v.get("seconds").and_then(number_like).unwrap_or(0.0);
             let nanos = v.get("nanos").and_then(number_like).unwrap_or(0.0);
             if v.get("seconds").is_none() && v.get("nanos").is_none() {
@@ -601,20 +601,23 @@ fn days_in_month(year: i64, month: i64) -> i64 {
 pub(crate) fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
     let h = hay.as_bytes();
     let n = needle.as_bytes();
-    let Some(&first) = n.first() else {
+    let Some((&first, rest)) = n.split_first() else {
         return Some(0);
     };
     let last_start = h.len().checked_sub(n.len())?;
-    let first = first.to_ascii_lowercase();
-    h.iter()
-        .take(last_start + 1)
-        .enumerate()
-        .filter(|(_, b)| b.to_ascii_lowercase() == first)
-        .map(|(i, _)| i)
-        .find(|&i| {
-            h.get(i..i + n.len())
-                .is_some_and(|w| w.eq_ignore_ascii_case(n))
-        })
+    let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    let mut i = 0;
+    while i <= last_start {
+        let b = h.get(i).copied().unwrap_or(0);
+        if (b == lower || b == upper)
+            && h.get(i + 1..i + n.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(rest))
+        {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
 }
 
 fn starts_with_ci(s: &str, prefix: &str) -> bool {

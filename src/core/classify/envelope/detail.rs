@@ -10,27 +10,27 @@
 
 use super::{Extracted, code_of, str_of, upstream::first_message};
 use crate::core::classify::model::Format;
-use crate::core::json::Value;
+use crate::core::json::{Kind, Node};
 
-pub(super) fn read<'v>(root: &'v Value<'v>) -> Extracted<'v> {
+pub(super) fn read(root: Node<'_>) -> Extracted<'_> {
     let mut ex = Extracted::with_format(Format::Detail);
     ex.code = code_of(root.get("code"));
-    match root.get("detail") {
-        Some(Value::String(s)) => ex.message_from(Some(s)),
-        Some(Value::Array(items)) => {
+    match root.get("detail").map(|d| (d, d.kind())) {
+        Some((_, Kind::String(s))) => ex.message_from(Some(s)),
+        Some((items, Kind::Array)) => {
             ex.field_errors.fastapi(items);
             let first = items.first();
             ex.message_from(first.and_then(|i| str_of(i, "msg")));
-            ex.message_from(first.and_then(Value::as_str));
+            ex.message_from(first.and_then(Node::as_str));
         }
-        Some(d @ Value::Object(_)) => {
+        Some((d, Kind::Object)) => {
             if ex.code.is_none() {
                 ex.code = code_of(d.get("code")).or_else(|| code_of(d.get("error")));
             }
             for k in ["message", "msg", "detail"] {
                 ex.message_from(str_of(d, k));
             }
-            if let Some(e @ Value::Object(_)) = d.get("errors") {
+            if let Some(e) = d.get("errors").filter(|e| e.is_object()) {
                 ex.field_errors.drf(e);
             }
         }
@@ -41,17 +41,18 @@ pub(super) fn read<'v>(root: &'v Value<'v>) -> Extracted<'v> {
 }
 
 /// Every member an array or object (the shape of a DRF field dict).
-pub(super) fn is_field_dict(root: &Value) -> bool {
-    root.as_object().is_some_and(|members| {
-        !members.is_empty()
-            && members
-                .iter()
-                .all(|(_, v)| matches!(v, Value::Array(_) | Value::Object(_)))
+pub(super) fn is_field_dict(root: Node<'_>) -> bool {
+    root.members().is_some_and(|mut members| {
+        let mut any = false;
+        members.all(|(_, v)| {
+            any = true;
+            v.is_array() || v.is_object()
+        }) && any
     })
 }
 
 /// Reads a DRF field dict; `None` when it holds no field error after all.
-pub(super) fn read_field_dict<'v>(root: &'v Value<'v>) -> Option<Extracted<'v>> {
+pub(super) fn read_field_dict(root: Node<'_>) -> Option<Extracted<'_>> {
     let mut ex = Extracted::with_format(Format::Detail);
     ex.field_errors.drf(root);
     if ex.field_errors.is_empty() {
@@ -59,9 +60,8 @@ pub(super) fn read_field_dict<'v>(root: &'v Value<'v>) -> Option<Extracted<'v>> 
     }
     let nfe = root
         .get("non_field_errors")
-        .and_then(Value::as_array)
-        .and_then(<[Value]>::first)
-        .and_then(Value::as_str);
+        .and_then(Node::first)
+        .and_then(Node::as_str);
     ex.message_from(nfe);
     Some(ex)
 }

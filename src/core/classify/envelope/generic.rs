@@ -8,9 +8,9 @@
 
 use super::{Extracted, code_of, str_of};
 use crate::core::classify::model::Format;
-use crate::core::json::Value;
+use crate::core::json::{Kind, Node};
 
-pub(super) fn read<'v>(root: &'v Value<'v>) -> Extracted<'v> {
+pub(super) fn read(root: Node<'_>) -> Extracted<'_> {
     let mut ex = Extracted::with_format(Format::Unknown);
     let error_str = str_of(root, "error")
         .map(str::trim)
@@ -35,8 +35,8 @@ pub(super) fn read<'v>(root: &'v Value<'v>) -> Extracted<'v> {
     if !error_is_code {
         ex.message_from(error_str);
     }
-    match root.get("errors") {
-        Some(Value::Array(items)) => {
+    match root.get("errors").map(|e| (e, e.kind())) {
+        Some((items, Kind::Array)) => {
             ex.field_errors.named_list(items);
             if let Some(first) = items.first() {
                 for k in ["message", "detail", "title"] {
@@ -48,7 +48,7 @@ pub(super) fn read<'v>(root: &'v Value<'v>) -> Extracted<'v> {
                 }
             }
         }
-        Some(v @ Value::Object(_)) => ex.field_errors.drf(v),
+        Some((v, Kind::Object)) => ex.field_errors.drf(v),
         _ => {}
     }
     ex

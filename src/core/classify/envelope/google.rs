@@ -10,29 +10,34 @@ use std::borrow::Cow;
 
 use super::{Extracted, code_of, str_of};
 use crate::core::classify::model::Format;
-use crate::core::json::Value;
+use crate::core::json::{Kind, Node};
 
-pub(super) fn matches(err: &Value) -> bool {
-    matches!(err.get("code"), Some(Value::Number(_)))
-        && (err.get("status").and_then(Value::as_str).is_some()
-            || err.get("details").and_then(Value::as_array).is_some())
+pub(super) fn matches(err: Node<'_>) -> bool {
+    matches!(err.get("code").map(Node::kind), Some(Kind::Number(_)))
+        && (err.get("status").and_then(Node::as_str).is_some()
+            || err.get("details").is_some_and(Node::is_array))
 }
 
-pub(super) fn read<'v>(err: &'v Value<'v>) -> Extracted<'v> {
+pub(super) fn read(err: Node<'_>) -> Extracted<'_> {
     let mut ex = Extracted::with_format(Format::Google);
     let status = str_of(err, "status")
         .map(str::trim)
         .filter(|s| !s.is_empty());
     ex.message_from(str_of(err, "message"));
     let mut reason = None;
-    for d in err.get("details").and_then(Value::as_array).unwrap_or(&[]) {
+    for d in err
+        .get("details")
+        .and_then(Node::items)
+        .into_iter()
+        .flatten()
+    {
         let ty = str_of(d, "@type").unwrap_or("");
         if ty.ends_with("google.rpc.ErrorInfo") && reason.is_none() {
             reason = str_of(d, "reason").map(str::trim).filter(|s| !s.is_empty());
         } else if ty.ends_with("google.rpc.RequestInfo") && ex.request_id.is_none() {
             ex.request_id = str_of(d, "requestId").and_then(crate::core::classify::text::clean_id);
         } else if ty.ends_with("google.rpc.BadRequest") {
-            if let Some(list) = d.get("fieldViolations").and_then(Value::as_array) {
+            if let Some(list) = d.get("fieldViolations").filter(|l| l.is_array()) {
                 ex.field_errors.named_list(list);
             }
         }

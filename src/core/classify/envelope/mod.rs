@@ -35,7 +35,7 @@ use std::borrow::Cow;
 use super::fields::FieldErrors;
 use super::model::Format;
 use super::text::clean_message;
-use crate::core::json::Value;
+use crate::core::json::{Kind, Node};
 
 /// What an envelope says, borrowed from the body.
 #[derive(Debug, Default)]
@@ -54,11 +54,11 @@ pub(crate) struct Extracted<'v> {
     /// A request id found in the body.
     pub request_id: Option<&'v str>,
     /// Validation errors.
-    pub field_errors: FieldErrors,
+    pub field_errors: FieldErrors<'v>,
     /// An explicit `retryable` flag in the body.
     pub retryable: Option<bool>,
     /// The details object, for messages that quote it (Sachain `maxSize`).
-    pub details: Option<&'v Value<'v>>,
+    pub details: Option<Node<'v>>,
 }
 
 impl<'v> Extracted<'v> {
@@ -78,26 +78,26 @@ impl<'v> Extracted<'v> {
 }
 
 /// A code member: a string as sent, or an integer written in decimal.
-pub(crate) fn code_of<'v>(v: Option<&'v Value<'v>>) -> Option<Cow<'v, str>> {
-    match v? {
-        Value::String(s) if !s.trim().is_empty() => Some(Cow::Borrowed(s.trim())),
-        Value::Number(n) if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 => {
-            Some(Cow::Owned(format!("{}", *n as i64)))
+pub(crate) fn code_of(v: Option<Node<'_>>) -> Option<Cow<'_, str>> {
+    match v?.kind() {
+        Kind::String(s) if !s.trim().is_empty() => Some(Cow::Borrowed(s.trim())),
+        Kind::Number(n) if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 => {
+            Some(Cow::Owned(format!("{}", n as i64)))
         }
         _ => None,
     }
 }
 
 /// A string member.
-pub(crate) fn str_of<'v>(v: &'v Value<'v>, key: &str) -> Option<&'v str> {
-    v.get(key).and_then(Value::as_str)
+pub(crate) fn str_of<'v>(v: Node<'v>, key: &str) -> Option<&'v str> {
+    v.get(key).and_then(Node::as_str)
 }
 
 /// Reads a parsed JSON body. `problem_ct` is true for `application/problem+json`.
-pub(crate) fn from_json<'v>(root: &'v Value<'v>, problem_ct: bool) -> Extracted<'v> {
-    let mut ex = match root {
-        Value::Object(_) => dispatch(root, problem_ct),
-        Value::String(s) => text(s),
+pub(crate) fn from_json(root: Node<'_>, problem_ct: bool) -> Extracted<'_> {
+    let mut ex = match root.kind() {
+        Kind::Object => dispatch(root, problem_ct),
+        Kind::String(s) => text(s),
         _ => Extracted::with_format(Format::Unknown),
     };
     if ex.request_id.is_none() {
@@ -106,16 +106,16 @@ pub(crate) fn from_json<'v>(root: &'v Value<'v>, problem_ct: bool) -> Extracted<
     if ex.retryable.is_none() {
         ex.retryable = ["retryable", "isRetryable"]
             .iter()
-            .find_map(|k| root.get(k).and_then(Value::as_bool));
+            .find_map(|k| root.get(k).and_then(Node::as_bool));
     }
     ex
 }
 
-fn dispatch<'v>(root: &'v Value<'v>, problem_ct: bool) -> Extracted<'v> {
+fn dispatch(root: Node<'_>, problem_ct: bool) -> Extracted<'_> {
     if problem_ct {
         return problem::read(root);
     }
-    if let Some(err @ Value::Object(_)) = root.get("error") {
+    if let Some(err) = root.get("error").filter(|e| e.is_object()) {
         if google::matches(err) {
             return google::read(err);
         }

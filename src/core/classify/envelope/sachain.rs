@@ -9,26 +9,26 @@
 use super::{Extracted, code_of, str_of};
 use crate::core::classify::model::Format;
 use crate::core::classify::text::CodeKey;
-use crate::core::json::Value;
+use crate::core::json::Node;
 
-pub(super) fn matches(root: &Value) -> bool {
-    let details_obj = matches!(root.get("details"), Some(Value::Object(_)));
-    let message = root.get("message").and_then(Value::as_str).is_some();
-    let request_id = root.get("requestId").and_then(Value::as_str).is_some();
+pub(super) fn matches(root: Node<'_>) -> bool {
+    let details_obj = root.get("details").is_some_and(Node::is_object);
+    let message = root.get("message").and_then(Node::as_str).is_some();
+    let request_id = root.get("requestId").and_then(Node::as_str).is_some();
     (message && (details_obj || request_id))
         || root
             .path(&["details", "code"])
-            .and_then(Value::as_str)
+            .and_then(Node::as_str)
             .is_some()
 }
 
-pub(super) fn read<'v>(root: &'v Value<'v>) -> Extracted<'v> {
+pub(super) fn read(root: Node<'_>) -> Extracted<'_> {
     let mut ex = Extracted::with_format(Format::Sachain);
     ex.message_from(str_of(root, "message"));
-    if let Some(d @ Value::Object(_)) = root.get("details") {
+    if let Some(d) = root.get("details").filter(|d| d.is_object()) {
         ex.details = Some(d);
         ex.code = code_of(d.get("code"));
-        ex.retryable = d.get("retryable").and_then(Value::as_bool);
+        ex.retryable = d.get("retryable").and_then(Node::as_bool);
         ex.extra_text = str_of(d, "reason");
         let is_validation = ex
             .code
@@ -37,7 +37,7 @@ pub(super) fn read<'v>(root: &'v Value<'v>) -> Extracted<'v> {
         if let (true, Some(field), Some(msg)) =
             (is_validation, str_of(d, "field"), str_of(root, "message"))
         {
-            ex.field_errors.push(field, msg);
+            ex.field_errors.push(std::borrow::Cow::Borrowed(field), msg);
         }
     }
     ex

@@ -7,30 +7,26 @@
 
 use super::{Extracted, code_of, str_of};
 use crate::core::classify::model::Format;
-use crate::core::json::Value;
+use crate::core::json::Node;
 
-pub(super) fn read<'v>(_root: &'v Value<'v>, err: &'v Value<'v>) -> Extracted<'v> {
+pub(super) fn read<'v>(_root: Node<'v>, err: Node<'v>) -> Extracted<'v> {
     let mut ex = Extracted::with_format(Format::Upstream);
     ex.code = code_of(err.get("code"));
     ex.message_from(str_of(err, "message"));
     ex.message_from(str_of(err, "detail"));
-    if let Some(d @ Value::Object(_)) = err.get("details") {
+    if let Some(d) = err.get("details").filter(|d| d.is_object()) {
         ex.details = Some(d);
         ex.extra_text = str_of(d, "detail").or_else(|| first_message(d));
         ex.field_errors.drf(d);
-        ex.retryable = d.get("retryable").and_then(Value::as_bool);
+        ex.retryable = d.get("retryable").and_then(Node::as_bool);
     }
     if ex.retryable.is_none() {
-        ex.retryable = err.get("retryable").and_then(Value::as_bool);
+        ex.retryable = err.get("retryable").and_then(Node::as_bool);
     }
     ex
 }
 
 /// SimpleJWT's `messages[0].message`.
-pub(super) fn first_message<'v>(v: &'v Value<'v>) -> Option<&'v str> {
-    v.get("messages")?
-        .as_array()?
-        .first()?
-        .get("message")?
-        .as_str()
+pub(super) fn first_message(v: Node<'_>) -> Option<&str> {
+    v.get("messages")?.first()?.get("message")?.as_str()
 }
