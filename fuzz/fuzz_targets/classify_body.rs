@@ -10,6 +10,7 @@ use faultline::core::classify::{
     ClassifyOptions, Phase, ReportRequest, ResponseParts, Thrown, classify, classify_thrown,
     support_report,
 };
+use faultline::core::json;
 use faultline::core::retry::hints::Headers;
 use libfuzzer_sys::fuzz_target;
 
@@ -63,6 +64,13 @@ fuzz_target!(|data: &[u8]| {
     }
 
     let text = String::from_utf8_lossy(body);
+    // The node tape the classifier reads bodies with accepts exactly what the tree parser
+    // does, with the same error at the same offset.
+    match (json::parse(&text), json::parse_doc(&text)) {
+        (Ok(_), Ok(_)) => {}
+        (Err(a), Err(b)) => assert_eq!(a, b),
+        (a, b) => panic!("tree {:?} vs tape {:?}", a.map(drop), b.map(drop)),
+    }
     let t = classify_thrown(&Thrown {
         name: Some(values[0].as_str()),
         message: Some(&text),

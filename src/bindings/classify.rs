@@ -385,7 +385,7 @@ fn thrown_scratch(lens: [usize; 6], present: u32, opts: Option<&ClassifyOptions>
     if let Some(opts) = opts {
         apply_options(&mut c, opts);
     }
-    emit(&c.as_ref(), &[], 0)
+    emit(&c.borrowed(), &[], 0)
 }
 
 /// Classifies a thrown error with the default options. Scratch: the strings of `lens`, back

@@ -14,6 +14,11 @@
 //!   infinities, which callers treat as "not a usable number";
 //! - replaces lone UTF-16 surrogates from `\u` escapes with U+FFFD.
 //!
+//! Two forms of the same grammar: [`parse`] builds a [`Value`] tree (JWT claims, options,
+//! cross-tab messages, vector files), and [`parse_doc`] reads a flat [`Doc`] of nodes, the
+//! form error bodies are classified in, where the tree's allocations were most of the cost
+//! (see `json/tape.rs`). Both accept exactly the same documents with the same errors.
+//!
 //! It never panics and allocates at most a small constant factor of the input size.
 
 use std::borrow::Cow;

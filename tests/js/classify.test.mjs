@@ -571,3 +571,43 @@ test("header and body shapes agree, request ids are kept", () => {
   const f = classify({ status: 400, body: { "naïve😀": ["Requis — 必須"] } });
   assert.deepEqual(f.fieldErrors, { "naïve😀": ["Requis — 必須"] });
 });
+
+// The bindings hand most strings back as positions in the text the facade wrote (a code, a
+// message, a request id, a field name), and the rest as decoded text. Every way a body can
+// arrive must give the same strings: short text (headers and body written as one string),
+// long text (written in two parts), bytes (never sliced), with characters outside ASCII
+// before and inside the strings (UTF-8 positions turned into UTF-16 ones), and with escapes.
+test("strings come back whole wherever the bindings find them", () => {
+  const detail = "Überprüfung fehlgeschlagen — ✓ 😀 done";
+  const json = (pad) =>
+    JSON.stringify({
+      error: { code: "grüße_ungültig", message: detail, request_id: "réq-😀-1", details: { "e-mail": ["Ungültig ✓"], address: { zip: ["Bad 😀 zip."] } } },
+      pad,
+    });
+  const want = {
+    message: detail,
+    code: "grüße_ungültig",
+    fieldErrors: { "e-mail": ["Ungültig ✓"], "address.zip": ["Bad 😀 zip."] },
+  };
+  const headers = { "X-Request-Id": "hdr-ü-😀-7", "content-type": "application/json" };
+  for (const [label, body] of [
+    ["short text", json("")],
+    ["long text", json("x".repeat(5000))],
+    ["bytes", new TextEncoder().encode(json(""))],
+    ["long bytes", new TextEncoder().encode(json("é".repeat(3000)))],
+  ]) {
+    const c = classify({ status: 400, headers, body });
+    assert.equal(c.message, want.message, `${label}: message`);
+    assert.equal(c.code, want.code, `${label}: code`);
+    assert.equal(c.requestId, "hdr-ü-😀-7", `${label}: requestId`);
+    assert.deepEqual(c.fieldErrors, want.fieldErrors, `${label}: fieldErrors`);
+    const noHeader = classify({ status: 400, body });
+    assert.equal(noHeader.requestId, "réq-😀-1", `${label}: body requestId`);
+  }
+  const escaped = classify({ status: 422, body: '{"detail":"say \\"hi\\" \\u00e9\\ud83d\\ude00","code":"a\\/b"}' });
+  assert.equal(escaped.message, 'say "hi" é😀');
+  assert.equal(escaped.code, "a/b");
+  const text = classify({ status: 503, body: "  Über capacity ✓  " });
+  assert.equal(text.message, "Über capacity ✓");
+  assert.equal(text.format, "text");
+});

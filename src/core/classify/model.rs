@@ -279,8 +279,8 @@ pub struct ClassificationRef<'s> {
 }
 
 impl ClassificationRef<'_> {
-    /// The owned form.
-    pub fn to_owned(&self) -> Classification {
+    /// The owned form ([`Classification`]).
+    pub fn to_classification(&self) -> Classification {
         Classification {
             category: self.category,
             action: self.action,
@@ -306,7 +306,7 @@ impl ClassificationRef<'_> {
 
 impl Classification {
     /// The borrowed form.
-    pub fn as_ref(&self) -> ClassificationRef<'_> {
+    pub fn borrowed(&self) -> ClassificationRef<'_> {
         ClassificationRef {
             category: self.category,
             action: self.action,

@@ -27,7 +27,7 @@ use crate::core::retry::hints::{self, find_ascii_ci};
 
 /// Classifies a received response.
 pub fn classify(parts: &ResponseParts, opts: &ClassifyOptions) -> Classification {
-    classify_with(parts, opts, |c| c.to_owned())
+    classify_with(parts, opts, |c| c.to_classification())
 }
 
 /// Classifies a received response and hands the result, its strings borrowed from the
