@@ -3,6 +3,7 @@
 // must give exactly the same Classification, whatever shape the headers and body come in.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { createServer } from "node:http";
 import { test } from "node:test";
 import { ApiError, classify, classifyError, classifyResponse, createClassifier, FaultlineError, supportReport } from "faultline";
@@ -195,6 +196,40 @@ test("classifyResponse: a body that stalls is given up after readTimeoutMs", asy
   assert.equal(c.requestId, "stall-1");
   assert.equal(c.format, "unknown");
   assert.equal(cancelled, true);
+});
+
+test("classifyResponse: stalled bodies time out in deadline order, whatever order they start in", async () => {
+  const stalled = () =>
+    new ReadableStream({
+      start(ctrl) {
+        ctrl.enqueue(new TextEncoder().encode("Service "));
+      },
+      pull() {
+        return new Promise(() => {}); // never
+      },
+    });
+  const order = [];
+  const t0 = Date.now();
+  const read = (ms) =>
+    classifyResponse(new Response(stalled(), { status: 503 }), { readTimeoutMs: ms }).then((c) => {
+      order.push(ms);
+      assert.ok(Date.now() - t0 >= ms - 5, `${ms} ms read gave up early`);
+      assert.equal(c.message, "Service");
+    });
+  await Promise.all([read(240), read(40), read(140)]);
+  assert.deepEqual(order, [40, 140, 240]);
+});
+
+test("classifyResponse: a finished read holds no timer that keeps Node running", () => {
+  // The read timeout is 60 s: a deadline left armed would hold the child that long.
+  const code = `import { classifyResponse } from "faultline";
+const c = await classifyResponse(new Response('{"detail":"x"}', { status: 400 }), { readTimeoutMs: 60000 });
+console.log(c.message);`;
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", code], { encoding: "utf8", timeout: 30_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), "x");
+  assert.ok(Date.now() - t0 < 20_000, "the child waited for the read timeout");
 });
 
 test("classifyResponse: a used or locked body falls back to status and headers", async () => {

@@ -9,6 +9,63 @@
 
 const done = Symbol("timeout");
 
+/**
+ * Read deadlines share one timer: arming and clearing a timer per response cost more than
+ * classifying it. Each pending read registers its deadline and a resolver; the timer is
+ * armed for the earliest deadline and, when it fires, resolves the reads that are due and
+ * re-arms for the next. A read that finishes first just unregisters. In Node the timer
+ * holds the process open only while some read is pending (`ref`/`unref`, which cost far
+ * less than a new timer); in browsers a timer holds nothing open.
+ */
+const pending = new Map<number, { at: number; resolve: (v: typeof done) => void }>();
+let nextId = 0;
+type NodeTimer = { ref?: () => void; unref?: () => void };
+let timer: ReturnType<typeof setTimeout> | undefined;
+let armedFor = Infinity;
+
+function arm(at: number): void {
+  if (timer !== undefined && at >= armedFor) {
+    (timer as NodeTimer).ref?.();
+    return;
+  }
+  if (timer !== undefined) clearTimeout(timer);
+  armedFor = at;
+  timer = setTimeout(fire, Math.max(0, at - Date.now()));
+}
+
+function fire(): void {
+  timer = undefined;
+  armedFor = Infinity;
+  const now = Date.now();
+  let next = Infinity;
+  for (const [id, p] of pending) {
+    if (p.at <= now) {
+      pending.delete(id);
+      p.resolve(done);
+    } else if (p.at < next) {
+      next = p.at;
+    }
+  }
+  if (next !== Infinity) arm(next);
+}
+
+/** Unregisters a read's deadline. */
+function settle(id: number): void {
+  pending.delete(id);
+  if (pending.size === 0 && timer !== undefined) (timer as NodeTimer).unref?.();
+}
+
+/** A promise resolved with `done` after `ms`, and the id that cancels it. */
+function deadline(ms: number): { id: number; expired: Promise<typeof done> } {
+  const id = nextId++;
+  const at = Date.now() + ms;
+  const expired = new Promise<typeof done>((resolve) => {
+    pending.set(id, { at, resolve });
+  });
+  arm(at);
+  return { id, expired };
+}
+
 /** What {@link readPrefix} got: the bytes, or `null` when the body could not be read. @internal */
 export type Prefix = Uint8Array | string | null;
 
@@ -38,13 +95,10 @@ export async function readPrefix(response: Response, max: number, timeoutMs: num
   const chunks: Uint8Array[] = [];
   let total = 0;
   let finished = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<typeof done>((resolve) => {
-    timer = setTimeout(() => resolve(done), timeoutMs);
-  });
+  const { id, expired } = deadline(timeoutMs);
   try {
     while (total < want) {
-      const r = await Promise.race([reader.read(), timeout]);
+      const r = await Promise.race([reader.read(), expired]);
       if (r === done) break;
       if (r.done) {
         finished = true;
@@ -57,12 +111,16 @@ export async function readPrefix(response: Response, max: number, timeoutMs: num
   } catch {
     if (total === 0) return null; // the stream errored before anything arrived
   } finally {
-    clearTimeout(timer);
-    if (!finished) reader.cancel().catch(() => {});
-    try {
-      reader.releaseLock();
-    } catch {
-      // a pending read keeps the lock until cancel settles; nothing to do
+    settle(id);
+    // A finished stream is closed and stays locked, as after `text()`; only a body left
+    // unread is cancelled and released.
+    if (!finished) {
+      reader.cancel().catch(() => {});
+      try {
+        reader.releaseLock();
+      } catch {
+        // a pending read keeps the lock until cancel settles; nothing to do
+      }
     }
   }
   if (chunks.length === 1) return chunks[0]!.subarray(0, want);
