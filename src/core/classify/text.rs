@@ -45,33 +45,60 @@ pub(crate) fn code_key(code: &str) -> &str {
     }
 }
 
+/// Codes up to this many bytes are kept inline in a [`CodeKey`] (no allocation).
+const INLINE_KEY: usize = 48;
+
 /// A code in comparison form: its [`code_key`], ASCII-lowercased, `-` written `_`. Built
-/// once per classification so every table lookup is a plain string comparison.
+/// once per classification so every table lookup is a plain byte comparison; short codes
+/// (all the known ones) live inline.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct CodeKey(String);
+pub(crate) struct CodeKey {
+    inline: [u8; INLINE_KEY],
+    len: usize,
+    /// The whole key when it is longer than [`INLINE_KEY`].
+    heap: Vec<u8>,
+}
 
 impl CodeKey {
     pub(crate) fn new(code: &str) -> CodeKey {
-        let mut key = code_key(code).to_ascii_lowercase();
-        if key.contains('-') {
-            key = key.replace('-', "_");
+        let fold = |b: u8| if b == b'-' { b'_' } else { b.to_ascii_lowercase() };
+        let src = code_key(code).as_bytes();
+        let mut key = CodeKey {
+            inline: [0; INLINE_KEY],
+            len: src.len(),
+            heap: Vec::new(),
+        };
+        if src.len() <= INLINE_KEY {
+            for (d, s) in key.inline.iter_mut().zip(src) {
+                *d = fold(*s);
+            }
+        } else {
+            key.heap = src.iter().map(|b| fold(*b)).collect();
         }
-        CodeKey(key)
+        key
+    }
+
+    fn bytes(&self) -> &[u8] {
+        if self.len <= INLINE_KEY {
+            self.inline.get(..self.len).unwrap_or(&[])
+        } else {
+            &self.heap
+        }
     }
 
     /// Equal to `want` (lowercase, `_`).
     pub(crate) fn is(&self, want: &str) -> bool {
-        self.0 == want
+        self.bytes() == want.as_bytes()
     }
 
     /// Starts with `prefix` (lowercase, `_`).
     pub(crate) fn starts(&self, prefix: &str) -> bool {
-        self.0.starts_with(prefix)
+        self.bytes().starts_with(prefix.as_bytes())
     }
 
     /// Ends with `suffix` (lowercase, `_`).
     pub(crate) fn ends(&self, suffix: &str) -> bool {
-        self.0.ends_with(suffix)
+        self.bytes().ends_with(suffix.as_bytes())
     }
 }
 
@@ -208,6 +235,14 @@ mod tests {
         assert!(CodeKey::new("BUSINESS_DOCUMENT_NOT_FOUND").ends("_not_found"));
         assert!(!CodeKey::new("x").ends("_not_found"));
         assert!(CodeKey::new("Ünïcode-Ä").is("Ünïcode_Ä"));
+        // Longer than the inline room: the same answers from the heap copy.
+        let long = format!("SYSTEM-{}-NOT-FOUND", "X".repeat(60));
+        let k = CodeKey::new(&long);
+        assert!(k.is(&format!("system_{}_not_found", "x".repeat(60))));
+        assert!(k.starts("system_") && k.ends("_not_found"));
+        let edge = "A".repeat(INLINE_KEY);
+        assert!(CodeKey::new(&edge).is(&"a".repeat(INLINE_KEY)));
+        assert!(!CodeKey::new(&edge).is(&"a".repeat(INLINE_KEY - 1)));
     }
 
     #[test]

@@ -14,19 +14,33 @@ use std::borrow::Cow;
 /// Reads an HTML page.
 pub(crate) fn read(page: &str) -> Extracted<'_> {
     let mut ex = Extracted::with_format(Format::Html);
-    ex.message = title(page).map(Cow::Owned);
+    ex.message = title(page);
     ex
 }
 
 /// The readable title of a page: `<title>` text, else the first `<h1>`.
-pub(crate) fn title(page: &str) -> Option<String> {
+pub(crate) fn title(page: &str) -> Option<Cow<'_, str>> {
     [("<title", "</title"), ("<h1", "</h1")]
         .iter()
         .find_map(|&(open, close)| {
-            let inner = element_text(page, open, close)?;
-            let text = to_plain(inner);
+            let text = plain(element_text(page, open, close)?);
             if text.is_empty() { None } else { Some(text) }
         })
+}
+
+/// [`to_plain`], borrowed when the text is already plain (most titles are: no tags, no
+/// entities, single spaces), so the message is a slice of the page.
+fn plain(s: &str) -> Cow<'_, str> {
+    let t = s.trim();
+    let already = t.len() <= MAX_MESSAGE_BYTES
+        && !t.contains(['<', '&'])
+        && !t.contains("  ")
+        && !t.chars().any(|c| c.is_whitespace() && c != ' ');
+    if already {
+        Cow::Borrowed(t)
+    } else {
+        Cow::Owned(to_plain(s))
+    }
 }
 
 /// The text between the element opened by `open` (`<title`) and closed by `close`.
@@ -140,6 +154,33 @@ mod tests {
         assert_eq!(title(page).as_deref(), Some("Service & API down ☺ &bogus;"));
         assert_eq!(title("<titlex>no</titlex>"), None);
         assert_eq!(title("<title>   </title>"), None);
-        assert_eq!(title("<title>unclosed"), Some("unclosed".to_string()));
+        assert_eq!(title("<title>unclosed").as_deref(), Some("unclosed"));
+    }
+
+    /// Plain text is borrowed exactly when [`to_plain`] would return it unchanged.
+    #[test]
+    fn plain_agrees_with_to_plain() {
+        let mut rng = crate::core::rand::SplitMix64::new(0x717E);
+        let alphabet = [
+            "a", "Z", " ", "  ", "\t", "\n", "<b>", "&amp;", "&", "\u{a0}", "\u{2003}", "é", "…",
+            "5",
+        ];
+        for _ in 0..20_000 {
+            let n = rng.below(12) as usize;
+            let s: String = (0..n)
+                .map(|_| alphabet[rng.below(alphabet.len() as u64) as usize])
+                .collect();
+            let p = plain(&s);
+            assert_eq!(p, to_plain(&s), "{s:?}");
+            if matches!(p, Cow::Borrowed(_)) {
+                assert!(!s.contains('<') && !s.contains('&'), "{s:?}");
+            }
+        }
+        let long = "x".repeat(MAX_MESSAGE_BYTES + 10);
+        assert_eq!(plain(&long), to_plain(&long));
+        assert!(matches!(
+            plain(" 502 Bad Gateway "),
+            Cow::Borrowed("502 Bad Gateway")
+        ));
     }
 }
