@@ -82,8 +82,17 @@ export function memoryBytes(ptr: number, len: number): Uint8Array {
   return new Uint8Array(memory.buffer, ptr, len);
 }
 
-/** A view of `len` f64 values of wasm memory at `ptr` (a result array an export left there). @internal */
-export function memoryF64(ptr: number, len: number): Float64Array {
-  memory ??= wasm().wasm_memory() as WebAssembly.Memory;
-  return new Float64Array(memory.buffer, ptr, len);
+let allF64 = new Float64Array(0);
+
+/**
+ * All of wasm memory as f64 values, for reading a result array an export left there at an
+ * 8-aligned address (`allF64[ptr / 8 + i]`). The same view while the memory does not grow,
+ * so reading a result allocates nothing. @internal
+ */
+export function memoryF64(): Float64Array {
+  if (allF64.length === 0) {
+    memory ??= wasm().wasm_memory() as WebAssembly.Memory;
+    allF64 = new Float64Array(memory.buffer);
+  }
+  return allF64;
 }

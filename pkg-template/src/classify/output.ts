@@ -22,51 +22,71 @@ export interface Written {
   tail: string;
 }
 
+// The text the last result's strings are in (see the module doc), for `place`.
+let text = "";
+let head = "";
+let tail = "";
+
+/** The string at `start` (`>= 0`: in what the facade wrote; `< 0`: in the result text). */
+function place(start: number, len: number): string {
+  if (start < 0) return text.slice(-start - 1, -start - 1 + len);
+  if (start >= head.length) return tail.slice(start - head.length, start - head.length + len);
+  return head.slice(start, start + len);
+}
+
+/** The string of out slots `i` (start) and `i + 1` (length), or null. */
+function pick(o: Float64Array, i: number): string | null {
+  const len = o[i + 1]!;
+  return len < 0 ? null : place(o[i]!, len);
+}
+
+/** The field errors the out slots point at, or null. */
+function fieldErrorsOf(o: Float64Array): Record<string, string[]> | null {
+  const n = o[16]!;
+  if (n < 0) return null;
+  const f = memoryF64();
+  const out: Record<string, string[]> = {};
+  let i = o[15]! / 8;
+  const end = i + n;
+  while (i < end) {
+    const key = place(f[i]!, f[i + 1]!);
+    const count = f[i + 2]!;
+    i += 3;
+    const messages: string[] = [];
+    for (let j = 0; j < count; j++, i += 2) messages.push(place(f[i]!, f[i + 1]!));
+    out[key] = messages;
+  }
+  return out;
+}
+
 /** The classification the last classify export described; `textBytes` is what it returned. @internal */
 export function readClassification(textBytes: number, written: Written | null): Classification {
   const o = outSlots();
   const v = getVocab();
-  const text = textBytes === 0 ? "" : decoder.decode(memoryBytes(o[19]!, textBytes));
-  const place = (start: number, len: number): string => {
-    if (start < 0) return text.slice(-start - 1, -start - 1 + len);
-    const head = written!.head;
-    if (start >= head.length) return written!.tail.slice(start - head.length, start - head.length + len);
-    return head.slice(start, start + len);
-  };
-  const pick = (i: number): string | null => (o[i + 1]! < 0 ? null : place(o[i]!, o[i + 1]!));
+  text = textBytes === 0 ? "" : decoder.decode(memoryBytes(o[19]!, textBytes));
+  head = written === null ? "" : written.head;
+  tail = written === null ? "" : written.tail;
   const um = o[14]!;
-  let fieldErrors: Record<string, string[]> | null = null;
-  const n = o[16]!;
-  if (n >= 0) {
-    const f = memoryF64(o[15]!, n);
-    fieldErrors = {};
-    let i = 0;
-    while (i < n) {
-      const key = place(f[i]!, f[i + 1]!);
-      const count = f[i + 2]!;
-      i += 3;
-      const messages: string[] = [];
-      for (let j = 0; j < count; j++, i += 2) messages.push(place(f[i]!, f[i + 1]!));
-      fieldErrors[key] = messages;
-    }
-  }
   const hint = o[6]!;
   const status = o[3]!;
   const retryAfter = o[5]!;
   const flags = o[4]!;
-  return {
+  const c: Classification = {
     category: v.categories[o[0]!]!,
     action: v.actions[o[1]!]!,
     status: status === status ? status : null,
-    code: pick(7),
-    message: pick(9),
+    code: pick(o, 7),
+    message: pick(o, 9),
     retryable: (flags & 1) !== 0,
     retryAfterMs: retryAfter === retryAfter ? retryAfter : null,
-    hintSource: hint < 0 ? null : hint < v.hintSources.length ? v.hintSources[hint]! : pick(17),
-    requestId: pick(11),
-    fieldErrors,
+    hintSource: hint < 0 ? null : hint < v.hintSources.length ? v.hintSources[hint]! : pick(o, 17),
+    requestId: pick(o, 11),
+    fieldErrors: fieldErrorsOf(o),
     format: v.formats[o[2]!]!,
-    userMessage: um < -1 ? v.messages[-um - 2]! : pick(13)!,
+    userMessage: um < -1 ? v.messages[-um - 2]! : pick(o, 13)!,
     notSent: (flags & 2) !== 0,
   };
+  // Nothing of the caller's text is kept alive between calls.
+  text = head = tail = "";
+  return c;
 }

@@ -61,7 +61,13 @@ pub(crate) struct CodeKey {
 
 impl CodeKey {
     pub(crate) fn new(code: &str) -> CodeKey {
-        let fold = |b: u8| if b == b'-' { b'_' } else { b.to_ascii_lowercase() };
+        let fold = |b: u8| {
+            if b == b'-' {
+                b'_'
+            } else {
+                b.to_ascii_lowercase()
+            }
+        };
         let src = code_key(code).as_bytes();
         let mut key = CodeKey {
             inline: [0; INLINE_KEY],
