@@ -25,6 +25,16 @@ function loadScenarios() {
   return [];
 }
 
+/** A vector's body as sent: text, bytes (`bodyBase64`) or a long repeated text (`bodyParts`). */
+function scenarioBody(input) {
+  if (input.bodyBase64 !== undefined) return Buffer.from(input.bodyBase64, "base64");
+  if (input.bodyParts !== undefined) {
+    const p = input.bodyParts;
+    return (p.prefix ?? "") + p.repeat.repeat(p.times) + (p.suffix ?? "");
+  }
+  return typeof input.body === "string" ? input.body : input.body == null ? "" : JSON.stringify(input.body);
+}
+
 async function readJson(req, limit = 64 * 1024) {
   let size = 0;
   const chunks = [];
@@ -127,16 +137,23 @@ export function createMockApi(options = {}) {
         return json(res, 200, { ok: true, attempts: n });
       }
       if (url.pathname === "/api/scenarios") {
-        return json(res, 200, scenarios.map((c) => ({ name: c.name, source: c.source ?? null, status: c.input.status })));
+        // Only what HTTP can carry (a status of 0 or 999 is a vector for classify(), not a response).
+        const servable = scenarios.filter((c) => c.input.status >= 200 && c.input.status <= 599);
+        return json(res, 200, servable.map((c) => ({
+          name: c.name, source: c.source ?? null, status: c.input.status, phase: c.input.phase ?? "request", method: c.input.method ?? "GET",
+        })));
       }
       if (url.pathname.startsWith("/api/scenario/")) {
         const name = decodeURIComponent(url.pathname.slice("/api/scenario/".length));
         const c = scenarios.find((s) => s.name === name);
         if (!c) return json(res, 404, { detail: "Not found." });
-        const headers = { ...(c.input.headers ?? {}) };
-        const body = typeof c.input.body === "string" ? c.input.body : c.input.body == null ? "" : JSON.stringify(c.input.body);
-        res.writeHead(c.input.status, { "x-request-id": `req_${++seq}`, ...headers });
-        return res.end(body);
+        if (!(c.input.status >= 200 && c.input.status <= 599)) return json(res, 400, { detail: `status ${c.input.status} cannot be sent over HTTP` });
+        try {
+          res.writeHead(c.input.status, { "x-request-id": `req_${++seq}`, ...(c.input.headers ?? {}) });
+        } catch (e) {
+          return json(res, 400, { detail: `these headers cannot be sent over HTTP: ${e.message}` });
+        }
+        return res.end(scenarioBody(c.input));
       }
       if (url.pathname === "/api/v1/echo") {
         const { authorization, cookie, ...rest } = req.headers;
