@@ -53,8 +53,13 @@ function render(c, request, label) {
 async function loadScenarios() {
   const list = await (await fetch("/api/scenarios")).json();
   const groups = new Map();
+  // Grouped by document: "seed 004", "RFC 9457", "GraphQL spec", ...
+  const groupOf = (source) => {
+    const seed = /^seed \d+/.exec(source ?? "");
+    return seed ? seed[0] : (source ?? "other").split(/ §|:| \(/)[0];
+  };
   for (const s of list) {
-    const g = s.source ?? "other";
+    const g = groupOf(s.source);
     if (!groups.has(g)) groups.set(g, []);
     groups.get(g).push(s);
   }
