@@ -37,7 +37,7 @@ use std::cell::RefCell;
 use crate::core::classify::{
     Action, Category, Classification, ClassificationRef, ClassifyOptions, CustomRule,
     DEFAULT_MAX_BODY_BYTES, Format, HEADERS_NEEDING_NOW, HEADERS_READ, Phase, ReportRequest,
-    ResponseParts, Thrown, classify_thrown, classify_with, support_report,
+    ResponseParts, Thrown, classify_thrown, classify_thrown_with, classify_with, support_report,
 };
 use crate::core::json::{self, Value};
 use crate::core::retry::hints::{Headers, source};
@@ -368,7 +368,7 @@ pub fn classify_parts(
 /// whether string `i` (name, message, code, cause name, cause message, cause code) exists.
 fn thrown_scratch(lens: [usize; 6], present: u32, opts: Option<&ClassifyOptions>) -> usize {
     let total = lens.iter().fold(0usize, |a, b| a.saturating_add(*b));
-    let mut c = with_input(0, total, |all| {
+    let c = with_input(0, total, |all| {
         let mut fields: [Option<&str>; 6] = [None; 6];
         let mut at = 0usize;
         for (i, (len, field)) in lens.iter().zip(fields.iter_mut()).enumerate() {
@@ -379,18 +379,19 @@ fn thrown_scratch(lens: [usize; 6], present: u32, opts: Option<&ClassifyOptions>
             at = end;
         }
         let [name, message, code, cause_name, cause_message, cause_code] = fields;
-        classify_thrown(&Thrown {
+        let err = Thrown {
             name,
             message,
             code,
             cause_name,
             cause_message,
             cause_code,
-        })
+        };
+        match opts {
+            Some(opts) => classify_thrown_with(&err, opts),
+            None => classify_thrown(&err),
+        }
     });
-    if let Some(opts) = opts {
-        apply_options(&mut c, opts);
-    }
     emit(&c.borrowed(), &[], 0)
 }
 
@@ -412,38 +413,6 @@ pub fn classify_thrown_parts(
         present,
         None,
     )
-}
-
-/// The caller's rules and user messages applied to a thrown-error classification (the core
-/// applies them to responses itself): a rule for the code, then a message for the code, then
-/// one for the category.
-fn apply_options(c: &mut Classification, opts: &ClassifyOptions) {
-    let rule = c.code.as_deref().and_then(|code| {
-        opts.rules
-            .iter()
-            .find(|r| r.code.eq_ignore_ascii_case(code))
-    });
-    if let Some(r) = rule {
-        c.category = r.category.unwrap_or(c.category);
-        c.action = r.action.unwrap_or(c.action);
-        c.retryable = r.retryable.unwrap_or(c.retryable);
-    }
-    let by_code = c.code.as_deref().and_then(|code| {
-        opts.user_messages
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(code))
-    });
-    let by_category = || {
-        opts.user_messages
-            .iter()
-            .find(|(k, _)| k == c.category.as_str())
-    };
-    let message = rule
-        .and_then(|r| r.user_message.clone())
-        .or_else(|| by_code.or_else(by_category).map(|(_, m)| m.clone()));
-    if let Some(m) = message {
-        c.user_message = m;
-    }
 }
 
 fn invalid(msg: &str) -> JsValue {

@@ -74,6 +74,22 @@ pub struct CustomRule {
     pub user_message: Option<String>,
 }
 
+impl CustomRule {
+    /// A decision with this rule's replacements applied.
+    pub(crate) fn apply(
+        &self,
+        category: Category,
+        action: Action,
+        retryable: bool,
+    ) -> (Category, Action, bool) {
+        (
+            self.category.unwrap_or(category),
+            self.action.unwrap_or(action),
+            self.retryable.unwrap_or(retryable),
+        )
+    }
+}
+
 /// How [`classify`](super::classify) behaves.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClassifyOptions {

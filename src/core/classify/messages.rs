@@ -26,29 +26,37 @@ pub(crate) fn user_message<'o>(
     details: Option<Node<'_>>,
     opts: &'o ClassifyOptions,
 ) -> Cow<'o, str> {
-    if let Some(m) = opts.rule_for(code).and_then(|r| r.user_message.as_deref()) {
-        return Cow::Borrowed(m);
-    }
-    if let Some(c) = code {
-        if let Some((_, m)) = opts
-            .user_messages
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(c))
-        {
-            return Cow::Borrowed(m);
-        }
-    }
-    if let Some((_, m)) = opts
-        .user_messages
-        .iter()
-        .find(|(k, _)| k == category.as_str())
-    {
+    if let Some(m) = from_options(code, category, opts) {
         return Cow::Borrowed(m);
     }
     if let Some(m) = key.and_then(|k| for_code(k, details)) {
         return m;
     }
     Cow::Borrowed(for_category(category, action))
+}
+
+/// The caller's message, if any: the rule's for the code, else the one for the code, else
+/// the one for the category (after the rule applied).
+pub(crate) fn from_options<'o>(
+    code: Option<&str>,
+    category: Category,
+    opts: &'o ClassifyOptions,
+) -> Option<&'o str> {
+    let by_rule = opts.rule_for(code).and_then(|r| r.user_message.as_deref());
+    let by_code = || {
+        let code = code?;
+        opts.user_messages
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(code))
+            .map(|(_, m)| m.as_str())
+    };
+    let by_category = || {
+        opts.user_messages
+            .iter()
+            .find(|(k, _)| k == category.as_str())
+            .map(|(_, m)| m.as_str())
+    };
+    by_rule.or_else(by_code).or_else(by_category)
 }
 
 /// Our message for a known code.

@@ -44,7 +44,7 @@ pub use redact::{is_sensitive_name, redact_header, redact_json_text, redact_url}
 pub use report::{ReportRequest, support_report};
 pub use response::{classify, classify_with};
 pub use text::MAX_MESSAGE_BYTES;
-pub use thrown::{Thrown, classify_thrown};
+pub use thrown::{Thrown, classify_thrown, classify_thrown_with};
 
 use crate::core::error::CodeInfo;
 

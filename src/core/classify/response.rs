@@ -85,9 +85,8 @@ pub fn classify_with<R>(
     };
     let mut dec = rules::decide(&signals);
     if let Some(rule) = opts.rule_for(code) {
-        dec.category = rule.category.unwrap_or(dec.category);
-        dec.action = rule.action.unwrap_or(dec.action);
-        dec.retryable = rule.retryable.unwrap_or(dec.retryable);
+        (dec.category, dec.action, dec.retryable) =
+            rule.apply(dec.category, dec.action, dec.retryable);
     }
     let user_message = messages::user_message(
         code,

@@ -30,6 +30,7 @@
 //! `message` ("connect ECONNREFUSED 127.0.0.1:3000", Deno's "Connection refused (os error
 //! 111)").
 
+use super::input::ClassifyOptions;
 use super::messages::for_category;
 use super::model::{Action, Category, Classification, Format};
 use super::text::{Phrases, clean_message};
@@ -115,6 +116,19 @@ const BAD_URL_MESSAGES: &[&str] = &[
     "invalid url",
     "only absolute urls are supported",
 ];
+
+/// Classifies a thrown error with the caller's rules and user messages (by its code, such
+/// as `ECONNREFUSED`, and by category), as [`classify`](super::classify) does for responses.
+pub fn classify_thrown_with(err: &Thrown, opts: &ClassifyOptions) -> Classification {
+    let mut c = classify_thrown(err);
+    if let Some(rule) = opts.rule_for(c.code.as_deref()) {
+        (c.category, c.action, c.retryable) = rule.apply(c.category, c.action, c.retryable);
+    }
+    if let Some(m) = super::messages::from_options(c.code.as_deref(), c.category, opts) {
+        c.user_message = m.to_string();
+    }
+    c
+}
 
 /// Classifies a thrown error.
 pub fn classify_thrown(err: &Thrown) -> Classification {
@@ -206,6 +220,54 @@ fn scan_code(text: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::classify::input::CustomRule;
+
+    #[test]
+    fn caller_rules_and_messages_apply_to_thrown_errors() {
+        let refused = Thrown {
+            name: Some("TypeError"),
+            message: Some("fetch failed"),
+            cause_code: Some("ECONNREFUSED"),
+            ..Thrown::default()
+        };
+        let plain = classify_thrown(&refused);
+        assert_eq!(
+            classify_thrown_with(&refused, &ClassifyOptions::default()),
+            plain
+        );
+        let opts = ClassifyOptions::default()
+            .with_rule(CustomRule {
+                code: "econnrefused".into(),
+                category: Some(Category::Unavailable),
+                retryable: Some(false),
+                ..CustomRule::default()
+            })
+            .with_user_message("unavailable", "The service is down.");
+        let c = classify_thrown_with(&refused, &opts);
+        assert_eq!(
+            (c.category, c.action, c.retryable, c.user_message.as_str()),
+            (
+                Category::Unavailable,
+                plain.action,
+                false,
+                "The service is down."
+            )
+        );
+        // A message for the code wins over the category's; the rule's own wins over both.
+        let opts = opts.with_user_message("ECONNREFUSED", "Refused.");
+        assert_eq!(
+            classify_thrown_with(&refused, &opts).user_message,
+            "Refused."
+        );
+        let mut opts = opts;
+        if let Some(r) = opts.rules.first_mut() {
+            r.user_message = Some("From the rule.".into());
+        }
+        assert_eq!(
+            classify_thrown_with(&refused, &opts).user_message,
+            "From the rule."
+        );
+    }
 
     #[test]
     fn scan() {
