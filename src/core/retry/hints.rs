@@ -531,32 +531,27 @@ const fn key3(b: [u8; 3]) -> u32 {
     u32::from_be_bytes([0, b[0] | 0x20, b[1] | 0x20, b[2] | 0x20])
 }
 
+/// [`key3`] of the first three letters of each name (the tables below, for the positional
+/// reader), computed at compile time.
+const fn keys3<const N: usize>(names: [&str; N]) -> [u32; N] {
+    let mut keys = [0u32; N];
+    let mut names: &[&str] = &names;
+    let mut out: &mut [u32] = &mut keys;
+    while let ([name, names_tail @ ..], [key, keys_tail @ ..]) = (names, out) {
+        if let [a, b, c, ..] = *name.as_bytes() {
+            *key = key3([a, b, c]);
+        }
+        names = names_tail;
+        out = keys_tail;
+    }
+    keys
+}
+
 /// [`key3`] of each month's abbreviation, January first.
-const MONTH_KEYS: [u32; 12] = [
-    key3(*b"jan"),
-    key3(*b"feb"),
-    key3(*b"mar"),
-    key3(*b"apr"),
-    key3(*b"may"),
-    key3(*b"jun"),
-    key3(*b"jul"),
-    key3(*b"aug"),
-    key3(*b"sep"),
-    key3(*b"oct"),
-    key3(*b"nov"),
-    key3(*b"dec"),
-];
+const MONTH_KEYS: [u32; 12] = keys3(MONTHS);
 
 /// [`key3`] of each day's abbreviation.
-const DAY_KEYS: [u32; 7] = [
-    key3(*b"mon"),
-    key3(*b"tue"),
-    key3(*b"wed"),
-    key3(*b"thu"),
-    key3(*b"fri"),
-    key3(*b"sat"),
-    key3(*b"sun"),
-];
+const DAY_KEYS: [u32; 7] = keys3(DAYS);
 
 const DAYS: [&str; 7] = [
     "Monday",
