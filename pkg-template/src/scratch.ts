@@ -17,10 +17,16 @@ let view = new Uint8Array(0);
 let viewPtr = -1;
 let out = new Float64Array(0);
 
-/** At least `cap` bytes of scratch, viewed from its start. */
-function scratch(cap: number): Uint8Array {
+/**
+ * At least `cap` bytes of scratch, reserved, viewed from its start (the same view while the
+ * buffer neither moves nor grows, so a call allocates nothing). Above the limit it throws
+ * `invalid_argument` before anything is written.
+ * @internal
+ */
+export function scratch(cap: number): Uint8Array {
   // Asking every time costs ~4 ns and stays right whoever else reserved in between.
   const ptr = wasm().scratch_reserve(cap);
+  if (ptr === 0 && cap > 0) throw tooLarge(cap);
   if (ptr !== viewPtr || cap > view.length || view.length === 0) {
     memory ??= wasm().wasm_memory() as WebAssembly.Memory;
     view = new Uint8Array(memory.buffer, ptr, cap);

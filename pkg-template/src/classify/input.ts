@@ -11,7 +11,7 @@
  * @internal
  */
 import { FaultlineError } from "../errors.js";
-import { wasm } from "../wasm.js";
+import { scratch } from "../scratch.js";
 import { getVocab } from "./vocab.js";
 
 /** Response headers in any of the usual shapes. */
@@ -26,28 +26,6 @@ export type HeadersLike =
 export type BodyLike = string | Uint8Array | ArrayBuffer | ArrayBufferView | object | number | boolean | null | undefined;
 
 const encoder = new TextEncoder();
-let memory: WebAssembly.Memory | undefined;
-let view = new Uint8Array(0);
-
-let tail = new Uint8Array(0);
-let tailPtr = -1;
-
-/**
- * At least `cap` bytes of scratch, reserved, as a view from its start to the end of wasm
- * memory (the same object while neither moves, so a call allocates no view). @internal
- */
-export function reserve(cap: number): Uint8Array {
-  const ptr = wasm().scratch_reserve(cap);
-  if (ptr === 0 && cap > 0) throw new FaultlineError("invalid_argument", `input too large for faultline (${cap} bytes)`);
-  // A grown memory detaches the old buffer, whose views then read as length 0.
-  if (ptr !== tailPtr || tail.length < cap) {
-    memory ??= wasm().wasm_memory() as WebAssembly.Memory;
-    if (view.buffer !== memory.buffer) view = new Uint8Array(memory.buffer);
-    tail = view.subarray(ptr);
-    tailPtr = ptr;
-  }
-  return tail;
-}
 
 // Only a line feed could split a line; the core trims the rest.
 const clean = (s: string): string => (s.indexOf("\n") === -1 ? s : s.replace(/\n/g, " "));
@@ -202,16 +180,16 @@ export function writeParts(lines: string, body: string | Uint8Array, max: number
       written.head = all;
       written.tail = "";
       if (all.length === 0) return (written.sliceable = 0);
-      return (written.sliceable = encoder.encodeInto(all, reserve(all.length * 3)).written);
+      return (written.sliceable = encoder.encodeInto(all, scratch(all.length * 3)).written);
     }
     written.head = lines;
     written.tail = body;
-    const mem = reserve((lines.length + body.length) * 3);
+    const mem = scratch((lines.length + body.length) * 3);
     const h = lines.length === 0 ? 0 : encoder.encodeInto(lines, mem).written;
     return (written.sliceable = h + encoder.encodeInto(body, mem.subarray(h)).written);
   }
   const n = Math.min(body.length, max + 1);
-  const mem = reserve(lines.length * 3 + n);
+  const mem = scratch(lines.length * 3 + n);
   const h = lines.length === 0 ? 0 : encoder.encodeInto(lines, mem).written;
   mem.set(n === body.length ? body : body.subarray(0, n), h);
   written.head = lines;
@@ -243,7 +221,7 @@ export function writeFields(fields: Field[], lengths: number[] | Uint32Array, ma
       cap += f.length;
     }
   }
-  const mem = reserve(cap);
+  const mem = scratch(cap);
   let at = 0;
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i];
