@@ -125,6 +125,27 @@ mod tests {
     use crate::core::rand::SplitMix64;
     use crate::core::retry::hints::Headers;
 
+    /// A response of `status` with `headers` and `body`, classified with the defaults.
+    fn with_headers(
+        status: u16,
+        phase: Phase,
+        body: &[u8],
+        headers: &[(&str, &str)],
+        now_ms: Option<f64>,
+    ) -> Classification {
+        classify(
+            &ResponseParts {
+                status,
+                headers: Headers(headers),
+                body,
+                phase,
+                now_ms,
+                ..ResponseParts::default()
+            },
+            &ClassifyOptions::default(),
+        )
+    }
+
     #[test]
     fn the_header_list_covers_the_request_id_headers() {
         for n in STRONG.iter().chain(WEAK.iter()) {
@@ -186,19 +207,8 @@ mod tests {
                 .copied()
                 .filter(|(k, _)| HEADERS_READ.iter().any(|n| n.eq_ignore_ascii_case(k)))
                 .collect();
-            let run = |h: &[(&str, &str)], now: Option<f64>| {
-                classify(
-                    &ResponseParts {
-                        status,
-                        headers: Headers(h),
-                        body: body.as_bytes(),
-                        phase,
-                        now_ms: now,
-                        ..ResponseParts::default()
-                    },
-                    &ClassifyOptions::default(),
-                )
-            };
+            let run =
+                |h: &[(&str, &str)], now| with_headers(status, phase, body.as_bytes(), h, now);
             let now = Some(1.7e12);
             assert_eq!(run(&pairs, now), run(&kept, now), "{name}");
             let clock_free = !kept.iter().any(|(k, _)| {
@@ -263,17 +273,8 @@ mod tests {
                         .copied()
                         .filter(|(k, _)| HEADERS_READ.contains(k))
                         .collect();
-                    let run = |h: &[(&str, &str)], now: Option<f64>| {
-                        classify(
-                            &ResponseParts {
-                                status,
-                                headers: Headers(h),
-                                body,
-                                now_ms: now,
-                                ..ResponseParts::default()
-                            },
-                            &ClassifyOptions::default(),
-                        )
+                    let run = |h: &[(&str, &str)], now| {
+                        with_headers(status, Phase::Request, body, h, now)
                     };
                     let now = Some(7.8e11);
                     assert_eq!(run(&all, now), run(&kept, now), "{name}: {value}");
