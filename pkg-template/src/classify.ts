@@ -17,7 +17,7 @@ import { ApiError, FaultlineError, fromWasmError } from "./errors.js";
 import type { Action, Category, Classification } from "./types.js";
 import { wasm } from "./wasm.js";
 import { readPrefix } from "./classify/body.js";
-import { bodyValue, clock, headerLines, knownHeaderLines, writeFields, writeParts, written, type BodyLike, type Field, type HeadersLike } from "./classify/input.js";
+import { bodyValue, collectKnownHeaders, headerLines, writeFields, writeParts, written, type BodyLike, type Field, type HeadersLike } from "./classify/input.js";
 import { readClassification } from "./classify/output.js";
 import { thrownFields } from "./classify/thrown.js";
 import { getVocab } from "./classify/vocab.js";
@@ -133,7 +133,7 @@ function statusOf(status: unknown): number {
 }
 
 function nowOf(now: unknown): number {
-  if (now === undefined) return clock.needed ? Date.now() : NaN; // the clock is read only when a header needs it
+  if (now === undefined) return written.clock ? Date.now() : NaN; // the clock is read only when a header needs it
   if (typeof now !== "number" || !Number.isFinite(now)) throw invalid("nowMs must be a finite number");
   return now;
 }
@@ -155,14 +155,14 @@ function run(engine: Engine, max: number, parts: ResponseParts, body?: string | 
   if (parts === null || typeof parts !== "object") throw invalid("classify takes {status, headers?, body?, phase?}");
   const status = statusOf(parts.status);
   const phase = phaseIndex(parts.phase);
-  const lines = knownHeaderLines(parts.headers);
+  collectKnownHeaders(parts.headers);
   const now = nowOf(parts.nowMs);
-  const total = writeParts(lines, body ?? bodyValue(parts.body), max);
+  const total = writeParts(body ?? bodyValue(parts.body), max);
   let textBytes: number;
   try {
     textBytes = engine === null
-      ? wasm().classify_parts(status, lines.length, total, written.sliceable, phase, now, max)
-      : engine.classify(status, lines.length, total, written.sliceable, phase, now);
+      ? wasm().classify_parts(status, written.headBytes, total, written.sliceable, phase, now, max)
+      : engine.classify(status, written.headBytes, total, written.sliceable, phase, now);
   } catch (e) {
     throw fromWasmError(e);
   }

@@ -4,7 +4,8 @@
 //! Why this shape: `classify` runs on every failed response, so nothing crosses the boundary
 //! as an object and, in the common case, no string does either. In: one line per header the
 //! core reads (`HEADERS_READ`, which includes every request-id header; the name travels as
-//! one letter) and the body prefix, back to back in scratch. Out: the category, action,
+//! one letter, its position in `core::headers::Known`, so the core files the value without
+//! comparing names) and the body prefix, back to back in scratch. Out: the category, action,
 //! format and hint source as indices into the tables of [`classify_vocab`] (read once by the
 //! facade, so the vocabulary is written only in `core::classify::model` and
 //! `core::retry::hints`), the numbers in out slots, and each string as a place: a server's
@@ -36,9 +37,11 @@ use std::cell::RefCell;
 
 use crate::core::classify::{
     Action, Category, Classification, ClassificationRef, ClassifyOptions, CustomRule,
-    DEFAULT_MAX_BODY_BYTES, Format, HEADERS_NEEDING_NOW, HEADERS_READ, Phase, ReportRequest,
-    ResponseParts, Thrown, classify_thrown, classify_thrown_with, classify_with, support_report,
+    DEFAULT_MAX_BODY_BYTES, Format, HEADERS_NEEDING_NOW, HEADERS_ONLY_WITH_NOW, HEADERS_READ,
+    Phase, ReportRequest, ResponseParts, Thrown, classify_known_with, classify_thrown,
+    classify_thrown_with, support_report,
 };
+use crate::core::headers::{Known, KnownHeaders};
 use crate::core::json::{self, Value};
 use crate::core::retry::hints::{Headers, source};
 use wasm_bindgen::prelude::*;
@@ -75,22 +78,17 @@ const MESSAGES: [&str; 24] = [
     "Invalid file type. Please choose a different file.",
 ];
 
-/// Most response header lines read. Only the headers the core reads travel
-/// (`HEADERS_READ`, 20 names), so this leaves room for every one of them twice; more are
-/// ignored. Kept small on purpose: the slot array is initialised on every call, and at 128
-/// slots that was a third of the cost of classifying an empty body.
-const MAX_KNOWN_HEADERS: usize = 40;
-
 /// Most request header lines a support report reads (any headers travel there).
 const MAX_REPORT_HEADERS: usize = 128;
 
 /// The vocabulary tables, one per line, entries separated by `\u{1}`: categories, actions,
 /// formats, hint sources, phases, built-in user messages, the response headers the core reads
-/// (`HEADERS_READ`: a header travels as the letter `A` + its index, then its value) and those
-/// of them that need the clock (`HEADERS_NEEDING_NOW`). Read once by the facade.
+/// (`HEADERS_READ`: a header travels as the letter `A` + its index, then its value), those
+/// of them that need the clock (`HEADERS_NEEDING_NOW`), and those worth sending only with one
+/// of the latter (`HEADERS_ONLY_WITH_NOW`). Read once by the facade.
 #[wasm_bindgen]
 pub fn classify_vocab() -> String {
-    let lines: [Vec<&str>; 8] = [
+    let lines: [Vec<&str>; 9] = [
         Category::ALL.iter().map(|c| c.as_str()).collect(),
         Action::ALL.iter().map(|a| a.as_str()).collect(),
         Format::ALL.iter().map(|f| f.as_str()).collect(),
@@ -102,6 +100,7 @@ pub fn classify_vocab() -> String {
         MESSAGES.to_vec(),
         HEADERS_READ.to_vec(),
         HEADERS_NEEDING_NOW.to_vec(),
+        HEADERS_ONLY_WITH_NOW.to_vec(),
     ];
     lines
         .iter()
@@ -131,11 +130,14 @@ thread_local! {
 }
 
 /// Where the facade finds the strings of a result: slices of the text it wrote (the first
-/// `sliceable` bytes of `input`, which it still holds as a JS string) cost nothing to hand
+/// `sliceable` bytes of `input`, which it still holds as JS strings) cost nothing to hand
 /// over; anything else is appended to `text`.
 struct Placer<'i, 't> {
     input: &'i [u8],
     sliceable: usize,
+    /// Whether the sliceable input is all ASCII (then a byte offset is a UTF-16 offset);
+    /// found on the first string placed, since most results place none or a few.
+    ascii: Option<bool>,
     text: &'t mut String,
 }
 
@@ -149,13 +151,16 @@ impl Placer<'_, '_> {
         let base = self.input.as_ptr() as usize;
         let at = s.as_ptr() as usize;
         if at >= base && at - base + s.len() <= self.sliceable {
+            let input = self.input;
+            let sliceable = self.sliceable;
+            let ascii = *self
+                .ascii
+                .get_or_insert_with(|| input.get(..sliceable).is_some_and(<[u8]>::is_ascii));
+            if ascii {
+                return ((at - base) as f64, s.len() as f64);
+            }
             let before = self.input.get(..at - base).unwrap_or(&[]);
-            let start = if before.is_ascii() {
-                before.len()
-            } else {
-                utf16_len(text(before))
-            };
-            return (start as f64, utf16_len(s) as f64);
+            return (utf16_len(text(before)) as f64, utf16_len(s) as f64);
         }
         let start = utf16_len(self.text);
         self.text.push_str(s);
@@ -173,6 +178,7 @@ fn emit(c: &ClassificationRef<'_>, input: &[u8], sliceable: usize) -> usize {
         let mut p = Placer {
             input,
             sliceable,
+            ascii: None,
             text: &mut t,
         };
         let hint_idx = c.hint_source.map_or(-1.0, |s| {
@@ -264,51 +270,33 @@ fn phase_of(i: u32) -> Phase {
     }
 }
 
-/// The byte length of the first `units` UTF-16 units of UTF-8 `bytes` (ASCII: `units`).
-fn utf8_len_of_units(bytes: &[u8], units: usize) -> usize {
+/// Files the lines `<letter><value>\n` (letter `A` + position in [`Known::ALL`]) by header;
+/// values are trimmed of HTTP white space only.
+fn known_headers(lines: &str) -> KnownHeaders<'_> {
+    let bytes = lines.as_bytes();
+    let mut known = KnownHeaders::default();
     let mut at = 0;
-    let mut left = units;
-    while left > 0 {
-        let Some(&b) = bytes.get(at) else {
-            break;
-        };
-        let (n, u) = match b {
-            0xF0..=0xFF => (4, 2),
-            0xE0..=0xEF => (3, 1),
-            0xC0..=0xDF => (2, 1),
-            _ => (1, 1),
-        };
-        at += n;
-        left = left.saturating_sub(u);
+    while at < bytes.len() {
+        let end = bytes
+            .get(at..)
+            .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
+            .map_or(bytes.len(), |i| at + i);
+        let letter = bytes.get(at).copied().unwrap_or(b'\n');
+        // `\n` and the letter are ASCII, so both ends are character boundaries.
+        let value = lines.get(at + 1..end).unwrap_or("");
+        at = end + 1;
+        if let Some(h) = Known::at(usize::from(letter.wrapping_sub(b'A'))) {
+            known.add(h, value.trim_ascii());
+        }
     }
-    at.min(bytes.len())
+    known
 }
 
-/// Splits the lines `<letter><value>\n` (letter `A` + index into [`HEADERS_READ`]) into
-/// `slots`; returns how many were filled.
-fn known_header_pairs<'a>(lines: &'a str, slots: &mut [(&'a str, &'a str)]) -> usize {
-    let mut n = 0;
-    for line in lines.split_terminator('\n') {
-        let Some(&letter) = line.as_bytes().first() else {
-            continue;
-        };
-        let Some(name) = HEADERS_READ.get(usize::from(letter.wrapping_sub(b'A'))) else {
-            continue;
-        };
-        let Some(slot) = slots.get_mut(n) else {
-            break;
-        };
-        *slot = (name, line.get(1..).unwrap_or("").trim());
-        n += 1;
-    }
-    n
-}
-
-/// Classifies scratch `[0, total_len)`: the header lines (`headers_units` UTF-16 units of
-/// them), then the body.
+/// Classifies scratch `[0, total_len)`: the header lines (`head_len` bytes of them), then
+/// the body.
 fn classify_scratch(
     status: u32,
-    headers_units: usize,
+    head_len: usize,
     total_len: usize,
     sliceable: usize,
     phase: u32,
@@ -316,32 +304,31 @@ fn classify_scratch(
     opts: &ClassifyOptions,
 ) -> usize {
     with_input(0, total_len, |all| {
-        let (head, body) = all.split_at(utf8_len_of_units(all, headers_units));
-        let mut slots = [("", ""); MAX_KNOWN_HEADERS];
-        let n = known_header_pairs(text(head), &mut slots);
+        let (head, body) = all.split_at_checked(head_len).unwrap_or((&[], all));
+        let known = known_headers(text(head));
         let parts = ResponseParts {
             status: u16::try_from(status).unwrap_or(0),
-            headers: Headers(slots.get(..n).unwrap_or(&[])),
+            headers: Headers::EMPTY,
             body,
             method: None,
             url: None,
             phase: phase_of(phase),
             now_ms: now_ms.is_finite().then_some(now_ms),
         };
-        classify_with(&parts, opts, |c| emit(c, all, sliceable))
+        classify_known_with(&parts, &known, opts, |c| emit(c, all, sliceable))
     })
 }
 
 /// Classifies a response with the default options, looking at `max_body_bytes` of the body.
 /// Scratch `[0, total_len)`: the header lines `<letter><value>\n` (see [`classify_vocab`];
-/// `headers_units` UTF-16 units long), then the body bytes. `phase`: 0 request, 1 refresh,
+/// `head_len` bytes long), then the body bytes. `phase`: 0 request, 1 refresh,
 /// 2 login. `now_ms`: NaN when unknown. `sliceable`: how many bytes of scratch the facade
 /// holds as one JS string (strings inside are handed back by position). See the module doc
 /// for the out slots and the returned length.
 #[wasm_bindgen]
 pub fn classify_parts(
     status: u32,
-    headers_units: usize,
+    head_len: usize,
     total_len: usize,
     sliceable: usize,
     phase: u32,
@@ -353,15 +340,7 @@ pub fn classify_parts(
         rules: Vec::new(),
         user_messages: Vec::new(),
     };
-    classify_scratch(
-        status,
-        headers_units,
-        total_len,
-        sliceable,
-        phase,
-        now_ms,
-        &opts,
-    )
+    classify_scratch(status, head_len, total_len, sliceable, phase, now_ms, &opts)
 }
 
 /// Reads the six thrown-error strings written back to back; bit `i` of `present` says
@@ -539,20 +518,14 @@ impl Classifier {
     pub fn classify(
         &self,
         status: u32,
-        headers_units: usize,
+        head_len: usize,
         total_len: usize,
         sliceable: usize,
         phase: u32,
         now_ms: f64,
     ) -> usize {
         classify_scratch(
-            status,
-            headers_units,
-            total_len,
-            sliceable,
-            phase,
-            now_ms,
-            &self.opts,
+            status, head_len, total_len, sliceable, phase, now_ms, &self.opts,
         )
     }
 

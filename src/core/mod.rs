@@ -6,6 +6,7 @@
 
 pub mod classify;
 pub mod error;
+pub mod headers;
 pub mod json;
 pub mod jwt;
 pub mod num;

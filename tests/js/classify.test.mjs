@@ -609,9 +609,9 @@ test("header and body shapes agree, request ids are kept", () => {
 
 // The bindings hand most strings back as positions in the text the facade wrote (a code, a
 // message, a request id, a field name), and the rest as decoded text. Every way a body can
-// arrive must give the same strings: short text (headers and body written as one string),
-// long text (written in two parts), bytes (never sliced), with characters outside ASCII
-// before and inside the strings (UTF-8 positions turned into UTF-16 ones), and with escapes.
+// arrive must give the same strings: short and long text, bytes (never sliced), with
+// characters outside ASCII before and inside the strings (UTF-8 positions turned into UTF-16
+// ones, in the header lines and in the body), and with escapes.
 test("strings come back whole wherever the bindings find them", () => {
   const detail = "Überprüfung fehlgeschlagen — ✓ 😀 done";
   const json = (pad) =>
@@ -624,7 +624,7 @@ test("strings come back whole wherever the bindings find them", () => {
     code: "grüße_ungültig",
     fieldErrors: { "e-mail": ["Ungültig ✓"], "address.zip": ["Bad 😀 zip."] },
   };
-  const headers = { "X-Request-Id": "hdr-ü-😀-7", "content-type": "application/json" };
+  const headers = { "content-type": "application/json; note=ü😀", "X-Request-Id": "hdr-ü-😀-7" };
   for (const [label, body] of [
     ["short text", json("")],
     ["long text", json("x".repeat(5000))],
@@ -638,6 +638,9 @@ test("strings come back whole wherever the bindings find them", () => {
     assert.deepEqual(c.fieldErrors, want.fieldErrors, `${label}: fieldErrors`);
     const noHeader = classify({ status: 400, body });
     assert.equal(noHeader.requestId, "réq-😀-1", `${label}: body requestId`);
+    const asciiFirst = classify({ status: 400, headers: [["content-type", "application/json"], ["x-request-id", " id-7 "]], body });
+    assert.equal(asciiFirst.requestId, "id-7", `${label}: trimmed header requestId`);
+    assert.equal(asciiFirst.message, want.message, `${label}: message after ASCII headers`);
   }
   const escaped = classify({ status: 422, body: '{"detail":"say \\"hi\\" \\u00e9\\ud83d\\ude00","code":"a\\/b"}' });
   assert.equal(escaped.message, 'say "hi" é😀');

@@ -1,12 +1,14 @@
 /**
  * Response parts into wasm memory: header lines and a bounded body prefix, back to back in
- * the scratch buffer, with one `scratch_reserve` and at most two `encodeInto` calls.
+ * the scratch buffer, with one `scratch_reserve` and one `encodeInto` for a text body.
  *
  * Only the headers the core reads travel (`HEADERS_READ` in the Rust core, which includes every
- * request-id header), one line each: a letter for the name, then the value. Bodies are cut
- * before encoding: only
- * `maxBodyBytes + 4` UTF-16 units of a string (or `maxBodyBytes + 1` bytes) are written, so
- * the core still sees that the body was longer, and a 1 MiB body costs what 64 KiB does.
+ * request-id header), one line each: a letter for the name, then the value. They are copied
+ * into wasm memory a byte at a time rather than joined into one string first: building and
+ * flattening that string cost more than the rest of the header handling. Bodies are cut
+ * before encoding: only `maxBodyBytes + 4` UTF-16 units of a string (or `maxBodyBytes + 1`
+ * bytes) are written, so the core still sees that the body was longer, and a 1 MiB body
+ * costs what 64 KiB does.
  * @module
  * @internal
  */
@@ -70,7 +72,7 @@ export function headerLines(h: HeadersLike | unknown): string {
   return s;
 }
 
-type Known = { letter: string; clock: boolean };
+type Known = { code: number; clock: boolean; onlyWithClock: boolean };
 // Header name as given -> its entry, or null when the core does not read it: lower-casing
 // every name of every response costs more than the rest of the header handling.
 const names = new Map<string, Known | null>();
@@ -84,30 +86,51 @@ function entry(k: string, known: Map<string, Known>): Known | null {
   return e;
 }
 
-/** Whether the last {@link knownHeaderLines} met a header whose value may need the clock. @internal */
-export const clock = { needed: false };
+/**
+ * What the last {@link writeParts} wrote that the bindings may hand back by position: the
+ * header lines `<letter><value>\n` of {@link collectKnownHeaders} (`values`, `count`, and
+ * their length `units` in UTF-16 units), then the body text (`body`, empty when the body was
+ * bytes). `headBytes` is the lines' UTF-8 length and `sliceable` that of the whole text; `clock` says whether a
+ * header value may need the clock. @internal
+ */
+export const written = { values: [] as string[], letters: [] as number[], count: 0, units: 0, headBytes: 0, body: "", sliceable: 0, clock: false };
 
 /**
- * The lines `<letter><value>\n` of the headers the core reads, from a `Headers`, a plain
- * object (names in any case), a `Map`, or `[name, value]` pairs; the first of duplicate names
- * comes first. Sets {@link clock}.
+ * Collects the headers the core reads into {@link written} (`values`, `letters`, `count`,
+ * `units`, `clock`), from a `Headers`, a plain object (names in any case), a `Map`, or
+ * `[name, value]` pairs; the first of duplicate names comes first. Line feeds in values
+ * become spaces (only they could split a line; the core trims the rest). A header the core
+ * reads only to measure a date against (`HEADERS_ONLY_WITH_NOW`: `Date`) is left out when no
+ * header needing the clock came with it.
  * @internal
  */
-export function knownHeaderLines(h: HeadersLike | unknown): string {
-  clock.needed = false;
-  if (h === undefined || h === null) return "";
+export function collectKnownHeaders(h: HeadersLike | unknown): void {
+  const w = written;
+  w.count = 0;
+  w.units = 0;
+  w.clock = false;
+  gather(h);
+  if (held !== undefined) {
+    if (w.clock) append(heldCode, held);
+    held = undefined;
+  }
+}
+
+// The first header of HEADERS_ONLY_WITH_NOW met, until the end of collectKnownHeaders.
+let held: string | undefined;
+let heldCode = 0;
+
+function gather(h: unknown): void {
+  if (h === undefined || h === null) return;
   if (typeof h !== "object") throw new FaultlineError("invalid_argument", "headers must be a Headers object, a plain object or a list of [name, value] pairs");
   const known = getVocab().headers;
-  let s = "";
   if (typeof Headers !== "undefined" && h instanceof Headers) {
     // Names are lower case and values cannot hold line breaks.
     for (const [k, v] of h as unknown as Iterable<[string, string]>) {
       const e = entry(k, known);
-      if (e === null) continue;
-      s += e.letter + v + "\n";
-      if (e.clock) clock.needed = true;
+      if (e !== null) add(e, v);
     }
-    return s;
+    return;
   }
   if (typeof (h as Iterable<unknown>)[Symbol.iterator] === "function") {
     for (const pair of h as Iterable<unknown>) {
@@ -116,11 +139,9 @@ export function knownHeaderLines(h: HeadersLike | unknown): string {
       }
       const e = entry(pair[0], known);
       const v = e === null ? undefined : valueText(pair[1]);
-      if (v === undefined) continue;
-      s += e!.letter + clean(v) + "\n";
-      if (e!.clock) clock.needed = true;
+      if (v !== undefined) add(e!, clean(v));
     }
-    return s;
+    return;
   }
   const o = h as Record<string, unknown>;
   for (const k in o) {
@@ -128,10 +149,27 @@ export function knownHeaderLines(h: HeadersLike | unknown): string {
     if (e === null) continue;
     const v = valueText(o[k]);
     if (v === undefined || !Object.prototype.hasOwnProperty.call(o, k)) continue;
-    s += e.letter + clean(v) + "\n";
-    if (e.clock) clock.needed = true;
+    add(e, clean(v));
   }
-  return s;
+}
+
+function add(e: Known, v: string): void {
+  if (e.onlyWithClock) {
+    if (held === undefined) {
+      held = v;
+      heldCode = e.code;
+    }
+    return;
+  }
+  append(e.code, v);
+  if (e.clock) written.clock = true;
+}
+
+function append(code: number, v: string): void {
+  const w = written;
+  w.values[w.count] = v;
+  w.letters[w.count++] = code;
+  w.units += v.length + 2;
 }
 
 /** Text or bytes for a body, or `invalid_argument`. @internal */
@@ -159,43 +197,42 @@ export function bodyValue(b: BodyLike | unknown): string | Uint8Array {
 }
 
 /**
- * What the last {@link writeParts} wrote as text the bindings may refer to by position:
- * `head` then `tail` as one string, `sliceable` UTF-8 bytes of it (a body given as bytes is
- * not text here, so only the header lines are). @internal
- */
-export const written = { head: "", tail: "", sliceable: 0 };
-
-/**
- * Writes the header lines, then at most `max + 4` units (or `max + 1` bytes) of the body, and
- * returns the number of bytes written. A short text body is joined to the lines and encoded
- * with them in one call (the bindings find the split from the lines' UTF-16 length).
- * Sets {@link written}.
+ * Writes the header lines of {@link collectKnownHeaders}, then at most `max + 4` units (or
+ * `max + 1` bytes) of the body, and returns the number of bytes written; the lines' byte
+ * length is `headBytes` in {@link written}. ASCII header values are copied byte by byte: no
+ * string is built, so nothing is flattened, and the body is encoded once.
  * @internal
  */
-export function writeParts(lines: string, body: string | Uint8Array, max: number): number {
-  if (typeof body === "string") {
-    if (body.length > max + 4) body = body.slice(0, max + 4);
-    if (body.length <= 4096) {
-      const all = lines + body;
-      written.head = all;
-      written.tail = "";
-      if (all.length === 0) return (written.sliceable = 0);
-      return (written.sliceable = encoder.encodeInto(all, scratch(all.length * 3)).written);
+export function writeParts(body: string | Uint8Array, max: number): number {
+  const w = written;
+  const isText = typeof body === "string";
+  if (isText && body.length > max + 4) body = (body as string).slice(0, max + 4);
+  const n = isText ? body.length * 3 : Math.min(body.length, max + 1);
+  const mem = scratch(w.units * 3 + n);
+  let at = 0;
+  for (let i = 0; i < w.count; i++) {
+    const v = w.values[i]!;
+    mem[at++] = w.letters[i]!;
+    let j = 0;
+    for (; j < v.length; j++) {
+      const c = v.charCodeAt(j);
+      if (c > 0x7f) break;
+      mem[at++] = c;
     }
-    written.head = lines;
-    written.tail = body;
-    const mem = scratch((lines.length + body.length) * 3);
-    const h = lines.length === 0 ? 0 : encoder.encodeInto(lines, mem).written;
-    return (written.sliceable = h + encoder.encodeInto(body, mem.subarray(h)).written);
+    if (j < v.length) at += encoder.encodeInto(j === 0 ? v : v.slice(j), mem.subarray(at)).written;
+    mem[at++] = 10;
   }
-  const n = Math.min(body.length, max + 1);
-  const mem = scratch(lines.length * 3 + n);
-  const h = lines.length === 0 ? 0 : encoder.encodeInto(lines, mem).written;
-  mem.set(n === body.length ? body : body.subarray(0, n), h);
-  written.head = lines;
-  written.tail = "";
-  written.sliceable = h;
-  return h + n;
+  w.headBytes = at;
+  if (isText) {
+    w.body = body as string;
+    if (body.length !== 0) at += encoder.encodeInto(body as string, at === 0 ? mem : mem.subarray(at)).written;
+    w.sliceable = at;
+    return at;
+  }
+  w.body = "";
+  w.sliceable = at;
+  mem.set(n === body.length ? (body as Uint8Array) : (body as Uint8Array).subarray(0, n), at);
+  return at + n;
 }
 
 /** A field for {@link writeFields}: text or bytes, cut to `max` bytes (plus a little, so the core sees the cut). @internal */

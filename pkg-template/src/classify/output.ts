@@ -1,8 +1,8 @@
 /**
  * A {@link Classification} from what the bindings return: numbers in the out slots, and the
  * strings as `(start, len)` pairs in UTF-16 units (slots 7–18): `start >= 0` is a slice of
- * the text the facade wrote into wasm (it still holds it as a JS string, so a server's code
- * or message costs a `slice`, not a decode); `start < 0` is at `-start - 1` in the result
+ * the text the facade wrote into wasm, header lines then body (it still holds that text as
+ * JS strings, so a server's code or message costs a `slice`, not a decode); `start < 0` is at `-start - 1` in the result
  * text, which is decoded only when it is not empty (escaped JSON strings, field names built
  * from paths, custom messages). `len` is `-1` when the string is absent. Field errors come
  * as an array of such places (slots 15–16), so no JSON is parsed here. Layout:
@@ -16,22 +16,36 @@ import { getVocab } from "./vocab.js";
 
 const decoder = new TextDecoder();
 
-/** What the facade wrote as text: `head` then `tail` (one JS string when the body was short). @internal */
+/** What the facade wrote as text (see `written` in `input.ts`). @internal */
 export interface Written {
-  head: string;
-  tail: string;
+  /** The header values, one per line `<letter><value>\n`, in order. */
+  values: string[];
+  /** How many of `values` were written. */
+  count: number;
+  /** The UTF-16 length of those lines. */
+  units: number;
+  /** The body text after them ("" when the body was bytes). */
+  body: string;
 }
 
 // The text the last result's strings are in (see the module doc), for `place`.
 let text = "";
-let head = "";
-let tail = "";
+let input: Written | null = null;
 
 /** The string at `start` (`>= 0`: in what the facade wrote; `< 0`: in the result text). */
 function place(start: number, len: number): string {
   if (start < 0) return text.slice(-start - 1, -start - 1 + len);
-  if (start >= head.length) return tail.slice(start - head.length, start - head.length + len);
-  return head.slice(start, start + len);
+  const w = input!;
+  if (start >= w.units) return w.body.slice(start - w.units, start - w.units + len);
+  // In a header line: past its letter, inside its value.
+  let at = 0;
+  for (let i = 0; i < w.count; i++) {
+    const v = w.values[i]!;
+    const from = at + 1;
+    if (start < from + v.length) return v.slice(start - from, start - from + len);
+    at = from + v.length + 1;
+  }
+  return "";
 }
 
 /** The string of out slots `i` (start) and `i + 1` (length), or null. */
@@ -64,8 +78,7 @@ export function readClassification(textBytes: number, written: Written | null): 
   const o = outSlots();
   const v = getVocab();
   text = textBytes === 0 ? "" : decoder.decode(memoryBytes(o[19]!, textBytes));
-  head = written === null ? "" : written.head;
-  tail = written === null ? "" : written.tail;
+  input = written;
   const um = o[14]!;
   const hint = o[6]!;
   const status = o[3]!;
@@ -87,6 +100,7 @@ export function readClassification(textBytes: number, written: Written | null): 
     notSent: (flags & 2) !== 0,
   };
   // Nothing of the caller's text is kept alive between calls.
-  text = head = tail = "";
+  text = "";
+  input = null;
   return c;
 }

@@ -20,8 +20,12 @@ export interface Vocab {
   actionIndex: Map<string, number>;
   hintIndex: Map<string, number>;
   phaseIndex: Map<string, number>;
-  /** The response headers the core reads: lower-case name -> its one-letter code on the wire, and whether its value may need the clock. */
-  headers: Map<string, { letter: string; clock: boolean }>;
+  /**
+   * The response headers the core reads: lower-case name -> its letter on the wire (a char
+   * code), whether its value may need the clock, and whether it matters only when a header
+   * needing the clock came too.
+   */
+  headers: Map<string, { code: number; clock: boolean; onlyWithClock: boolean }>;
 }
 
 let vocab: Vocab | undefined;
@@ -31,7 +35,7 @@ const indexOf = (xs: readonly string[]): Map<string, number> => new Map(xs.map((
 /** The vocabulary tables (read from wasm on the first call). @internal */
 export function getVocab(): Vocab {
   if (vocab !== undefined) return vocab;
-  const [categories, actions, formats, hintSources, phases, messages, headerNames, clockHeaders] = wasm()
+  const [categories, actions, formats, hintSources, phases, messages, headerNames, clockHeaders, onlyWithClock] = wasm()
     .classify_vocab()
     .split("\n")
     .map((line) => line.split("\u0001"));
@@ -46,7 +50,7 @@ export function getVocab(): Vocab {
     actionIndex: indexOf(actions!),
     hintIndex: indexOf(hintSources!),
     phaseIndex: indexOf(phases!),
-    headers: new Map(headerNames!.map((n, i) => [n, { letter: String.fromCharCode(65 + i), clock: clockHeaders!.includes(n) }])),
+    headers: new Map(headerNames!.map((n, i) => [n, { code: 65 + i, clock: clockHeaders!.includes(n), onlyWithClock: onlyWithClock!.includes(n) }])),
   };
   return vocab;
 }

@@ -51,8 +51,8 @@ pub(crate) fn sniff<'a>(text: &'a str, content_type: &str) -> Sniffed<'a> {
     let Some(first) = t.bytes().next() else {
         return Sniffed::Empty;
     };
-    let ct_json = crate::core::retry::hints::find_ascii_ci(content_type, "json").is_some();
-    let ct_html = crate::core::retry::hints::find_ascii_ci(content_type, "html").is_some();
+    let ct_has =
+        |kind: &str| crate::core::retry::hints::find_ascii_ci(content_type, kind).is_some();
     if first == b'{' || first == b'[' {
         // A document that opens with `{` (`[`) parses only if it ends with `}` (`]`): a body
         // cut by `max_body_bytes` almost never does, so it is rejected without parsing.
@@ -65,7 +65,7 @@ pub(crate) fn sniff<'a>(text: &'a str, content_type: &str) -> Sniffed<'a> {
             Err(_) => Sniffed::Unparsed,
         };
     }
-    if first == b'"' || (ct_json && first != b'<') {
+    if first == b'"' || (first != b'<' && ct_has("json")) {
         if let Ok(v) = json::parse_doc(t) {
             return Sniffed::Json(v);
         }
@@ -76,7 +76,7 @@ pub(crate) fn sniff<'a>(text: &'a str, content_type: &str) -> Sniffed<'a> {
         }
         return Sniffed::Html(t);
     }
-    if ct_html {
+    if ct_has("html") {
         return Sniffed::Html(t);
     }
     Sniffed::Text(t)

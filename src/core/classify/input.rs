@@ -6,6 +6,7 @@
 //! TypeScript facade can map its options object one to one.
 
 use super::model::{Action, Category};
+use crate::core::headers::{KNOWN_COUNT, Known};
 use crate::core::retry::hints::Headers;
 
 /// Which call failed: the normal request, the token refresh call, or the login call.
@@ -107,33 +108,21 @@ pub struct ClassifyOptions {
 /// headers are costly to hand over (the wasm bindings) may pass only these: the
 /// classification is the same (tested on every vector with extra headers mixed in, and on
 /// every header-like name in the classifier's source).
-pub const HEADERS_READ: [&str; 20] = [
-    "content-type",
-    "retry-after-ms",
-    "retry-after",
-    "ratelimit",
-    "ratelimit-remaining",
-    "ratelimit-reset",
-    "x-ratelimit-remaining",
-    "x-ratelimit-reset",
-    "date",
-    "x-request-id",
-    "request-id",
-    "x-amzn-requestid",
-    "x-amz-request-id",
-    "x-correlation-id",
-    "x-ms-request-id",
-    "x-github-request-id",
-    "cf-ray",
-    "x-cloud-trace-context",
-    "x-amz-cf-id",
-    "x-amzn-trace-id",
-];
+pub const HEADERS_READ: [&str; KNOWN_COUNT] = Known::NAMES;
 
 /// The headers whose value may be a date or an epoch time, measured against
 /// [`ResponseParts::now_ms`] when the response has no `Date`. Without any of them, `now_ms`
 /// does not change the classification, so a caller may skip reading the clock.
-pub const HEADERS_NEEDING_NOW: [&str; 3] = ["retry-after", "ratelimit-reset", "x-ratelimit-reset"];
+pub const HEADERS_NEEDING_NOW: [&str; 3] = [
+    Known::RetryAfter.name(),
+    Known::RateLimitReset.name(),
+    Known::XRateLimitReset.name(),
+];
+
+/// The headers read only to measure a date against: without a header of
+/// [`HEADERS_NEEDING_NOW`] they do not change the classification either, so a caller may
+/// leave them out then.
+pub const HEADERS_ONLY_WITH_NOW: [&str; 1] = [Known::Date.name()];
 
 /// Default for [`ClassifyOptions::max_body_bytes`].
 pub const DEFAULT_MAX_BODY_BYTES: usize = 65_536;

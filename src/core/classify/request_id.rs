@@ -11,24 +11,24 @@
 //! characters and are cut to 200 bytes.
 
 use super::text::clean_id;
+use crate::core::headers::{HeaderSource, Known};
 use crate::core::json::Node;
-use crate::core::retry::hints::Headers;
 
-pub(crate) const STRONG: [&str; 7] = [
-    "x-request-id",
-    "request-id",
-    "x-amzn-requestid",
-    "x-amz-request-id",
-    "x-correlation-id",
-    "x-ms-request-id",
-    "x-github-request-id",
+pub(crate) const STRONG: [Known; 7] = [
+    Known::XRequestId,
+    Known::RequestId,
+    Known::XAmznRequestId,
+    Known::XAmzRequestId,
+    Known::XCorrelationId,
+    Known::XMsRequestId,
+    Known::XGithubRequestId,
 ];
 
-pub(crate) const WEAK: [&str; 4] = [
-    "cf-ray",
-    "x-cloud-trace-context",
-    "x-amz-cf-id",
-    "x-amzn-trace-id",
+pub(crate) const WEAK: [Known; 4] = [
+    Known::CfRay,
+    Known::XCloudTraceContext,
+    Known::XAmzCfId,
+    Known::XAmznTraceId,
 ];
 
 const BODY_PATHS: [&[&str]; 9] = [
@@ -44,15 +44,15 @@ const BODY_PATHS: [&[&str]; 9] = [
 ];
 
 /// A dedicated request-id header.
-pub(crate) fn from_strong_headers<'a>(h: &Headers<'a>) -> Option<&'a str> {
-    STRONG.iter().find_map(|n| h.get(n).and_then(clean_id))
+pub(crate) fn from_strong_headers<'a>(h: &impl HeaderSource<'a>) -> Option<&'a str> {
+    STRONG.iter().find_map(|n| h.value(*n).and_then(clean_id))
 }
 
 /// A proxy or trace header.
-pub(crate) fn from_weak_headers<'a>(h: &Headers<'a>) -> Option<&'a str> {
+pub(crate) fn from_weak_headers<'a>(h: &impl HeaderSource<'a>) -> Option<&'a str> {
     WEAK.iter().find_map(|n| {
-        let v = h.get(n)?;
-        let v = if *n == "x-cloud-trace-context" {
+        let v = h.value(*n)?;
+        let v = if *n == Known::XCloudTraceContext {
             v.split('/').next().unwrap_or(v)
         } else {
             v

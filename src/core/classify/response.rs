@@ -23,6 +23,7 @@ use super::model::{Classification, ClassificationRef, Format};
 use super::rules::{self, Signals};
 use super::text::CodeKey;
 use super::{messages, request_id};
+use crate::core::headers::{HeaderSource, Known, KnownHeaders};
 use crate::core::retry::hints::{self, find_ascii_ci};
 
 /// Classifies a received response.
@@ -37,8 +38,19 @@ pub fn classify_with<R>(
     opts: &ClassifyOptions,
     f: impl FnOnce(&ClassificationRef<'_>) -> R,
 ) -> R {
+    classify_known_with(parts, &KnownHeaders::from_headers(&parts.headers), opts, f)
+}
+
+/// [`classify_with`] for a caller that has filed the headers already: `known` is read and
+/// `parts.headers` is not.
+pub fn classify_known_with<R>(
+    parts: &ResponseParts,
+    known: &KnownHeaders<'_>,
+    opts: &ClassifyOptions,
+    f: impl FnOnce(&ClassificationRef<'_>) -> R,
+) -> R {
     let text = body::decode(parts.body, opts.max_body_bytes);
-    let content_type = parts.headers.get("content-type").unwrap_or("");
+    let content_type = known.value(Known::ContentType).unwrap_or("");
     let sniffed = body::sniff(&text, content_type);
     let (ex, body_hint) = match &sniffed {
         Sniffed::Json(doc) => {
@@ -54,7 +66,7 @@ pub fn classify_with<R>(
         Sniffed::Empty => (Extracted::with_format(Format::Empty), None),
         Sniffed::Unparsed => (Extracted::with_format(Format::Unknown), None),
     };
-    let header_hint = hints::from_headers(&parts.headers, parts.now_ms);
+    let header_hint = hints::from_headers(known, parts.now_ms);
     let hint = header_hint.or(body_hint);
     let retry_after_header = header_hint.is_some_and(|h| {
         h.source == hints::source::RETRY_AFTER || h.source == hints::source::RETRY_AFTER_MS
@@ -62,13 +74,11 @@ pub fn classify_with<R>(
     let code = ex.code.as_deref();
     let key = code.map(CodeKey::new);
     let secondary_key = ex.secondary_code.map(CodeKey::new);
-    let remaining_zero =
-        |name: &str| parts.headers.get(name).and_then(hints::parse_non_negative) == Some(0.0);
-    let quota_exhausted = remaining_zero("x-ratelimit-remaining")
-        || remaining_zero("ratelimit-remaining")
-        || parts
-            .headers
-            .get("ratelimit")
+    let remaining_zero = |h: Known| known.value(h).and_then(hints::parse_non_negative) == Some(0.0);
+    let quota_exhausted = remaining_zero(Known::XRateLimitRemaining)
+        || remaining_zero(Known::RateLimitRemaining)
+        || known
+            .value(Known::RateLimit)
             .and_then(hints::ratelimit_wait_seconds)
             .is_some();
     let signals = Signals {
@@ -96,9 +106,9 @@ pub fn classify_with<R>(
         ex.details,
         opts,
     );
-    let request_id = request_id::from_strong_headers(&parts.headers)
+    let request_id = request_id::from_strong_headers(known)
         .or(ex.request_id)
-        .or_else(|| request_id::from_weak_headers(&parts.headers));
+        .or_else(|| request_id::from_weak_headers(known));
     f(&ClassificationRef {
         category: dec.category,
         action: dec.action,
@@ -119,7 +129,9 @@ pub fn classify_with<R>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::classify::input::{HEADERS_NEEDING_NOW, HEADERS_READ, Phase};
+    use crate::core::classify::input::{
+        HEADERS_NEEDING_NOW, HEADERS_ONLY_WITH_NOW, HEADERS_READ, Phase,
+    };
     use crate::core::classify::request_id::{STRONG, WEAK};
     use crate::core::json::{self, Value};
     use crate::core::rand::SplitMix64;
@@ -146,10 +158,23 @@ mod tests {
         )
     }
 
+    /// `headers` less those of [`HEADERS_ONLY_WITH_NOW`].
+    fn without_only_with_now<'a>(headers: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+        headers
+            .iter()
+            .copied()
+            .filter(|(k, _)| {
+                !HEADERS_ONLY_WITH_NOW
+                    .iter()
+                    .any(|n| n.eq_ignore_ascii_case(k))
+            })
+            .collect()
+    }
+
     #[test]
     fn the_header_list_covers_the_request_id_headers() {
         for n in STRONG.iter().chain(WEAK.iter()) {
-            assert!(HEADERS_READ.contains(n), "{n}");
+            assert!(HEADERS_READ.contains(&n.name()), "{}", n.name());
         }
         for n in HEADERS_NEEDING_NOW {
             assert!(HEADERS_READ.contains(&n), "{n}");
@@ -219,6 +244,8 @@ mod tests {
             if clock_free {
                 assert_eq!(run(&kept, now), run(&kept, None), "{name}");
                 assert_eq!(run(&kept, Some(0.0)), run(&kept, None), "{name}");
+                let fewer = without_only_with_now(&kept);
+                assert_eq!(run(&kept, now), run(&fewer, now), "{name}");
             }
         }
     }
@@ -230,6 +257,7 @@ mod tests {
     #[test]
     fn no_header_read_is_missing_from_the_list() {
         let sources = [
+            include_str!("../headers.rs"),
             include_str!("../retry/hints.rs"),
             include_str!("request_id.rs"),
             include_str!("response.rs"),
@@ -280,6 +308,8 @@ mod tests {
                     assert_eq!(run(&all, now), run(&kept, now), "{name}: {value}");
                     if !HEADERS_NEEDING_NOW.contains(name) {
                         assert_eq!(run(&kept, now), run(&kept, None), "{name}: {value}");
+                        let fewer = without_only_with_now(&kept);
+                        assert_eq!(run(&kept, now), run(&fewer, now), "{name}: {value}");
                     }
                 }
             }

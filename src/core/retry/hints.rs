@@ -53,22 +53,8 @@ impl Hint {
     }
 }
 
-/// Response headers as name/value pairs; names compare case-insensitively.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Headers<'a>(pub &'a [(&'a str, &'a str)]);
-
-impl<'a> Headers<'a> {
-    /// The value of the first header named `name` (ASCII case-insensitive).
-    pub fn get(&self, name: &str) -> Option<&'a str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| *v)
-    }
-
-    /// No headers at all.
-    pub const EMPTY: Headers<'static> = Headers(&[]);
-}
+pub use crate::core::headers::Headers;
+use crate::core::headers::{HeaderSource, Known};
 
 /// Source names, shared with the classifier and the retry engine.
 pub mod source {
@@ -109,11 +95,11 @@ pub mod source {
 ///
 /// `now_ms` (epoch ms) is the base for HTTP-dates and epoch resets when the response has
 /// no valid `Date` header.
-pub fn from_headers(h: &Headers, now_ms: Option<f64>) -> Option<Hint> {
-    if let Some(ms) = h.get("retry-after-ms").and_then(parse_non_negative) {
+pub fn from_headers<'a>(h: &impl HeaderSource<'a>, now_ms: Option<f64>) -> Option<Hint> {
+    if let Some(ms) = h.value(Known::RetryAfterMs).and_then(parse_non_negative) {
         return Hint::new(ms, source::RETRY_AFTER_MS);
     }
-    if let Some(v) = h.get("retry-after") {
+    if let Some(v) = h.value(Known::RetryAfter) {
         let v = v.trim();
         if let Some(secs) = parse_non_negative(v) {
             return Hint::new(secs * 1000.0, source::RETRY_AFTER);
@@ -122,29 +108,29 @@ pub fn from_headers(h: &Headers, now_ms: Option<f64>) -> Option<Hint> {
             return Hint::new(at - base, source::RETRY_AFTER);
         }
     }
-    if let Some(secs) = h.get("ratelimit").and_then(ratelimit_wait_seconds) {
+    if let Some(secs) = h.value(Known::RateLimit).and_then(ratelimit_wait_seconds) {
         return Hint::new(secs * 1000.0, source::RATELIMIT);
     }
     for (reset, remaining, src) in [
         (
-            "ratelimit-reset",
-            "ratelimit-remaining",
+            Known::RateLimitReset,
+            Known::RateLimitRemaining,
             source::RATELIMIT_RESET,
         ),
         (
-            "x-ratelimit-reset",
-            "x-ratelimit-remaining",
+            Known::XRateLimitReset,
+            Known::XRateLimitRemaining,
             source::X_RATELIMIT_RESET,
         ),
     ] {
-        let exhausted = match h.get(remaining) {
+        let exhausted = match h.value(remaining) {
             None => true,
             Some(r) => parse_non_negative(r.trim()) == Some(0.0),
         };
         if !exhausted {
             continue;
         }
-        if let Some(ms) = h.get(reset).and_then(|v| reset_delay_ms(v, h, now_ms)) {
+        if let Some(ms) = h.value(reset).and_then(|v| reset_delay_ms(v, h, now_ms)) {
             return Hint::new(ms, src);
         }
     }
@@ -415,13 +401,13 @@ pub fn ratelimit_wait_seconds(value: &str) -> Option<f64> {
     best
 }
 
-fn base_ms(h: &Headers, now_ms: Option<f64>) -> Option<f64> {
-    h.get("date")
+fn base_ms<'a>(h: &impl HeaderSource<'a>, now_ms: Option<f64>) -> Option<f64> {
+    h.value(Known::Date)
         .and_then(parse_http_date)
         .or(now_ms.filter(|n| n.is_finite()))
 }
 
-fn reset_delay_ms(v: &str, h: &Headers, now_ms: Option<f64>) -> Option<f64> {
+fn reset_delay_ms<'a>(v: &str, h: &impl HeaderSource<'a>, now_ms: Option<f64>) -> Option<f64> {
     let v = v.trim();
     if let Some(n) = parse_non_negative(v) {
         if n < 1e9 {
