@@ -161,8 +161,8 @@ function run(engine: Engine, max: number, parts: ResponseParts, body?: string | 
   let textBytes: number;
   try {
     textBytes = engine === null
-      ? wasm().classify_parts(status, written.headBytes, total, written.sliceable, phase, now, max)
-      : engine.classify(status, written.headBytes, total, written.sliceable, phase, now);
+      ? wasm().classify_parts(status, written.bodyBytes, total, written.textStart, phase, now, max)
+      : engine.classify(status, written.bodyBytes, total, written.textStart, phase, now);
   } catch (e) {
     throw fromWasmError(e);
   }

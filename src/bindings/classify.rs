@@ -2,11 +2,11 @@
 //! numbers and one string out.
 //!
 //! Why this shape: `classify` runs on every failed response, so nothing crosses the boundary
-//! as an object and, in the common case, no string does either. In: one line per header the
-//! core reads (`HEADERS_READ`, which includes every request-id header; the name travels as
-//! one letter, its position in `core::headers::Known`, so the core files the value without
-//! comparing names) and the body prefix, back to back in scratch. Out: the category, action,
-//! format and hint source as indices into the tables of [`classify_vocab`] (read once by the
+//! as an object and, in the common case, no string does either. In: the body prefix, then
+//! one line per header the core reads (`HEADERS_READ`, which includes every request-id
+//! header; the name travels as one letter, its position in `core::headers::Known`, so the
+//! core files the value without comparing names), back to back in scratch. Out: the
+//! category, action, format and hint source as indices into the tables of [`classify_vocab`] (read once by the
 //! facade, so the vocabulary is written only in `core::classify::model` and
 //! `core::retry::hints`), the numbers in out slots, and each string as a place: a server's
 //! code, message or request id is usually a slice of the text the facade wrote (it still
@@ -129,14 +129,13 @@ thread_local! {
     static OUT_FIELDS: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Where the facade finds the strings of a result: slices of the text it wrote (the first
-/// `sliceable` bytes of `input`, which it still holds as JS strings) cost nothing to hand
-/// over; anything else is appended to `text`.
+/// Where the facade finds the strings of a result: slices of `input`, the text it wrote
+/// (it still holds it as JS strings), cost nothing to hand over; anything else is appended
+/// to `text`.
 struct Placer<'i, 't> {
     input: &'i [u8],
-    sliceable: usize,
-    /// Whether the sliceable input is all ASCII (then a byte offset is a UTF-16 offset);
-    /// found on the first string placed, since most results place none or a few.
+    /// Whether `input` is all ASCII (then a byte offset is a UTF-16 offset); found on the
+    /// first string placed, since most results place none or a few.
     ascii: Option<bool>,
     text: &'t mut String,
 }
@@ -150,16 +149,12 @@ impl Placer<'_, '_> {
         };
         let base = self.input.as_ptr() as usize;
         let at = s.as_ptr() as usize;
-        if at >= base && at - base + s.len() <= self.sliceable {
+        if at >= base && at - base + s.len() <= self.input.len() {
             let input = self.input;
-            let sliceable = self.sliceable;
-            let ascii = *self
-                .ascii
-                .get_or_insert_with(|| input.get(..sliceable).is_some_and(<[u8]>::is_ascii));
-            if ascii {
+            if *self.ascii.get_or_insert_with(|| input.is_ascii()) {
                 return ((at - base) as f64, s.len() as f64);
             }
-            let before = self.input.get(..at - base).unwrap_or(&[]);
+            let before = input.get(..at - base).unwrap_or(&[]);
             return (utf16_len(text(before)) as f64, utf16_len(s) as f64);
         }
         let start = utf16_len(self.text);
@@ -168,16 +163,15 @@ impl Placer<'_, '_> {
     }
 }
 
-/// Writes the out slots for `c`; its strings are placed by [`Placer`] against the first
-/// `sliceable` bytes of `input`. Returns the UTF-8 length of the text, whose address is in
+/// Writes the out slots for `c`; its strings are placed by [`Placer`] against `input`, the
+/// text the facade holds. Returns the UTF-8 length of the text, whose address is in
 /// slot 19.
-fn emit(c: &ClassificationRef<'_>, input: &[u8], sliceable: usize) -> usize {
+fn emit(c: &ClassificationRef<'_>, input: &[u8]) -> usize {
     OUT_TEXT.with(|t| {
         let mut t = t.borrow_mut();
         t.clear();
         let mut p = Placer {
             input,
-            sliceable,
             ascii: None,
             text: &mut t,
         };
@@ -292,19 +286,19 @@ fn known_headers(lines: &str) -> KnownHeaders<'_> {
     known
 }
 
-/// Classifies scratch `[0, total_len)`: the header lines (`head_len` bytes of them), then
-/// the body.
+/// Classifies scratch `[0, total_len)`: the body (`body_len` bytes), then the header lines.
+/// The facade holds `[text_start, total_len)` as JS text.
 fn classify_scratch(
     status: u32,
-    head_len: usize,
+    body_len: usize,
     total_len: usize,
-    sliceable: usize,
+    text_start: usize,
     phase: u32,
     now_ms: f64,
     opts: &ClassifyOptions,
 ) -> usize {
     with_input(0, total_len, |all| {
-        let (head, body) = all.split_at_checked(head_len).unwrap_or((&[], all));
+        let (body, head) = all.split_at_checked(body_len).unwrap_or((all, &[]));
         let known = known_headers(text(head));
         let parts = ResponseParts {
             status: u16::try_from(status).unwrap_or(0),
@@ -315,22 +309,25 @@ fn classify_scratch(
             phase: phase_of(phase),
             now_ms: now_ms.is_finite().then_some(now_ms),
         };
-        classify_known_with(&parts, &known, opts, |c| emit(c, all, sliceable))
+        let held = all.get(text_start..).unwrap_or(&[]);
+        classify_known_with(&parts, &known, opts, |c| emit(c, held))
     })
 }
 
 /// Classifies a response with the default options, looking at `max_body_bytes` of the body.
-/// Scratch `[0, total_len)`: the header lines `<letter><value>\n` (see [`classify_vocab`];
-/// `head_len` bytes long), then the body bytes. `phase`: 0 request, 1 refresh,
-/// 2 login. `now_ms`: NaN when unknown. `sliceable`: how many bytes of scratch the facade
-/// holds as one JS string (strings inside are handed back by position). See the module doc
-/// for the out slots and the returned length.
+/// Scratch `[0, total_len)`: the body bytes (`body_len` of them), then the header lines
+/// `<letter><value>\n` (see [`classify_vocab`]). The body comes first so that the facade
+/// writes it at the start of its view, with no sub-view to allocate. `phase`: 0 request,
+/// 1 refresh, 2 login. `now_ms`: NaN when unknown. `text_start`: where the part of scratch
+/// the facade holds as JS text begins (0 when the body is text, `body_len` when it is
+/// bytes); strings inside it are handed back by position. See the module doc for the out
+/// slots and the returned length.
 #[wasm_bindgen]
 pub fn classify_parts(
     status: u32,
-    head_len: usize,
+    body_len: usize,
     total_len: usize,
-    sliceable: usize,
+    text_start: usize,
     phase: u32,
     now_ms: f64,
     max_body_bytes: usize,
@@ -340,7 +337,9 @@ pub fn classify_parts(
         rules: Vec::new(),
         user_messages: Vec::new(),
     };
-    classify_scratch(status, head_len, total_len, sliceable, phase, now_ms, &opts)
+    classify_scratch(
+        status, body_len, total_len, text_start, phase, now_ms, &opts,
+    )
 }
 
 /// Reads the six thrown-error strings written back to back; bit `i` of `present` says
@@ -371,7 +370,7 @@ fn thrown_scratch(lens: [usize; 6], present: u32, opts: Option<&ClassifyOptions>
             None => classify_thrown(&err),
         }
     });
-    emit(&c.borrowed(), &[], 0)
+    emit(&c.borrowed(), &[])
 }
 
 /// Classifies a thrown error with the default options. Scratch: the strings of `lens`, back
@@ -518,14 +517,14 @@ impl Classifier {
     pub fn classify(
         &self,
         status: u32,
-        head_len: usize,
+        body_len: usize,
         total_len: usize,
-        sliceable: usize,
+        text_start: usize,
         phase: u32,
         now_ms: f64,
     ) -> usize {
         classify_scratch(
-            status, head_len, total_len, sliceable, phase, now_ms, &self.opts,
+            status, body_len, total_len, text_start, phase, now_ms, &self.opts,
         )
     }
 

@@ -742,13 +742,21 @@ impl<'a> Parser<'a> {
             None => return Err(self.err(JsonErrorKind::UnexpectedEnd)),
         }
         let mut out = String::with_capacity(self.pos - start + 16);
+        self.unescape_into(start, &mut out)?;
+        Ok(Cow::Owned(out))
+    }
+
+    /// The rest of a string with escapes, unescaped and appended to `out`: its content
+    /// started at `start` and runs plain up to the backslash at `self.pos`. Consumes the
+    /// closing quote.
+    fn unescape_into(&mut self, start: usize, out: &mut String) -> Result<(), JsonError> {
         out.push_str(self.src.get(start..self.pos).unwrap_or(""));
         loop {
             match self.peek() {
                 None => return Err(self.err(JsonErrorKind::UnexpectedEnd)),
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(Cow::Owned(out));
+                    return Ok(());
                 }
                 Some(b'\\') => {
                     self.pos += 1;

@@ -88,12 +88,12 @@ function entry(k: string, known: Map<string, Known>): Known | null {
 
 /**
  * What the last {@link writeParts} wrote that the bindings may hand back by position: the
- * header lines `<letter><value>\n` of {@link collectKnownHeaders} (`values`, `count`, and
- * their length `units` in UTF-16 units), then the body text (`body`, empty when the body was
- * bytes). `headBytes` is the lines' UTF-8 length and `sliceable` that of the whole text; `clock` says whether a
- * header value may need the clock. @internal
+ * body text (`body`, empty when the body was bytes), then the header lines
+ * `<letter><value>\n` of {@link collectKnownHeaders} (`values`, `count`, and their length
+ * `units` in UTF-16 units). `bodyBytes` is the body's UTF-8 length and `textStart` where that
+ * text starts in scratch; `clock` says whether a header value may need the clock. @internal
  */
-export const written = { values: [] as string[], letters: [] as number[], count: 0, units: 0, headBytes: 0, body: "", sliceable: 0, clock: false };
+export const written = { values: [] as string[], letters: [] as number[], count: 0, units: 0, bodyBytes: 0, textStart: 0, body: "", clock: false };
 
 /**
  * Collects the headers the core reads into {@link written} (`values`, `letters`, `count`,
@@ -124,6 +124,19 @@ function gather(h: unknown): void {
   if (h === undefined || h === null) return;
   if (typeof h !== "object") throw new FaultlineError("invalid_argument", "headers must be a Headers object, a plain object or a list of [name, value] pairs");
   const known = getVocab().headers;
+  // A plain object first: it is the common shape, and asking whether it is a `Headers` costs
+  // a read of Node's lazy `Headers` global on every call.
+  if (typeof (h as Iterable<unknown>)[Symbol.iterator] !== "function") {
+    const o = h as Record<string, unknown>;
+    for (const k in o) {
+      const e = entry(k, known);
+      if (e === null) continue;
+      const v = valueText(o[k]);
+      if (v === undefined || !Object.prototype.hasOwnProperty.call(o, k)) continue;
+      add(e, clean(v));
+    }
+    return;
+  }
   if (typeof Headers !== "undefined" && h instanceof Headers) {
     // Names are lower case and values cannot hold line breaks.
     for (const [k, v] of h as unknown as Iterable<[string, string]>) {
@@ -132,24 +145,13 @@ function gather(h: unknown): void {
     }
     return;
   }
-  if (typeof (h as Iterable<unknown>)[Symbol.iterator] === "function") {
-    for (const pair of h as Iterable<unknown>) {
-      if (!Array.isArray(pair) || typeof pair[0] !== "string") {
-        throw new FaultlineError("invalid_argument", "a header list must hold [name, value] pairs");
-      }
-      const e = entry(pair[0], known);
-      const v = e === null ? undefined : valueText(pair[1]);
-      if (v !== undefined) add(e!, clean(v));
+  for (const pair of h as Iterable<unknown>) {
+    if (!Array.isArray(pair) || typeof pair[0] !== "string") {
+      throw new FaultlineError("invalid_argument", "a header list must hold [name, value] pairs");
     }
-    return;
-  }
-  const o = h as Record<string, unknown>;
-  for (const k in o) {
-    const e = entry(k, known);
-    if (e === null) continue;
-    const v = valueText(o[k]);
-    if (v === undefined || !Object.prototype.hasOwnProperty.call(o, k)) continue;
-    add(e, clean(v));
+    const e = entry(pair[0], known);
+    const v = e === null ? undefined : valueText(pair[1]);
+    if (v !== undefined) add(e!, clean(v));
   }
 }
 
@@ -197,19 +199,33 @@ export function bodyValue(b: BodyLike | unknown): string | Uint8Array {
 }
 
 /**
- * Writes the header lines of {@link collectKnownHeaders}, then at most `max + 4` units (or
- * `max + 1` bytes) of the body, and returns the number of bytes written; the lines' byte
- * length is `headBytes` in {@link written}. ASCII header values are copied byte by byte: no
- * string is built, so nothing is flattened, and the body is encoded once.
+ * Writes at most `max + 4` units (or `max + 1` bytes) of the body, then the header lines of
+ * {@link collectKnownHeaders}, and returns the number of bytes written; the body's byte
+ * length is `bodyBytes` in {@link written}, and the text the bindings may refer to starts at
+ * `textStart`. The body goes first so that it is encoded at the start of the scratch view
+ * (a sub-view costs an allocation); ASCII header values are then copied a byte at a time,
+ * so no string is built and nothing is flattened.
  * @internal
  */
 export function writeParts(body: string | Uint8Array, max: number): number {
   const w = written;
-  const isText = typeof body === "string";
-  if (isText && body.length > max + 4) body = (body as string).slice(0, max + 4);
-  const n = isText ? body.length * 3 : Math.min(body.length, max + 1);
-  const mem = scratch(w.units * 3 + n);
-  let at = 0;
+  let at: number;
+  let mem: Uint8Array;
+  if (typeof body === "string") {
+    if (body.length > max + 4) body = body.slice(0, max + 4);
+    mem = scratch(body.length * 3 + w.units * 3);
+    at = body.length === 0 ? 0 : encoder.encodeInto(body, mem).written;
+    w.body = body;
+    w.textStart = 0;
+  } else {
+    const n = Math.min(body.length, max + 1);
+    mem = scratch(n + w.units * 3);
+    mem.set(n === body.length ? body : body.subarray(0, n));
+    at = n;
+    w.body = "";
+    w.textStart = n;
+  }
+  w.bodyBytes = at;
   for (let i = 0; i < w.count; i++) {
     const v = w.values[i]!;
     mem[at++] = w.letters[i]!;
@@ -222,17 +238,7 @@ export function writeParts(body: string | Uint8Array, max: number): number {
     if (j < v.length) at += encoder.encodeInto(j === 0 ? v : v.slice(j), mem.subarray(at)).written;
     mem[at++] = 10;
   }
-  w.headBytes = at;
-  if (isText) {
-    w.body = body as string;
-    if (body.length !== 0) at += encoder.encodeInto(body as string, at === 0 ? mem : mem.subarray(at)).written;
-    w.sliceable = at;
-    return at;
-  }
-  w.body = "";
-  w.sliceable = at;
-  mem.set(n === body.length ? (body as Uint8Array) : (body as Uint8Array).subarray(0, n), at);
-  return at + n;
+  return at;
 }
 
 /** A field for {@link writeFields}: text or bytes, cut to `max` bytes (plus a little, so the core sees the cut). @internal */

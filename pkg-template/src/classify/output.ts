@@ -1,7 +1,7 @@
 /**
  * A {@link Classification} from what the bindings return: numbers in the out slots, and the
  * strings as `(start, len)` pairs in UTF-16 units (slots 7–18): `start >= 0` is a slice of
- * the text the facade wrote into wasm, header lines then body (it still holds that text as
+ * the text the facade wrote into wasm, body then header lines (it still holds that text as
  * JS strings, so a server's code or message costs a `slice`, not a decode); `start < 0` is at `-start - 1` in the result
  * text, which is decoded only when it is not empty (escaped JSON strings, field names built
  * from paths, custom messages). `len` is `-1` when the string is absent. Field errors come
@@ -18,14 +18,12 @@ const decoder = new TextDecoder();
 
 /** What the facade wrote as text (see `written` in `input.ts`). @internal */
 export interface Written {
-  /** The header values, one per line `<letter><value>\n`, in order. */
+  /** The body text ("" when the body was bytes). */
+  body: string;
+  /** The header values after it, one per line `<letter><value>\n`, in order. */
   values: string[];
   /** How many of `values` were written. */
   count: number;
-  /** The UTF-16 length of those lines. */
-  units: number;
-  /** The body text after them ("" when the body was bytes). */
-  body: string;
 }
 
 // The text the last result's strings are in (see the module doc), for `place`.
@@ -36,9 +34,9 @@ let input: Written | null = null;
 function place(start: number, len: number): string {
   if (start < 0) return text.slice(-start - 1, -start - 1 + len);
   const w = input!;
-  if (start >= w.units) return w.body.slice(start - w.units, start - w.units + len);
+  if (start < w.body.length) return w.body.slice(start, start + len);
   // In a header line: past its letter, inside its value.
-  let at = 0;
+  let at = w.body.length;
   for (let i = 0; i < w.count; i++) {
     const v = w.values[i]!;
     const from = at + 1;

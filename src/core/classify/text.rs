@@ -11,9 +11,34 @@ use std::borrow::Cow;
 /// with `…`.
 pub const MAX_MESSAGE_BYTES: usize = 1024;
 
+/// `s.trim()`, without walking characters when `s` already starts and ends with a visible
+/// ASCII character (most server strings).
+pub(crate) fn trim(s: &str) -> &str {
+    match s.as_bytes() {
+        [first, .., last] if visible_ascii(*first) && visible_ascii(*last) => s,
+        [only] if visible_ascii(*only) => s,
+        _ => s.trim(),
+    }
+}
+
+fn visible_ascii(b: u8) -> bool {
+    b > b' ' && b < 0x7f
+}
+
+/// Whether `s` has a control character (`char::is_control`: U+0000–U+001F, U+007F–U+009F),
+/// read from the bytes: the C1 controls are `0xC2 0x80..=0x9F` in UTF-8.
+fn has_control(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| {
+        c < 0x20
+            || c == 0x7f
+            || (c == 0xc2 && b.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)))
+    })
+}
+
 /// Trims `s`; `None` when empty; cut to [`MAX_MESSAGE_BYTES`].
 pub(crate) fn clean_message(s: &str) -> Option<Cow<'_, str>> {
-    let s = s.trim();
+    let s = trim(s);
     if s.is_empty() {
         return None;
     }
@@ -38,8 +63,8 @@ pub(crate) fn cap(s: &str, max: usize) -> Cow<'_, str> {
 /// The part of a code that names it: the last segment of a URI (`/errors/validation-error`
 /// -> `validation-error`, `…#quota-exceeded` -> `quota-exceeded`).
 pub(crate) fn code_key(code: &str) -> &str {
-    let code = code.trim();
-    match code.rfind(['/', '#']) {
+    let code = trim(code);
+    match code.bytes().rposition(|b| b == b'/' || b == b'#') {
         Some(i) => code.get(i + 1..).unwrap_or(""),
         None => code,
     }
@@ -207,8 +232,8 @@ impl Phrases {
 
 /// A request id or similar token: trimmed, no control characters, at most 200 bytes.
 pub(crate) fn clean_id(s: &str) -> Option<&str> {
-    let s = s.trim();
-    if s.is_empty() || s.chars().any(char::is_control) {
+    let s = trim(s);
+    if s.is_empty() || has_control(s) {
         return None;
     }
     let mut end = s.len().min(200);
@@ -221,6 +246,40 @@ pub(crate) fn clean_id(s: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_trim_and_control_checks_agree_with_the_standard_ones() {
+        let samples = [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\u{a0}a",
+            "a\u{3000}",
+            "\u{85}x\u{85}",
+            "ab",
+            "a b",
+            "\tab\n",
+            "é",
+            " é ",
+            "\u{feff}a",
+            "a\u{200b}",
+            "~",
+            "\u{7f}",
+            "x\u{7f}",
+        ];
+        for s in samples {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
+        for c in (0u32..0x800).chain([0xfeff, 0x2028, 0x3000, 0x1f600]) {
+            let Some(c) = char::from_u32(c) else { continue };
+            for s in [format!("{c}"), format!("a{c}b"), format!("ab{c}")] {
+                assert_eq!(has_control(&s), s.chars().any(char::is_control), "{s:?}");
+                assert_eq!(trim(&s), s.trim(), "{s:?}");
+            }
+        }
+    }
 
     #[test]
     fn codes_compare_loosely() {

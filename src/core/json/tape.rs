@@ -48,22 +48,33 @@ struct Slot {
 /// Most slots whose room is kept for the next document (1 MiB of them).
 const MAX_SPARE_SLOTS: usize = 65_536;
 
+/// Most bytes of unescaped text whose room is kept for the next document.
+const MAX_SPARE_TEXT: usize = 65_536;
+
 thread_local! {
-    /// The slot vector of the last document dropped, reused by the next one: a document
-    /// per classified response costs no allocation once the first has been read.
-    static SPARE_SLOTS: RefCell<Vec<Slot>> = const { RefCell::new(Vec::new()) };
+    /// The slot vector and the unescaped text of the last document dropped, reused by the
+    /// next one: a document per classified response costs no allocation once the first has
+    /// been read.
+    static SPARE: RefCell<(Vec<Slot>, String)> = const { RefCell::new((Vec::new(), String::new())) };
 }
 
 impl Drop for Doc<'_> {
     fn drop(&mut self) {
-        if self.slots.capacity() <= MAX_SPARE_SLOTS {
-            let slots = std::mem::take(&mut self.slots);
-            SPARE_SLOTS.with(|s| {
-                if let Ok(mut spare) = s.try_borrow_mut() {
-                    *spare = slots;
-                }
-            });
-        }
+        let slots = if self.slots.capacity() <= MAX_SPARE_SLOTS {
+            std::mem::take(&mut self.slots)
+        } else {
+            Vec::new()
+        };
+        let text = if self.unescaped.capacity() <= MAX_SPARE_TEXT {
+            std::mem::take(&mut self.unescaped)
+        } else {
+            String::new()
+        };
+        SPARE.with(|s| {
+            if let Ok(mut spare) = s.try_borrow_mut() {
+                *spare = (slots, text);
+            }
+        });
     }
 }
 
@@ -107,12 +118,17 @@ pub fn parse_doc(input: &str) -> Result<Doc<'_>, JsonError> {
 /// Parses a whole document with the given limits.
 pub fn parse_doc_with(input: &str, limits: Limits) -> Result<Doc<'_>, JsonError> {
     let mut p = Parser::new(input, limits);
-    let mut slots = SPARE_SLOTS.with(|s| std::mem::take(&mut *s.borrow_mut()));
+    let (mut slots, mut unescaped) = SPARE.with(|s| {
+        s.try_borrow_mut()
+            .map(|mut spare| std::mem::take(&mut *spare))
+            .unwrap_or_default()
+    });
     slots.clear();
+    unescaped.clear();
     let mut doc = Doc {
         src: input,
         slots,
-        unescaped: String::new(),
+        unescaped,
     };
     p.skip_ws();
     p.tape_value(0, &mut doc)?;
@@ -154,9 +170,24 @@ impl<'a> Parser<'a> {
             Self::push(doc, Tag::Str, start, end - start);
             return Ok(());
         }
-        let s = self.string()?;
-        Self::push_string(doc, start, s);
-        Ok(())
+        match self.bytes.get(end) {
+            Some(b'\\') => {
+                // Unescaped straight into the document's side buffer.
+                self.pos = end;
+                let at = doc.unescaped.len();
+                self.unescape_into(start, &mut doc.unescaped)?;
+                Self::push(doc, Tag::Escaped, at, doc.unescaped.len() - at);
+                Ok(())
+            }
+            Some(_) => {
+                self.pos = end;
+                Err(self.err(JsonErrorKind::BadString))
+            }
+            None => {
+                self.pos = end;
+                Err(self.err(JsonErrorKind::UnexpectedEnd))
+            }
+        }
     }
 
     /// A string read by [`Parser::string`] whose content started at `start`.

@@ -34,7 +34,7 @@ use std::borrow::Cow;
 
 use super::fields::FieldErrors;
 use super::model::Format;
-use super::text::clean_message;
+use super::text::{clean_message, trim};
 use crate::core::json::{Kind, Node};
 
 /// What an envelope says, borrowed from the body.
@@ -80,7 +80,7 @@ impl<'v> Extracted<'v> {
 /// A code member: a string as sent, or an integer written in decimal.
 pub(crate) fn code_of(v: Option<Node<'_>>) -> Option<Cow<'_, str>> {
     match v?.kind() {
-        Kind::String(s) if !s.trim().is_empty() => Some(Cow::Borrowed(s.trim())),
+        Kind::String(s) if !trim(s).is_empty() => Some(Cow::Borrowed(trim(s))),
         Kind::Number(n) if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 => {
             Some(Cow::Owned(format!("{}", n as i64)))
         }
