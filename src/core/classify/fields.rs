@@ -94,6 +94,10 @@ impl<'v> FieldErrors<'v> {
         match v.kind() {
             Kind::Object => {
                 for (k, child) in v.members().into_iter().flatten() {
+                    // Only arrays hold messages: scalar members (`wait_seconds`) need no path.
+                    if !(child.is_array() || child.is_object()) {
+                        continue;
+                    }
                     let len = path.len();
                     if !path.is_empty() {
                         path.push('.');
