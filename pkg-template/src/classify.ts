@@ -8,7 +8,7 @@
  * {@link supportReport} writes the escalation text support asks for, with credentials
  * redacted.
  *
- * The response crosses into wasm as header lines and a bounded body prefix written straight
+ * The response crosses into wasm as a bounded body prefix and header lines written straight
  * into wasm memory; the result comes back as numbers plus one string, and the object is
  * built here from tables read once from the Rust model.
  * @module

@@ -1,9 +1,11 @@
 /**
- * Response parts into wasm memory: header lines and a bounded body prefix, back to back in
+ * Response parts into wasm memory: a bounded body prefix and header lines, back to back in
  * the scratch buffer, with one `scratch_reserve` and one `encodeInto` for a text body.
  *
  * Only the headers the core reads travel (`HEADERS_READ` in the Rust core, which includes every
- * request-id header), one line each: a letter for the name, then the value. They are copied
+ * request-id header), one line each: a letter for the name (its position in the core's
+ * `Known` headers), then the value. A `Date` travels only with a header that needs the
+ * clock, the only case in which the core reads it. Values are copied
  * into wasm memory a byte at a time rather than joined into one string first: building and
  * flattening that string cost more than the rest of the header handling. Bodies are cut
  * before encoding: only `maxBodyBytes + 4` UTF-16 units of a string (or `maxBodyBytes + 1`
