@@ -50,9 +50,10 @@ fn classify_exports_share_the_vocabulary_and_reject_bad_rules() {
     use faultline::bindings::classify::{Classifier, classify_vocab, options_from_spec};
     let vocab = classify_vocab();
     let lines: Vec<&str> = vocab.split('\n').collect();
-    assert_eq!(lines.len(), 8);
+    assert_eq!(lines.len(), 9);
     assert_eq!(lines[0].split('\u{1}').count(), 13);
     assert!(lines[6].split('\u{1}').any(|h| h == "x-request-id"));
+    assert_eq!(lines[8], "date");
     let opts = options_from_spec(r#"{"maxBodyBytes":5,"rules":[{"code":"X","action":"none"}],"userMessages":{"server":"Down"}}"#).unwrap();
     assert_eq!(opts.max_body_bytes, 5);
     assert_eq!(opts.rules.len(), 1);
