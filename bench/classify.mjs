@@ -6,7 +6,7 @@
 // fields on which the two disagree, and the cost of a 1 MiB body.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { consume, QUICK } from "./harness.mjs";
+import { consume, measure as cpuMeasure, QUICK } from "./harness.mjs";
 import { plainClassify } from "./plain-classify.mjs";
 
 const require = createRequire(import.meta.url);
@@ -54,25 +54,10 @@ const cases = [
   realistic("empty 503 + Retry-After date", "empty 503 with Retry-After HTTP-date against the Date header"),
 ];
 
-// This machine is shared: wall-clock figures swing 2× with the other processes' load. Each
-// figure here is process CPU time (process.cpuUsage: user + system, so it still includes GC
-// and JIT threads) per call, the median of `runs` runs after a warm-up.
-function measure(fn, { iterations = 100_000, runs = 7 } = {}) {
-  if (QUICK) {
-    iterations = Math.max(1, Math.floor(iterations / 20));
-    runs = 3;
-  }
-  for (let i = 0; i < Math.min(iterations, 20_000); i++) consume(fn(i));
-  const samples = [];
-  for (let r = 0; r < runs; r++) {
-    const t0 = process.cpuUsage();
-    for (let i = 0; i < iterations; i++) consume(fn(i));
-    const t = process.cpuUsage(t0);
-    samples.push(((t.user + t.system) * 1000) / iterations);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)];
-}
+// This machine is shared: wall-clock figures swing 2× with the other processes' load, so
+// every figure here is process CPU time per call (harness `clock: "cpu"`), the median of
+// several runs after a warm-up.
+const measure = (fn, options) => cpuMeasure(fn, { clock: "cpu", ...options });
 
 const FIELDS = ["category", "action", "code", "message", "retryable", "retryAfterMs", "hintSource", "requestId", "format", "fieldErrors"];
 function differences(a, b) {
