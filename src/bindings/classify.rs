@@ -6,14 +6,14 @@
 //! one line per header the core reads (`HEADERS_READ`, which includes every request-id
 //! header; the name travels as one letter, its position in `core::headers::Known`, so the
 //! core files the value without comparing names), back to back in scratch. Out: the
-//! category, action, format and hint source as indices into the tables of [`classify_vocab`] (read once by the
-//! facade, so the vocabulary is written only in `core::classify::model` and
-//! `core::retry::hints`), the numbers in out slots, and each string as a place: a server's
-//! code, message or request id is usually a slice of the text the facade wrote (it still
-//! holds that text as a JS string, so it takes a `slice`, with no decoding and no allocation
-//! here); anything else (an unescaped JSON string, a field name built from a path, a custom
-//! message) is
-//! appended to one reused result text, which the facade decodes only when it is not empty.
+//! category, action, format and hint source as indices into the tables of
+//! [`classify_vocab`] (read once by the facade, so the vocabulary is written only in
+//! `core::classify::model` and `core::retry::hints`), the numbers in out slots, and each
+//! string as a place: a server's code, message or request id is usually a slice of the text
+//! the facade wrote (it still holds that text as JS strings, so it takes a `slice`, with no
+//! decoding and no allocation here); anything else (an unescaped JSON string, a field name
+//! built from a path, a custom message) is appended to one reused result text, which the
+//! facade decodes only when it is not empty.
 //!
 //! Out slots of [`classify_parts`], [`classify_thrown_parts`] and the [`Classifier`] methods:
 //! 0 category, 1 action, 2 format (indices), 3 status (NaN when none), 4 flags (bit 0

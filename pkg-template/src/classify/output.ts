@@ -2,11 +2,11 @@
  * A {@link Classification} from what the bindings return: numbers in the out slots, and the
  * strings as `(start, len)` pairs in UTF-16 units (slots 7–18): `start >= 0` is a slice of
  * the text the facade wrote into wasm, body then header lines (it still holds that text as
- * JS strings, so a server's code or message costs a `slice`, not a decode); `start < 0` is at `-start - 1` in the result
- * text, which is decoded only when it is not empty (escaped JSON strings, field names built
- * from paths, custom messages). `len` is `-1` when the string is absent. Field errors come
- * as an array of such places (slots 15–16), so no JSON is parsed here. Layout:
- * `src/bindings/classify.rs`.
+ * JS strings, so a server's code or message costs a `slice`, not a decode); `start < 0` is
+ * at `-start - 1` in the result text, which is decoded only when it is not empty (escaped
+ * JSON strings, field names built from paths, custom messages). `len` is `-1` when the
+ * string is absent. Field errors come as an array of such places (slots 15–16), so no JSON
+ * is parsed here. Layout: `src/bindings/classify.rs`.
  * @module
  * @internal
  */

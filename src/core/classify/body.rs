@@ -14,6 +14,7 @@
 
 use std::borrow::Cow;
 
+use super::text::trim;
 use crate::core::json::{self, Doc};
 
 /// A sniffed body.
@@ -47,7 +48,7 @@ pub(crate) fn decode(body: &[u8], max: usize) -> Cow<'_, str> {
 
 /// Sniffs decoded body text; `content_type` is the response `Content-Type` (or "").
 pub(crate) fn sniff<'a>(text: &'a str, content_type: &str) -> Sniffed<'a> {
-    let t = text.trim_start_matches('\u{feff}').trim();
+    let t = trim(text.trim_start_matches('\u{feff}'));
     let Some(first) = t.bytes().next() else {
         return Sniffed::Empty;
     };

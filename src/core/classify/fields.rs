@@ -19,7 +19,7 @@ use std::borrow::Cow;
 
 use crate::core::json::{Kind, Node};
 
-use super::text::{MAX_MESSAGE_BYTES, cap};
+use super::text::{MAX_MESSAGE_BYTES, cap, trim};
 
 /// Most fields kept.
 pub const MAX_FIELDS: usize = 100;
@@ -40,7 +40,7 @@ pub(crate) struct FieldErrors<'v> {
 impl<'v> FieldErrors<'v> {
     /// Adds one message for `field` (a name from the body, or one built from a path).
     pub(crate) fn push(&mut self, field: Cow<'v, str>, message: &'v str) {
-        let message = message.trim();
+        let message = trim(message);
         if message.is_empty() {
             return;
         }

@@ -7,7 +7,7 @@
 
 use super::Extracted;
 use crate::core::classify::model::Format;
-use crate::core::classify::text::MAX_MESSAGE_BYTES;
+use crate::core::classify::text::{MAX_MESSAGE_BYTES, trim};
 use crate::core::retry::hints::find_ascii_ci;
 use std::borrow::Cow;
 
@@ -31,7 +31,7 @@ pub(crate) fn title(page: &str) -> Option<Cow<'_, str>> {
 /// [`to_plain`], borrowed when the text is already plain (most titles are: no tags, no
 /// entities, single spaces), so the message is a slice of the page.
 fn plain(s: &str) -> Cow<'_, str> {
-    let t = s.trim();
+    let t = trim(s);
     let already = t.len() <= MAX_MESSAGE_BYTES
         && !t.contains(['<', '&'])
         && !t.contains("  ")
