@@ -36,10 +36,10 @@ use crate::bindings::scratch::{set_out, with_input};
 use std::cell::RefCell;
 
 use crate::core::classify::{
-    Action, Category, Classification, ClassificationRef, ClassifyOptions, CustomRule,
-    DEFAULT_MAX_BODY_BYTES, Format, HEADERS_NEEDING_NOW, HEADERS_ONLY_WITH_NOW, HEADERS_READ,
-    Phase, ReportRequest, ResponseParts, Thrown, classify_known_with, classify_thrown,
-    classify_thrown_with, support_report,
+    Action, BUILT_IN_MESSAGES, Category, Classification, ClassificationRef, ClassifyOptions,
+    CustomRule, DEFAULT_MAX_BODY_BYTES, Format, HEADERS_NEEDING_NOW, HEADERS_ONLY_WITH_NOW,
+    HEADERS_READ, Phase, ReportRequest, ResponseParts, Thrown, built_in_message_index,
+    classify_known_with, classify_thrown, classify_thrown_with, support_report,
 };
 use crate::core::headers::{Known, KnownHeaders};
 use crate::core::json::{self, Value};
@@ -48,35 +48,6 @@ use wasm_bindgen::prelude::*;
 
 /// Every hint source the core can report, in the order of the vocabulary table.
 pub const HINT_SOURCES: [&str; 9] = source::ALL;
-
-/// Built-in user messages sent as an index instead of text (the common ones: one per
-/// category and action pair the rules produce, and the known-code messages).
-const MESSAGES: [&str; 24] = [
-    "Your credentials were not accepted. Please check them and try again.",
-    "Please log in to continue.",
-    "Your session has expired. Please log in again.",
-    "You don't have permission to perform this action.",
-    "The requested item was not found. It may have been deleted or you may not have access.",
-    "Some of the information provided is not valid. Please check it and try again.",
-    "This item was changed or already exists. Please refresh and try again.",
-    "The file or request is too large.",
-    "The usage limit for this service has been reached. Please contact support.",
-    "Too many requests. Please wait a moment and try again.",
-    "Something went wrong on our side. Please contact support if it keeps happening.",
-    "A temporary error occurred. Please try again.",
-    "The service is temporarily unavailable. Please try again shortly.",
-    "The server took too long to respond. Please try again.",
-    "A secure connection to the server could not be established.",
-    "Unable to reach the server. Please check your connection and try again.",
-    "The request was cancelled.",
-    "An unexpected error occurred.",
-    "Please log in again to continue.",
-    "Document not found. It may have been deleted or you may not have access.",
-    "This document has already been processed and cannot be modified.",
-    "The usage quota for this service has been used up. Please contact support.",
-    "File is too large. Please choose a smaller file.",
-    "Invalid file type. Please choose a different file.",
-];
 
 /// Most request header lines a support report reads (any headers travel there).
 const MAX_REPORT_HEADERS: usize = 128;
@@ -97,7 +68,7 @@ pub fn classify_vocab() -> String {
             .iter()
             .map(|p| p.as_str())
             .collect(),
-        MESSAGES.to_vec(),
+        BUILT_IN_MESSAGES.to_vec(),
         HEADERS_READ.to_vec(),
         HEADERS_NEEDING_NOW.to_vec(),
         HEADERS_ONLY_WITH_NOW.to_vec(),
@@ -184,7 +155,7 @@ fn emit(c: &ClassificationRef<'_>, input: &[u8]) -> usize {
         let code = p.place(c.code);
         let message = p.place(c.message);
         let request_id = p.place(c.request_id);
-        let user_message = match MESSAGES.iter().position(|m| *m == c.user_message) {
+        let user_message = match built_in_message_index(c.user_message) {
             Some(i) => (0.0, -(i as f64) - 2.0),
             None => p.place(Some(c.user_message)),
         };

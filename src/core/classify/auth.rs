@@ -63,7 +63,7 @@ impl Signal {
 
 /// A signal from a code, and whether the code is specific (`token_not_valid`) rather than
 /// generic (`authentication_failed`).
-pub(crate) fn from_code(code: &CodeKey) -> Option<(Signal, bool)> {
+pub(crate) fn from_code(code: &CodeKey<'_>) -> Option<(Signal, bool)> {
     const TABLE: &[(&str, Signal)] = &[
         ("token_blacklisted", Signal::Reauthenticate),
         ("invalid_grant", Signal::Reauthenticate),

@@ -115,7 +115,7 @@ const EXACT: &[(&str, CodeRule)] = &[
 ];
 
 /// What `code` says, if it is known.
-pub(crate) fn lookup(code: &CodeKey) -> Option<CodeRule> {
+pub(crate) fn lookup(code: &CodeKey<'_>) -> Option<CodeRule> {
     if let Some((_, r)) = EXACT.iter().find(|(k, _)| code.is(k)) {
         return Some(*r);
     }

@@ -17,10 +17,82 @@ use super::model::{Action, Category};
 use super::text::CodeKey;
 use crate::core::json::Node;
 
+/// Our messages, each written once. [`BUILT_IN_MESSAGES`] lists them in a fixed order, so that the
+/// bindings can send one as a number.
+const CHECK_CREDENTIALS: &str =
+    "Your credentials were not accepted. Please check them and try again.";
+const LOG_IN: &str = "Please log in to continue.";
+const SESSION_EXPIRED: &str = "Your session has expired. Please log in again.";
+const NO_PERMISSION: &str = "You don't have permission to perform this action.";
+const NOT_FOUND: &str =
+    "The requested item was not found. It may have been deleted or you may not have access.";
+const NOT_VALID: &str =
+    "Some of the information provided is not valid. Please check it and try again.";
+const CONFLICT: &str = "This item was changed or already exists. Please refresh and try again.";
+const TOO_LARGE: &str = "The file or request is too large.";
+const LIMIT_REACHED: &str =
+    "The usage limit for this service has been reached. Please contact support.";
+const TOO_MANY_REQUESTS: &str = "Too many requests. Please wait a moment and try again.";
+const SERVER_FAULT: &str =
+    "Something went wrong on our side. Please contact support if it keeps happening.";
+const TEMPORARY_ERROR: &str = "A temporary error occurred. Please try again.";
+const UNAVAILABLE: &str = "The service is temporarily unavailable. Please try again shortly.";
+const TIMEOUT: &str = "The server took too long to respond. Please try again.";
+const INSECURE: &str = "A secure connection to the server could not be established.";
+const UNREACHABLE: &str = "Unable to reach the server. Please check your connection and try again.";
+const CANCELLED: &str = "The request was cancelled.";
+const UNEXPECTED: &str = "An unexpected error occurred.";
+const LOG_IN_AGAIN: &str = "Please log in again to continue.";
+const DOCUMENT_NOT_FOUND: &str =
+    "Document not found. It may have been deleted or you may not have access.";
+const DOCUMENT_PROCESSED: &str = "This document has already been processed and cannot be modified.";
+const QUOTA_USED_UP: &str =
+    "The usage quota for this service has been used up. Please contact support.";
+const FILE_TOO_LARGE: &str = "File is too large. Please choose a smaller file.";
+const WRONG_FILE_TYPE: &str = "Invalid file type. Please choose a different file.";
+
+/// Every fixed message of ours, in the order of the bindings' vocabulary table.
+pub const BUILT_IN_MESSAGES: [&str; 24] = [
+    CHECK_CREDENTIALS,
+    LOG_IN,
+    SESSION_EXPIRED,
+    NO_PERMISSION,
+    NOT_FOUND,
+    NOT_VALID,
+    CONFLICT,
+    TOO_LARGE,
+    LIMIT_REACHED,
+    TOO_MANY_REQUESTS,
+    SERVER_FAULT,
+    TEMPORARY_ERROR,
+    UNAVAILABLE,
+    TIMEOUT,
+    INSECURE,
+    UNREACHABLE,
+    CANCELLED,
+    UNEXPECTED,
+    LOG_IN_AGAIN,
+    DOCUMENT_NOT_FOUND,
+    DOCUMENT_PROCESSED,
+    QUOTA_USED_UP,
+    FILE_TOO_LARGE,
+    WRONG_FILE_TYPE,
+];
+
+/// The position of `s` in [`BUILT_IN_MESSAGES`]. A message the core picked is one of the constants
+/// themselves, found by address; text equal to one (a thrown-error message copied into a
+/// `String`) is found by content.
+pub fn built_in_message_index(s: &str) -> Option<usize> {
+    BUILT_IN_MESSAGES
+        .iter()
+        .position(|m| std::ptr::eq(m.as_ptr(), s.as_ptr()) && m.len() == s.len())
+        .or_else(|| BUILT_IN_MESSAGES.iter().position(|m| *m == s))
+}
+
 /// The user message for a decided classification.
 pub(crate) fn user_message<'o>(
     code: Option<&str>,
-    key: Option<&CodeKey>,
+    key: Option<&CodeKey<'_>>,
     category: Category,
     action: Action,
     details: Option<Node<'_>>,
@@ -60,12 +132,12 @@ pub(crate) fn from_options<'o>(
 }
 
 /// Our message for a known code.
-fn for_code(code: &CodeKey, details: Option<Node<'_>>) -> Option<Cow<'static, str>> {
+fn for_code(code: &CodeKey<'_>, details: Option<Node<'_>>) -> Option<Cow<'static, str>> {
     let is = |k: &str| code.is(k);
     let s = if is("auth_token_missing") || is("auth_token_invalid") {
-        "Please log in again to continue."
+        LOG_IN_AGAIN
     } else if is("auth_insufficient_permissions") {
-        "You don't have permission to perform this action."
+        NO_PERMISSION
     } else if is("validation_file_too_large") {
         let size = details
             .and_then(|d| d.get("maxSize"))
@@ -75,7 +147,7 @@ fn for_code(code: &CodeKey, details: Option<Node<'_>>) -> Option<Cow<'static, st
             Some(s) => Cow::Owned(format!(
                 "File is too large. Please choose a file smaller than {s}."
             )),
-            None => Cow::Borrowed("File is too large. Please choose a smaller file."),
+            None => Cow::Borrowed(FILE_TOO_LARGE),
         });
     } else if is("validation_invalid_file_type") {
         let list = details
@@ -84,18 +156,18 @@ fn for_code(code: &CodeKey, details: Option<Node<'_>>) -> Option<Cow<'static, st
             .and_then(type_list);
         return Some(match list {
             Some(l) => Cow::Owned(format!("Invalid file type. Please upload {l} file.")),
-            None => Cow::Borrowed("Invalid file type. Please choose a different file."),
+            None => Cow::Borrowed(WRONG_FILE_TYPE),
         });
     } else if is("business_document_not_found") {
-        "Document not found. It may have been deleted or you may not have access."
+        DOCUMENT_NOT_FOUND
     } else if is("business_invalid_document_status") {
-        "This document has already been processed and cannot be modified."
+        DOCUMENT_PROCESSED
     } else if is("rate_limit_exceeded") || is("throttled") {
-        "Too many requests. Please wait a moment and try again."
+        TOO_MANY_REQUESTS
     } else if is("system_database_error") || is("system_s3_error") {
-        "A temporary error occurred. Please try again."
+        TEMPORARY_ERROR
     } else if is("insufficient_quota") {
-        "The usage quota for this service has been used up. Please contact support."
+        QUOTA_USED_UP
     } else {
         return None;
     };
@@ -105,42 +177,24 @@ fn for_code(code: &CodeKey, details: Option<Node<'_>>) -> Option<Cow<'static, st
 /// Our message for a category and action.
 pub(crate) fn for_category(category: Category, action: Action) -> &'static str {
     match (category, action) {
-        (_, Action::CheckCredentials) => {
-            "Your credentials were not accepted. Please check them and try again."
-        }
-        (Category::Unauthenticated, Action::AddCredentials) => "Please log in to continue.",
-        (Category::Unauthenticated, _) => "Your session has expired. Please log in again.",
-        (Category::Forbidden, _) => "You don't have permission to perform this action.",
-        (Category::NotFound, _) => {
-            "The requested item was not found. It may have been deleted or you may not have access."
-        }
-        (Category::InvalidRequest, _) => {
-            "Some of the information provided is not valid. Please check it and try again."
-        }
-        (Category::Conflict, _) => {
-            "This item was changed or already exists. Please refresh and try again."
-        }
-        (Category::PayloadTooLarge, _) => "The file or request is too large.",
-        (Category::RateLimited, Action::ContactSupport) => {
-            "The usage limit for this service has been reached. Please contact support."
-        }
-        (Category::RateLimited, _) => "Too many requests. Please wait a moment and try again.",
-        (Category::Server, Action::ContactSupport) => {
-            "Something went wrong on our side. Please contact support if it keeps happening."
-        }
-        (Category::Server, _) => "A temporary error occurred. Please try again.",
-        (Category::Unavailable, _) => {
-            "The service is temporarily unavailable. Please try again shortly."
-        }
-        (Category::Timeout, _) => "The server took too long to respond. Please try again.",
-        (Category::Network, Action::ContactSupport) => {
-            "A secure connection to the server could not be established."
-        }
-        (Category::Network, _) => {
-            "Unable to reach the server. Please check your connection and try again."
-        }
-        (Category::Aborted, _) => "The request was cancelled.",
-        (Category::Unknown, _) => "An unexpected error occurred.",
+        (_, Action::CheckCredentials) => CHECK_CREDENTIALS,
+        (Category::Unauthenticated, Action::AddCredentials) => LOG_IN,
+        (Category::Unauthenticated, _) => SESSION_EXPIRED,
+        (Category::Forbidden, _) => NO_PERMISSION,
+        (Category::NotFound, _) => NOT_FOUND,
+        (Category::InvalidRequest, _) => NOT_VALID,
+        (Category::Conflict, _) => CONFLICT,
+        (Category::PayloadTooLarge, _) => TOO_LARGE,
+        (Category::RateLimited, Action::ContactSupport) => LIMIT_REACHED,
+        (Category::RateLimited, _) => TOO_MANY_REQUESTS,
+        (Category::Server, Action::ContactSupport) => SERVER_FAULT,
+        (Category::Server, _) => TEMPORARY_ERROR,
+        (Category::Unavailable, _) => UNAVAILABLE,
+        (Category::Timeout, _) => TIMEOUT,
+        (Category::Network, Action::ContactSupport) => INSECURE,
+        (Category::Network, _) => UNREACHABLE,
+        (Category::Aborted, _) => CANCELLED,
+        (Category::Unknown, _) => UNEXPECTED,
     }
 }
 
@@ -224,6 +278,35 @@ mod tests {
         assert_eq!(human_size(512_000.0).as_deref(), Some("500KB"));
         assert_eq!(human_size(1000.0).as_deref(), Some("1000 bytes"));
         assert_eq!(human_size(f64::NAN), None);
+    }
+
+    #[test]
+    fn every_fixed_message_has_a_number() {
+        for (i, m) in BUILT_IN_MESSAGES.iter().enumerate() {
+            assert_eq!(built_in_message_index(m), Some(i), "{m}");
+            // A copy, as thrown-error classifications hold, is found by its text.
+            let copy = String::from(*m);
+            assert_eq!(built_in_message_index(&copy), Some(i), "{m}");
+        }
+        for c in Category::ALL {
+            for a in Action::ALL {
+                assert!(
+                    built_in_message_index(for_category(c, a)).is_some(),
+                    "{c:?} {a:?}"
+                );
+            }
+        }
+        for code in [
+            "AUTH_TOKEN_MISSING",
+            "VALIDATION_FILE_TOO_LARGE",
+            "throttled",
+            "SYSTEM_S3_ERROR",
+        ] {
+            let m = for_code(code, None).unwrap();
+            assert!(built_in_message_index(&m).is_some(), "{code}");
+        }
+        assert_eq!(built_in_message_index("Please log in to continue"), None);
+        assert_eq!(built_in_message_index(""), None);
     }
 
     #[test]

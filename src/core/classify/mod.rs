@@ -39,6 +39,7 @@ pub use input::{
     ClassifyOptions, CustomRule, DEFAULT_MAX_BODY_BYTES, HEADERS_NEEDING_NOW,
     HEADERS_ONLY_WITH_NOW, HEADERS_READ, Phase, ResponseParts,
 };
+pub use messages::{BUILT_IN_MESSAGES, built_in_message_index};
 pub use model::{Action, Category, Classification, ClassificationRef, Format};
 pub use redact::{is_sensitive_name, redact_header, redact_json_text, redact_url};
 pub use report::{ReportRequest, support_report};

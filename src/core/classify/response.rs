@@ -52,6 +52,10 @@ pub fn classify_known_with<R>(
     let text = body::decode(parts.body, opts.max_body_bytes);
     let content_type = known.value(Known::ContentType).unwrap_or("");
     let sniffed = body::sniff(&text, content_type);
+    let json_root = match &sniffed {
+        Sniffed::Json(doc) => Some(doc.root()),
+        _ => None,
+    };
     let (ex, body_hint) = match &sniffed {
         Sniffed::Json(doc) => {
             let problem_ct = find_ascii_ci(content_type, "problem+json").is_some();
@@ -108,6 +112,7 @@ pub fn classify_known_with<R>(
     );
     let request_id = request_id::from_strong_headers(known)
         .or(ex.request_id)
+        .or_else(|| json_root.and_then(request_id::from_body))
         .or_else(|| request_id::from_weak_headers(known));
     f(&ClassificationRef {
         category: dec.category,

@@ -42,8 +42,8 @@ use super::text::{CodeKey, Phrases, phrases};
 pub(crate) struct Signals<'s> {
     pub status: u16,
     pub phase: Phase,
-    pub code: Option<&'s CodeKey>,
-    pub secondary_code: Option<&'s CodeKey>,
+    pub code: Option<&'s CodeKey<'s>>,
+    pub secondary_code: Option<&'s CodeKey<'s>>,
     pub message: Option<&'s str>,
     pub extra_text: Option<&'s str>,
     pub body_retryable: Option<bool>,

@@ -26,9 +26,13 @@ fn visible_ascii(b: u8) -> bool {
 }
 
 /// Whether `s` has a control character (`char::is_control`: U+0000–U+001F, U+007F–U+009F),
-/// read from the bytes: the C1 controls are `0xC2 0x80..=0x9F` in UTF-8.
+/// read from the bytes: the C1 controls are `0xC2 0x80..=0x9F` in UTF-8. Printable ASCII,
+/// what ids and codes are made of, is settled by one comparison per byte.
 fn has_control(s: &str) -> bool {
     let b = s.as_bytes();
+    if b.iter().all(|&c| (b' '..0x7f).contains(&c)) {
+        return false;
+    }
     b.iter().enumerate().any(|(i, &c)| {
         c < 0x20
             || c == 0x7f
@@ -70,66 +74,51 @@ pub(crate) fn code_key(code: &str) -> &str {
     }
 }
 
-/// Codes up to this many bytes are kept inline in a [`CodeKey`] (no allocation).
-const INLINE_KEY: usize = 48;
+/// A code in comparison form: its [`code_key`], compared ASCII case-insensitively with `-`
+/// equal to `_` against table entries written in lower case with `_`. It borrows the code
+/// and folds bytes only while comparing: the tables are checked by length first, so a
+/// classification folds the few bytes of the entries that could match, never a copy.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CodeKey<'a>(&'a [u8]);
 
-/// A code in comparison form: its [`code_key`], ASCII-lowercased, `-` written `_`. Built
-/// once per classification so every table lookup is a plain byte comparison; short codes
-/// (all the known ones) live inline.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct CodeKey {
-    inline: [u8; INLINE_KEY],
-    len: usize,
-    /// The whole key when it is longer than [`INLINE_KEY`].
-    heap: Vec<u8>,
+/// A code byte in comparison form.
+fn fold(b: u8) -> u8 {
+    if b == b'-' {
+        b'_'
+    } else {
+        b.to_ascii_lowercase()
+    }
 }
 
-impl CodeKey {
-    pub(crate) fn new(code: &str) -> CodeKey {
-        let fold = |b: u8| {
-            if b == b'-' {
-                b'_'
-            } else {
-                b.to_ascii_lowercase()
-            }
-        };
-        let src = code_key(code).as_bytes();
-        let mut key = CodeKey {
-            inline: [0; INLINE_KEY],
-            len: src.len(),
-            heap: Vec::new(),
-        };
-        if src.len() <= INLINE_KEY {
-            for (d, s) in key.inline.iter_mut().zip(src) {
-                *d = fold(*s);
-            }
-        } else {
-            key.heap = src.iter().map(|b| fold(*b)).collect();
-        }
-        key
-    }
+/// Whether `code` bytes fold to `want`, byte for byte.
+fn folds_to(code: &[u8], want: &[u8]) -> bool {
+    code.len() == want.len() && code.iter().zip(want).all(|(c, w)| fold(*c) == *w)
+}
 
-    fn bytes(&self) -> &[u8] {
-        if self.len <= INLINE_KEY {
-            self.inline.get(..self.len).unwrap_or(&[])
-        } else {
-            &self.heap
-        }
+impl<'a> CodeKey<'a> {
+    pub(crate) fn new(code: &'a str) -> CodeKey<'a> {
+        CodeKey(code_key(code).as_bytes())
     }
 
     /// Equal to `want` (lowercase, `_`).
     pub(crate) fn is(&self, want: &str) -> bool {
-        self.bytes() == want.as_bytes()
+        folds_to(self.0, want.as_bytes())
     }
 
     /// Starts with `prefix` (lowercase, `_`).
     pub(crate) fn starts(&self, prefix: &str) -> bool {
-        self.bytes().starts_with(prefix.as_bytes())
+        self.0
+            .get(..prefix.len())
+            .is_some_and(|head| folds_to(head, prefix.as_bytes()))
     }
 
     /// Ends with `suffix` (lowercase, `_`).
     pub(crate) fn ends(&self, suffix: &str) -> bool {
-        self.bytes().ends_with(suffix.as_bytes())
+        self.0
+            .len()
+            .checked_sub(suffix.len())
+            .and_then(|at| self.0.get(at..))
+            .is_some_and(|tail| folds_to(tail, suffix.as_bytes()))
     }
 }
 
@@ -296,9 +285,13 @@ mod tests {
         let k = CodeKey::new(&long);
         assert!(k.is(&format!("system_{}_not_found", "x".repeat(60))));
         assert!(k.starts("system_") && k.ends("_not_found"));
-        let edge = "A".repeat(INLINE_KEY);
-        assert!(CodeKey::new(&edge).is(&"a".repeat(INLINE_KEY)));
-        assert!(!CodeKey::new(&edge).is(&"a".repeat(INLINE_KEY - 1)));
+        let edge = "A".repeat(48);
+        assert!(CodeKey::new(&edge).is(&"a".repeat(48)));
+        assert!(!CodeKey::new(&edge).is(&"a".repeat(47)));
+        assert!(!CodeKey::new("abc").starts("abcd") && !CodeKey::new("abc").ends("zabc"));
+        assert!(CodeKey::new("abc").starts("abc") && CodeKey::new("a-bc").ends("_bc"));
+        // Table entries are lower case with `_`: `-` and upper case in them never match.
+        assert!(!CodeKey::new("a-b").is("a-b") && !CodeKey::new("AB").is("AB"));
     }
 
     #[test]

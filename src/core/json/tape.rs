@@ -357,7 +357,12 @@ impl<'d> Node<'d> {
         let mut i = self.at + 1;
         while i < object.end as usize {
             let k = doc.slots.get(i)?;
-            if k.len as usize == want.len() && doc.bytes(*k) == want {
+            // The first byte settles most same-length keys without a call to `memcmp`,
+            // which is a byte loop in wasm.
+            if k.len as usize == want.len()
+                && doc.bytes(*k).first() == want.first()
+                && doc.bytes(*k) == want
+            {
                 found = Some(i + 1);
             }
             i = doc.slots.get(i + 1)?.end as usize;

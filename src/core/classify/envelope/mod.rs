@@ -51,7 +51,9 @@ pub(crate) struct Extracted<'v> {
     /// More server text that helps tell 401 kinds apart (Sachain `details.reason`, SimpleJWT
     /// `messages[0].message`, Upstream `details.detail`).
     pub extra_text: Option<&'v str>,
-    /// A request id found in the body.
+    /// A request id the envelope itself carries (Google `RequestInfo`); the usual body
+    /// members are read by [`request_id::from_body`](super::request_id::from_body), and only
+    /// when no request-id header answered.
     pub request_id: Option<&'v str>,
     /// Validation errors.
     pub field_errors: FieldErrors<'v>,
@@ -100,9 +102,6 @@ pub(crate) fn from_json(root: Node<'_>, problem_ct: bool) -> Extracted<'_> {
         Kind::String(s) => text(s),
         _ => Extracted::with_format(Format::Unknown),
     };
-    if ex.request_id.is_none() {
-        ex.request_id = super::request_id::from_body(root);
-    }
     if ex.retryable.is_none() {
         ex.retryable = ["retryable", "isRetryable"]
             .iter()
