@@ -3,9 +3,11 @@
 //!
 //! Why this shape: `classify` runs on every failed response, so nothing crosses the boundary
 //! as an object and, in the common case, no string does either. In: the body prefix, then
-//! one line per header the core reads (`HEADERS_READ`, which includes every request-id
-//! header; the name travels as one letter, its position in `core::headers::Known`, so the
-//! core files the value without comparing names), back to back in scratch. Out: the
+//! one record per header the core reads (`HEADERS_READ`, which includes every request-id
+//! header): the name as one letter, its position in `core::headers::Known`, so the core
+//! files the value without comparing names; the value's byte length in two bytes of seven
+//! bits, so nothing is searched for; the value. All back to back in scratch, and all valid
+//! UTF-8 as a whole. Out: the
 //! category, action, format and hint source as indices into the tables of
 //! [`classify_vocab`] (read once by the facade, so the vocabulary is written only in
 //! `core::classify::model` and `core::retry::hints`), the numbers in out slots, and each
@@ -54,7 +56,8 @@ const MAX_REPORT_HEADERS: usize = 128;
 
 /// The vocabulary tables, one per line, entries separated by `\u{1}`: categories, actions,
 /// formats, hint sources, phases, built-in user messages, the response headers the core reads
-/// (`HEADERS_READ`: a header travels as the letter `A` + its index, then its value), those
+/// (`HEADERS_READ`: a header travels as the letter `A` + its index, two length bytes, then
+/// its value; see [`known_headers`]), those
 /// of them that need the clock (`HEADERS_NEEDING_NOW`), and those worth sending only with one
 /// of the latter (`HEADERS_ONLY_WITH_NOW`). Read once by the facade.
 #[wasm_bindgen]
@@ -137,13 +140,13 @@ impl Placer<'_, '_> {
 /// Writes the out slots for `c`; its strings are placed by [`Placer`] against `input`, the
 /// text the facade holds. Returns the UTF-8 length of the text, whose address is in
 /// slot 19.
-fn emit(c: &ClassificationRef<'_>, input: &[u8]) -> usize {
+fn emit(c: &ClassificationRef<'_>, input: &[u8], input_ascii: bool) -> usize {
     OUT_TEXT.with(|t| {
         let mut t = t.borrow_mut();
         t.clear();
         let mut p = Placer {
             input,
-            ascii: None,
+            ascii: input_ascii.then_some(true),
             text: &mut t,
         };
         let hint_idx = c.hint_source.map_or(-1.0, |s| {
@@ -235,21 +238,24 @@ fn phase_of(i: u32) -> Phase {
     }
 }
 
-/// Files the lines `<letter><value>\n` (letter `A` + position in [`Known::ALL`]) by header;
-/// values are trimmed of HTTP white space only.
-fn known_headers(lines: &str) -> KnownHeaders<'_> {
-    let bytes = lines.as_bytes();
+/// Files the header records `<letter><len><value>`: the letter is `A` + the position in
+/// [`Known::ALL`], `len` the value's byte length as two bytes of seven bits, high first (so
+/// every byte of a record but the value's is ASCII, and a value is at most
+/// [`MAX_HEADER_VALUE_BYTES`]). Values are trimmed of HTTP white space only. A record that
+/// runs past the end, or whose value is not whole characters, ends the list.
+fn known_headers(records: &str) -> KnownHeaders<'_> {
+    let bytes = records.as_bytes();
     let mut known = KnownHeaders::default();
     let mut at = 0;
-    while at < bytes.len() {
-        let end = bytes
-            .get(at..)
-            .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
-            .map_or(bytes.len(), |i| at + i);
-        let letter = bytes.get(at).copied().unwrap_or(b'\n');
-        // `\n` and the letter are ASCII, so both ends are character boundaries.
-        let value = lines.get(at + 1..end).unwrap_or("");
-        at = end + 1;
+    while let (Some(&letter), Some(&hi), Some(&lo)) =
+        (bytes.get(at), bytes.get(at + 1), bytes.get(at + 2))
+    {
+        let start = at + 3;
+        let end = start + (usize::from(hi & 0x7f) << 7 | usize::from(lo & 0x7f));
+        let Some(value) = records.get(start..end) else {
+            break;
+        };
+        at = end;
         if let Some(h) = Known::at(usize::from(letter.wrapping_sub(b'A'))) {
             known.add(h, value.trim_ascii());
         }
@@ -257,13 +263,20 @@ fn known_headers(lines: &str) -> KnownHeaders<'_> {
     known
 }
 
-/// Classifies scratch `[0, total_len)`: the body (`body_len` bytes), then the header lines.
-/// The facade holds `[text_start, total_len)` as JS text.
+/// The longest header value a record can hold (two bytes of seven bits of length); the
+/// facade cuts longer ones.
+pub const MAX_HEADER_VALUE_BYTES: usize = (1 << 14) - 1;
+
+/// Classifies scratch `[0, total_len)`: the body (`body_len` bytes), then the header
+/// records. The facade holds `[text_start, total_len)` as JS text; `held_ascii` says it
+/// found that text all ASCII (then positions in it are byte offsets, with no scan here).
+#[allow(clippy::too_many_arguments)]
 fn classify_scratch(
     status: u32,
     body_len: usize,
     total_len: usize,
     text_start: usize,
+    held_ascii: bool,
     phase: u32,
     now_ms: f64,
     opts: &ClassifyOptions,
@@ -281,24 +294,26 @@ fn classify_scratch(
             now_ms: now_ms.is_finite().then_some(now_ms),
         };
         let held = all.get(text_start..).unwrap_or(&[]);
-        classify_known_with(&parts, &known, opts, |c| emit(c, held))
+        classify_known_with(&parts, &known, opts, |c| emit(c, held, held_ascii))
     })
 }
 
 /// Classifies a response with the default options, looking at `max_body_bytes` of the body.
-/// Scratch `[0, total_len)`: the body bytes (`body_len` of them), then the header lines
-/// `<letter><value>\n` (see [`classify_vocab`]). The body comes first so that the facade
+/// Scratch `[0, total_len)`: the body bytes (`body_len` of them), then the header records
+/// (see [`known_headers`]). The body comes first so that the facade
 /// writes it at the start of its view, with no sub-view to allocate. `phase`: 0 request,
 /// 1 refresh, 2 login. `now_ms`: NaN when unknown. `text_start`: where the part of scratch
 /// the facade holds as JS text begins (0 when the body is text, `body_len` when it is
-/// bytes); strings inside it are handed back by position. See the module doc for the out
-/// slots and the returned length.
+/// bytes); strings inside it are handed back by position. `held_ascii`: the facade found
+/// that text all ASCII. See the module doc for the out slots and the returned length.
 #[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
 pub fn classify_parts(
     status: u32,
     body_len: usize,
     total_len: usize,
     text_start: usize,
+    held_ascii: bool,
     phase: u32,
     now_ms: f64,
     max_body_bytes: usize,
@@ -309,7 +324,7 @@ pub fn classify_parts(
         user_messages: Vec::new(),
     };
     classify_scratch(
-        status, body_len, total_len, text_start, phase, now_ms, &opts,
+        status, body_len, total_len, text_start, held_ascii, phase, now_ms, &opts,
     )
 }
 
@@ -341,7 +356,7 @@ fn thrown_scratch(lens: [usize; 6], present: u32, opts: Option<&ClassifyOptions>
             None => classify_thrown(&err),
         }
     });
-    emit(&c.borrowed(), &[])
+    emit(&c.borrowed(), &[], true)
 }
 
 /// Classifies a thrown error with the default options. Scratch: the strings of `lens`, back
@@ -485,17 +500,19 @@ impl Classifier {
     }
 
     /// As [`classify_parts`], with this classifier's options.
+    #[allow(clippy::too_many_arguments)]
     pub fn classify(
         &self,
         status: u32,
         body_len: usize,
         total_len: usize,
         text_start: usize,
+        held_ascii: bool,
         phase: u32,
         now_ms: f64,
     ) -> usize {
         classify_scratch(
-            status, body_len, total_len, text_start, phase, now_ms, &self.opts,
+            status, body_len, total_len, text_start, held_ascii, phase, now_ms, &self.opts,
         )
     }
 
@@ -603,4 +620,11 @@ pub fn support_report_text(
 #[wasm_bindgen]
 pub fn classify_default_max_body_bytes() -> usize {
     DEFAULT_MAX_BODY_BYTES
+}
+
+/// The longest header value a header record carries ([`MAX_HEADER_VALUE_BYTES`]), so the
+/// facade cuts longer ones to the same limit.
+#[wasm_bindgen]
+pub fn classify_max_header_value_bytes() -> usize {
+    MAX_HEADER_VALUE_BYTES
 }

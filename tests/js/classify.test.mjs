@@ -597,9 +597,21 @@ test("header and body shapes agree, request ids are kept", () => {
     { headers: { "x-amzn-requestid": ["amz-1"] }, body: new DataView(new TextEncoder().encode(body).buffer) },
   ];
   for (const v of variants) assert.deepEqual(classify({ status: 429, ...v }), want);
-  // Line breaks in plain-object values cannot forge headers.
+  // Line breaks in plain-object values cannot forge headers, and make no request id.
   const forged = classify({ status: 503, headers: { "x-note": "a\nretry-after: 999" } });
   assert.equal(forged.retryAfterMs, null);
+  const broken = classify({ status: 503, headers: { "x-request-id": "a\nb", "x-correlation-id": "c-1", "retry-after": "3" } });
+  assert.equal(broken.requestId, "c-1");
+  assert.equal(broken.retryAfterMs, 3000);
+  // A value longer than a header record holds is cut; the headers after it are still read.
+  for (const [unit, kept] of [["r", "r".repeat(200)], ["é", "é".repeat(100)], ["😀", "😀".repeat(50)]]) {
+    const long = classify({ status: 503, headers: [["x-request-id", unit.repeat(20_000)], ["retry-after", "7"], ["x-correlation-id", "c-2"]] });
+    assert.equal(long.requestId, kept, `a long ${unit} id is cut to 200 bytes`);
+    assert.equal(long.retryAfterMs, 7000, `retry-after after a long ${unit} value`);
+  }
+  // An ASCII body with a non-ASCII header value before the one handed back.
+  const mixed = classify({ status: 400, headers: { "content-type": "application/json; q=ü", "x-request-id": "id-ü-2" }, body: '{"code":"plain_code","message":"plain message"}' });
+  assert.deepEqual([mixed.code, mixed.message, mixed.requestId], ["plain_code", "plain message", "id-ü-2"]);
   // Non-ASCII text survives the trip both ways.
   const u = classify({ status: 400, body: { detail: "Ungültige Eingabe — 日本語 😀" } });
   assert.equal(u.message, "Ungültige Eingabe — 日本語 😀");

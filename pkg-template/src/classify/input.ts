@@ -1,11 +1,12 @@
 /**
- * Response parts into wasm memory: a bounded body prefix and header lines, back to back in
+ * Response parts into wasm memory: a bounded body prefix and header records, back to back in
  * the scratch buffer, with one `scratch_reserve` and one `encodeInto` for a text body.
  *
  * Only the headers the core reads travel (`HEADERS_READ` in the Rust core, which includes every
- * request-id header), one line each: a letter for the name (its position in the core's
- * `Known` headers), then the value. A `Date` travels only with a header that needs the
- * clock, the only case in which the core reads it. Values are copied
+ * request-id header), one record each: a letter for the name (its position in the core's
+ * `Known` headers), the value's byte length in two bytes of seven bits, then the value
+ * (layout: `known_headers` in `src/bindings/classify.rs`). A `Date` travels only with a
+ * header that needs the clock, the only case in which the core reads it. Values are copied
  * into wasm memory a byte at a time rather than joined into one string first: building and
  * flattening that string cost more than the rest of the header handling. Bodies are cut
  * before encoding: only `maxBodyBytes + 4` UTF-16 units of a string (or `maxBodyBytes + 1`
@@ -16,6 +17,7 @@
  */
 import { FaultlineError } from "../errors.js";
 import { scratch } from "../scratch.js";
+import { wasm } from "../wasm.js";
 import { getVocab } from "./vocab.js";
 
 /** Response headers in any of the usual shapes. */
@@ -90,20 +92,22 @@ function entry(k: string, known: Map<string, Known>): Known | null {
 
 /**
  * What the last {@link writeParts} wrote that the bindings may hand back by position: the
- * body text (`body`, empty when the body was bytes), then the header lines
- * `<letter><value>\n` of {@link collectKnownHeaders} (`values`, `count`, and their length
- * `units` in UTF-16 units). `bodyBytes` is the body's UTF-8 length and `textStart` where that
- * text starts in scratch; `clock` says whether a header value may need the clock. @internal
+ * body text (`body`, empty when the body was bytes), then the header records
+ * `<letter><len><len><value>` of {@link collectKnownHeaders} (`values`, `count`, and their
+ * length `units` in UTF-16 units). `bodyBytes` is the body's UTF-8 length and `textStart`
+ * where that text starts in scratch; `ascii` says that text is all ASCII (positions in it are
+ * then byte offsets); `clock` says whether a header value may need the clock. @internal
  */
-export const written = { values: [] as string[], letters: [] as number[], count: 0, units: 0, bodyBytes: 0, textStart: 0, body: "", clock: false };
+export const written = { values: [] as string[], letters: [] as number[], count: 0, units: 0, bodyBytes: 0, textStart: 0, body: "", ascii: true, clock: false };
 
 /**
  * Collects the headers the core reads into {@link written} (`values`, `letters`, `count`,
  * `units`, `clock`), from a `Headers`, a plain object (names in any case), a `Map`, or
- * `[name, value]` pairs; the first of duplicate names comes first. Line feeds in values
- * become spaces (only they could split a line; the core trims the rest). A header the core
- * reads only to measure a date against (`HEADERS_ONLY_WITH_NOW`: `Date`) is left out when no
- * header needing the clock came with it.
+ * `[name, value]` pairs; the first of duplicate names comes first. A value longer than a
+ * record holds (a third of the core's `MAX_HEADER_VALUE_BYTES` in UTF-16 units, so that it
+ * fits whatever its characters) is cut. A header the core reads only to measure a date
+ * against (`HEADERS_ONLY_WITH_NOW`: `Date`) is left out when no header needing the clock
+ * came with it.
  * @internal
  */
 export function collectKnownHeaders(h: HeadersLike | unknown): void {
@@ -135,12 +139,12 @@ function gather(h: unknown): void {
       if (e === null) continue;
       const v = valueText(o[k]);
       if (v === undefined || !Object.prototype.hasOwnProperty.call(o, k)) continue;
-      add(e, clean(v));
+      add(e, v);
     }
     return;
   }
   if (typeof Headers !== "undefined" && h instanceof Headers) {
-    // Names are lower case and values cannot hold line breaks.
+    // Names are lower case.
     for (const [k, v] of h as unknown as Iterable<[string, string]>) {
       const e = entry(k, known);
       if (e !== null) add(e, v);
@@ -153,7 +157,7 @@ function gather(h: unknown): void {
     }
     const e = entry(pair[0], known);
     const v = e === null ? undefined : valueText(pair[1]);
-    if (v !== undefined) add(e!, clean(v));
+    if (v !== undefined) add(e!, v);
   }
 }
 
@@ -169,11 +173,16 @@ function add(e: Known, v: string): void {
   if (e.clock) written.clock = true;
 }
 
+// Longest value in UTF-16 units: at most three bytes each, it fits a record.
+let maxValueUnits = -1;
+
 function append(code: number, v: string): void {
   const w = written;
+  if (maxValueUnits < 0) maxValueUnits = Math.floor(wasm().classify_max_header_value_bytes() / 3);
+  if (v.length > maxValueUnits) v = v.slice(0, maxValueUnits);
   w.values[w.count] = v;
   w.letters[w.count++] = code;
-  w.units += v.length + 2;
+  w.units += v.length + 3;
 }
 
 /** Text or bytes for a body, or `invalid_argument`. @internal */
@@ -201,12 +210,13 @@ export function bodyValue(b: BodyLike | unknown): string | Uint8Array {
 }
 
 /**
- * Writes at most `max + 4` units (or `max + 1` bytes) of the body, then the header lines of
- * {@link collectKnownHeaders}, and returns the number of bytes written; the body's byte
- * length is `bodyBytes` in {@link written}, and the text the bindings may refer to starts at
- * `textStart`. The body goes first so that it is encoded at the start of the scratch view
- * (a sub-view costs an allocation); ASCII header values are then copied a byte at a time,
- * so no string is built and nothing is flattened.
+ * Writes at most `max + 4` units (or `max + 1` bytes) of the body, then the header records
+ * of {@link collectKnownHeaders}, and returns the number of bytes written; the body's byte
+ * length is `bodyBytes` in {@link written}, the text the bindings may refer to starts at
+ * `textStart`, and `ascii` says whether that text is all ASCII (a text body is when
+ * `encodeInto` wrote a byte per unit). The body goes first so that it is encoded at the start
+ * of the scratch view (a sub-view costs an allocation); ASCII header values are then copied a
+ * byte at a time, so no string is built and nothing is flattened.
  * @internal
  */
 export function writeParts(body: string | Uint8Array, max: number): number {
@@ -219,6 +229,7 @@ export function writeParts(body: string | Uint8Array, max: number): number {
     at = body.length === 0 ? 0 : encoder.encodeInto(body, mem).written;
     w.body = body;
     w.textStart = 0;
+    w.ascii = at === body.length;
   } else {
     const n = Math.min(body.length, max + 1);
     mem = scratch(n + w.units * 3);
@@ -226,19 +237,28 @@ export function writeParts(body: string | Uint8Array, max: number): number {
     at = n;
     w.body = "";
     w.textStart = n;
+    w.ascii = true;
   }
   w.bodyBytes = at;
   for (let i = 0; i < w.count; i++) {
     const v = w.values[i]!;
-    mem[at++] = w.letters[i]!;
+    mem[at] = w.letters[i]!;
+    const start = at + 3;
+    let end = start;
     let j = 0;
     for (; j < v.length; j++) {
       const c = v.charCodeAt(j);
       if (c > 0x7f) break;
-      mem[at++] = c;
+      mem[end++] = c;
     }
-    if (j < v.length) at += encoder.encodeInto(j === 0 ? v : v.slice(j), mem.subarray(at)).written;
-    mem[at++] = 10;
+    if (j < v.length) {
+      end += encoder.encodeInto(j === 0 ? v : v.slice(j), mem.subarray(end)).written;
+      w.ascii = false;
+    }
+    const n = end - start;
+    mem[at + 1] = n >> 7;
+    mem[at + 2] = n & 0x7f;
+    at = end;
   }
   return at;
 }

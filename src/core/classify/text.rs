@@ -90,7 +90,9 @@ fn fold(b: u8) -> u8 {
     }
 }
 
-/// Whether `code` bytes fold to `want`, byte for byte.
+/// Whether `code` bytes fold to `want`, byte for byte. Kept out of line: the tables are
+/// searched by length first, which is what should be inlined at each search.
+#[inline(never)]
 fn folds_to(code: &[u8], want: &[u8]) -> bool {
     code.len() == want.len() && code.iter().zip(want).all(|(c, w)| fold(*c) == *w)
 }
@@ -102,7 +104,7 @@ impl<'a> CodeKey<'a> {
 
     /// Equal to `want` (lowercase, `_`).
     pub(crate) fn is(&self, want: &str) -> bool {
-        folds_to(self.0, want.as_bytes())
+        self.0.len() == want.len() && folds_to(self.0, want.as_bytes())
     }
 
     /// Starts with `prefix` (lowercase, `_`).
