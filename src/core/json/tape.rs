@@ -559,4 +559,28 @@ mod tests {
         assert_eq!(d.root().first().and_then(|n| n.as_f64()), Some(1.0));
         assert!(d.root().members().is_none());
     }
+
+    /// Lookups answer as the tree's do (the last of duplicate keys), whether a key's length
+    /// is unique in its object, repeated, or shares a length bit (`a` and a 33-byte key), and
+    /// whether a key is escaped.
+    #[test]
+    fn lookups_agree_with_the_tree() {
+        let mut rng = crate::core::rand::SplitMix64::new(0x10C4);
+        let long = "k".repeat(33);
+        let keys = ["a", "b", "ab", "cd", "abc", long.as_str(), "a\\u0062"];
+        for _ in 0..5_000 {
+            let n = rng.below(7) as usize;
+            let members: Vec<String> = (0..n)
+                .map(|i| format!("\"{}\":{i}", keys[rng.below(keys.len() as u64) as usize]))
+                .collect();
+            let text = format!("{{{}}}", members.join(","));
+            let doc = parse_doc(&text).unwrap();
+            let tree = super::super::parse(&text).unwrap();
+            for k in ["a", "b", "ab", "cd", "abc", long.as_str(), "ab\u{0}", "zz"] {
+                let want = tree.get(k).and_then(|v| v.as_f64());
+                let got = doc.root().get(k).and_then(|n| n.as_f64());
+                assert_eq!(got, want, "{text} {k:?}");
+            }
+        }
+    }
 }

@@ -589,16 +589,42 @@ pub(crate) fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
     let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
     let mut i = 0;
     while i <= last_start {
-        let b = h.get(i).copied().unwrap_or(0);
-        if (b == lower || b == upper)
-            && h.get(i + 1..i + n.len())
-                .is_some_and(|w| w.eq_ignore_ascii_case(rest))
+        // A needle that starts with a non-letter (`<title`) jumps eight bytes at a time.
+        i = if lower == upper {
+            find_byte(h, i, lower)?
+        } else {
+            i + h.get(i..)?.iter().position(|&b| b == lower || b == upper)?
+        };
+        if i > last_start {
+            return None;
+        }
+        if h.get(i + 1..i + n.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(rest))
         {
             return Some(i);
         }
         i += 1;
     }
     None
+}
+
+/// The position of the first `byte` at or after `from`, eight bytes per step.
+pub(crate) fn find_byte(h: &[u8], from: usize, byte: u8) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let pattern = ONES * u64::from(byte);
+    let mut i = from;
+    while let Some(chunk) = h.get(i..i + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) {
+        let x = u64::from_le_bytes(chunk) ^ pattern;
+        // The lowest set bit marks the first zero byte of `x` exactly (borrows only reach
+        // higher bytes).
+        let zero = x.wrapping_sub(ONES) & !x & HIGHS;
+        if zero != 0 {
+            return Some(i + (zero.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    h.get(i..)?.iter().position(|&b| b == byte).map(|p| i + p)
 }
 
 fn starts_with_ci(s: &str, prefix: &str) -> bool {
@@ -609,6 +635,36 @@ fn starts_with_ci(s: &str, prefix: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fast searches find what a plain scan finds, at every alignment and near the end.
+    #[test]
+    fn searches_agree_with_a_plain_scan() {
+        let mut rng = crate::core::rand::SplitMix64::new(0xF17D);
+        let alphabet = b"<tT/iI>lLe a\xc3";
+        for _ in 0..20_000 {
+            let n = rng.below(40) as usize;
+            let hay: String = (0..n)
+                .map(|_| char::from(alphabet[rng.below(alphabet.len() as u64) as usize]))
+                .collect();
+            let from = rng.below(n as u64 + 2) as usize;
+            for byte in [b'<', b'>', b'l', 0xc3] {
+                let plain = hay
+                    .as_bytes()
+                    .get(from..)
+                    .and_then(|rest| rest.iter().position(|&b| b == byte))
+                    .map(|p| from + p);
+                assert_eq!(
+                    find_byte(hay.as_bytes(), from, byte),
+                    plain,
+                    "{hay:?} {from}"
+                );
+            }
+            for needle in ["<title", "</title", "title", "<", "le", "x"] {
+                let plain = hay.to_ascii_lowercase().find(needle);
+                assert_eq!(find_ascii_ci(&hay, needle), plain, "{hay:?} {needle:?}");
+            }
+        }
+    }
 
     fn hs<'a>(pairs: &'a [(&'a str, &'a str)]) -> Headers<'a> {
         Headers(pairs)

@@ -8,7 +8,7 @@
 use super::Extracted;
 use crate::core::classify::model::Format;
 use crate::core::classify::text::{MAX_MESSAGE_BYTES, trim};
-use crate::core::retry::hints::find_ascii_ci;
+use crate::core::retry::hints::{find_ascii_ci, find_byte};
 use std::borrow::Cow;
 
 /// Reads an HTML page.
@@ -32,15 +32,31 @@ pub(crate) fn title(page: &str) -> Option<Cow<'_, str>> {
 /// entities, single spaces), so the message is a slice of the page.
 fn plain(s: &str) -> Cow<'_, str> {
     let t = trim(s);
-    let already = t.len() <= MAX_MESSAGE_BYTES
-        && !t.contains(['<', '&'])
-        && !t.contains("  ")
-        && !t.chars().any(|c| c.is_whitespace() && c != ' ');
-    if already {
+    if t.len() <= MAX_MESSAGE_BYTES && already_plain(t) {
         Cow::Borrowed(t)
     } else {
         Cow::Owned(to_plain(s))
     }
+}
+
+/// Whether [`to_plain`] leaves trimmed `t` as it is: no markup, no entity, white space only
+/// as single spaces. One pass over the bytes; text outside ASCII is checked by character.
+fn already_plain(t: &str) -> bool {
+    let mut after_space = false;
+    for &b in t.as_bytes() {
+        match b {
+            b'<' | b'&' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => return false,
+            b' ' if after_space => return false,
+            0x80.. => {
+                return !t.contains(['<', '&'])
+                    && !t.contains("  ")
+                    && !t.chars().any(|c| c.is_whitespace() && c != ' ');
+            }
+            _ => {}
+        }
+        after_space = b == b' ';
+    }
+    true
 }
 
 /// The text between the element opened by `open` (`<title`) and closed by `close`.
@@ -57,7 +73,7 @@ fn element_text<'a>(page: &'a str, open: &str, close: &str) -> Option<&'a str> {
                 continue;
             }
         }
-        let gt = after + page.get(after..)?.find('>')?;
+        let gt = find_byte(page.as_bytes(), after, b'>')?;
         let start = gt + 1;
         let end = start + find_ascii_ci(page.get(start..)?, close).unwrap_or(page.len() - start);
         return page.get(start..end);
