@@ -1231,9 +1231,7 @@ mod tests {
         let alphabet = b"{}[]\":,0123456789-+.eEtrufalsn \\u\x01ab";
         for _ in 0..50_000 {
             let len = (rng.next_u64() % 30) as usize;
-            let s: String = (0..len)
-                .map(|_| char::from(alphabet[(rng.next_u64() % alphabet.len() as u64) as usize]))
-                .collect();
+            let s: String = rng.text_from(alphabet, len);
             let limits = Limits { max_depth: 3 };
             let parsed = parse_with(&s, limits);
             let visited = visit_object(&s, limits, |_, _| {});
@@ -1468,9 +1466,7 @@ mod tests {
         let alphabet = b"{}[]\":,0123456789-+.eEtrufalsn \\u\x01abc";
         for _ in 0..20_000 {
             let len = (rng.next_u64() % 40) as usize;
-            let s: String = (0..len)
-                .map(|_| char::from(alphabet[(rng.next_u64() % alphabet.len() as u64) as usize]))
-                .collect();
+            let s: String = rng.text_from(alphabet, len);
             let _ = parse(&s);
         }
     }

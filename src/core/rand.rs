@@ -44,6 +44,17 @@ impl SplitMix64 {
         if n == 0 { 0 } else { self.next_u64() % n }
     }
 
+    /// `len` characters drawn from `alphabet`, each byte read as the code point of that
+    /// value (so `0xC3` is `Ã`): the inputs of randomized tests.
+    pub fn text_from(&mut self, alphabet: &[u8], len: usize) -> String {
+        (0..len)
+            .map(|_| {
+                let i = self.below(alphabet.len() as u64) as usize;
+                char::from(alphabet.get(i).copied().unwrap_or(b'?'))
+            })
+            .collect()
+    }
+
     /// A normal deviate (Box–Muller) with the given mean and standard deviation.
     pub fn normal(&mut self, mean: f64, std_dev: f64) -> f64 {
         let u1 = self.next_f64().max(f64::MIN_POSITIVE);

@@ -302,14 +302,9 @@ mod tests {
         let alphabet = b"abcdeT N-._";
         for round in 0..20_000 {
             let len = rng.below(40) as usize;
-            let text: String = (0..len)
-                .map(|_| char::from(alphabet[rng.below(alphabet.len() as u64) as usize]))
-                .collect();
+            let text = rng.text_from(alphabet, len);
             let plen = rng.below(5) as usize;
-            let phrase: String = (0..plen)
-                .map(|_| char::from(alphabet[rng.below(alphabet.len() as u64) as usize]))
-                .collect::<String>()
-                .to_ascii_lowercase();
+            let phrase = rng.text_from(alphabet, plen).to_ascii_lowercase();
             let want = text.to_ascii_lowercase().contains(&phrase);
             assert_eq!(
                 Phrases::new(&text).has(&phrase),

@@ -643,9 +643,7 @@ mod tests {
         let alphabet = b"<tT/iI>lLe a\xc3";
         for _ in 0..20_000 {
             let n = rng.below(40) as usize;
-            let hay: String = (0..n)
-                .map(|_| char::from(alphabet[rng.below(alphabet.len() as u64) as usize]))
-                .collect();
+            let hay: String = rng.text_from(alphabet, n);
             let from = rng.below(n as u64 + 2) as usize;
             for byte in [b'<', b'>', b'l', 0xc3] {
                 let plain = hay
