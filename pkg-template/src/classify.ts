@@ -145,8 +145,14 @@ function checkMax(max: unknown): number {
   return max;
 }
 
-// What classifyResponse saw, for supportReport's defaults.
-const seen = new WeakMap<Classification, { method?: string; url?: string; body: Uint8Array | string | null; at: number }>();
+/**
+ * What classifyResponse saw, for supportReport's defaults: kept on the classification it
+ * returns, under a symbol and not enumerable, so the object still compares, spreads and
+ * serialises as a plain Classification. (A WeakMap entry per response cost ten times as
+ * much, most of it in the garbage collector.)
+ */
+const SEEN = Symbol("faultline.seen");
+type Seen = { method?: string; url?: string; body: Uint8Array | string | null; at: number };
 
 /** The engine behind the public functions: the defaults, or a {@link WasmClassifier}. */
 type Engine = WasmClassifier | null;
@@ -217,7 +223,8 @@ async function runResponse(engine: Engine, max: number, response: Response, opti
   } catch {
     url = undefined;
   }
-  seen.set(c, { method: options?.method, url, body: prefix, at });
+  const memo: Seen = { method: options?.method, url, body: prefix, at };
+  Object.defineProperty(c, SEEN, { value: memo });
   return c;
 }
 
@@ -365,7 +372,7 @@ function report(c: Classification, request: ReportRequest): string {
   const action = v.actionIndex.get(c.action);
   if (category === undefined || action === undefined) throw invalid("supportReport takes a Classification (unknown category or action)");
   if (request === null || typeof request !== "object") throw invalid("the request must be an object {method?, url?, headers?, body?}");
-  const memo = seen.get(c);
+  const memo = (c as { [SEEN]?: Seen })[SEEN];
   let method: unknown = request.method ?? memo?.method;
   let url: unknown = request.url ?? memo?.url;
   let headers: unknown = request.headers;

@@ -301,6 +301,12 @@ test("classifyResponse over real HTTP: a response body that never ends", async (
     assert.equal(c.category, "server");
     assert.equal(c.requestId, "inf-1");
     assert.equal(c.format, "unknown");
+    // What supportReport takes from classifyResponse travels unseen: the object is a
+    // plain Classification to compare, spread and serialise.
+    assert.deepStrictEqual(Object.keys(c), Object.keys(classify({ status: 500 })));
+    assert.deepStrictEqual(c, { ...c });
+    assert.deepStrictEqual(JSON.parse(JSON.stringify(c)), { ...c });
+    assert.doesNotMatch(supportReport({ ...c }, { timestampMs: 0 }), /claims/);
     const report = supportReport(c, { timestampMs: 0 });
     assert.match(report, /^Subject: API Error: 500 server - GET \/api\/v1\/claims\/\n/);
     assert.match(report, /Endpoint: GET \/api\/v1\/claims\/\n/);

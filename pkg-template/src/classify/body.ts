@@ -7,17 +7,17 @@
  * @internal
  */
 
-const done = Symbol("timeout");
-
 /**
  * Read deadlines share one timer: arming and clearing a timer per response cost more than
- * classifying it. Each pending read registers its deadline and a resolver; the timer is
- * armed for the earliest deadline and, when it fires, resolves the reads that are due and
- * re-arms for the next. A read that finishes first just unregisters. In Node the timer
- * holds the process open only while some read is pending (`ref`/`unref`, which cost far
- * less than a new timer); in browsers a timer holds nothing open.
+ * classifying it. Each pending read registers its deadline and what to do when it passes
+ * (cancel the stream: that ends the pending read, so no read has to race a timeout
+ * promise); the timer is armed for the earliest deadline and, when it fires, expires the
+ * reads that are due and re-arms for the next. A read that finishes first just unregisters.
+ * In Node the timer holds the process open only while some read is pending
+ * (`ref`/`unref`, which cost far less than a new timer); in browsers a timer holds nothing
+ * open.
  */
-const pending = new Map<number, { at: number; resolve: (v: typeof done) => void }>();
+const pending = new Map<number, { at: number; expire: () => void }>();
 let nextId = 0;
 type NodeTimer = { ref?: () => void; unref?: () => void };
 let timer: ReturnType<typeof setTimeout> | undefined;
@@ -41,7 +41,7 @@ function fire(): void {
   for (const [id, p] of pending) {
     if (p.at <= now) {
       pending.delete(id);
-      p.resolve(done);
+      p.expire();
     } else if (p.at < next) {
       next = p.at;
     }
@@ -55,15 +55,13 @@ function settle(id: number): void {
   if (pending.size === 0 && timer !== undefined) (timer as NodeTimer).unref?.();
 }
 
-/** A promise resolved with `done` after `ms`, and the id that cancels it. */
-function deadline(ms: number): { id: number; expired: Promise<typeof done> } {
+/** Calls `expire` after `ms` unless {@link settle} is called first with the id returned. */
+function deadline(ms: number, expire: () => void): number {
   const id = nextId++;
   const at = Date.now() + ms;
-  const expired = new Promise<typeof done>((resolve) => {
-    pending.set(id, { at, resolve });
-  });
+  pending.set(id, { at, expire });
   arm(at);
-  return { id, expired };
+  return id;
 }
 
 /** What {@link readPrefix} got: the bytes, or `null` when the body could not be read. @internal */
@@ -95,13 +93,17 @@ export async function readPrefix(response: Response, max: number, timeoutMs: num
   const chunks: Uint8Array[] = [];
   let total = 0;
   let finished = false;
-  const { id, expired } = deadline(timeoutMs);
+  let expired = false;
+  // Cancelling the stream ends the pending read as if the body had ended.
+  const id = deadline(timeoutMs, () => {
+    expired = true;
+    reader.cancel().catch(() => {});
+  });
   try {
     while (total < want) {
-      const r = await Promise.race([reader.read(), expired]);
-      if (r === done) break;
+      const r = await reader.read();
       if (r.done) {
-        finished = true;
+        finished = !expired;
         break;
       }
       const chunk = r.value instanceof Uint8Array ? r.value : new Uint8Array(r.value as ArrayBufferLike);
@@ -113,9 +115,9 @@ export async function readPrefix(response: Response, max: number, timeoutMs: num
   } finally {
     settle(id);
     // A finished stream is closed and stays locked, as after `text()`; only a body left
-    // unread is cancelled and released.
+    // unread is cancelled (unless its deadline did) and released.
     if (!finished) {
-      reader.cancel().catch(() => {});
+      if (!expired) reader.cancel().catch(() => {});
       try {
         reader.releaseLock();
       } catch {

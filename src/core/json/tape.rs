@@ -339,23 +339,25 @@ impl<'d> Node<'d> {
     }
 
     /// The member `key` of an object (the last one when the key is duplicated).
+    // Inlined up to the key-length test: most lookups are for members that are not there,
+    // and with a constant key that test is a load and an AND at the call site.
+    #[inline]
     pub fn get(self, key: &str) -> Option<Node<'d>> {
-        // The hot path of every envelope reader: one pass over the member slots, keys
-        // compared by length first, values skipped by their `end`.
+        let object = self.doc.slots.get(self.at)?;
+        if object.tag != Tag::Object || object.start & length_bit(key.len()) == 0 {
+            return None;
+        }
+        self.scan_members(key.as_bytes(), object.end as usize)
+    }
+
+    /// The member `want` of this object, whose members end at `end`: one pass over the
+    /// member slots, keys compared by length first, values skipped by their `end`.
+    #[inline(never)]
+    fn scan_members(self, want: &[u8], end: usize) -> Option<Node<'d>> {
         let doc = self.doc;
-        let object = doc.slots.get(self.at)?;
-        if object.tag != Tag::Object {
-            return None;
-        }
-        let want = key.as_bytes();
-        // Most lookups are for members that are not there: the set of key lengths says so
-        // without a scan.
-        if object.start & length_bit(want.len()) == 0 {
-            return None;
-        }
         let mut found = None;
         let mut i = self.at + 1;
-        while i < object.end as usize {
+        while i < end {
             let k = doc.slots.get(i)?;
             // The first byte settles most same-length keys without a call to `memcmp`,
             // which is a byte loop in wasm.
