@@ -81,7 +81,16 @@ type Known = { code: number; clock: boolean; onlyWithClock: boolean };
 // every name of every response costs more than the rest of the header handling.
 const names = new Map<string, Known | null>();
 
+// One bit per length of the names the core reads (every length when one is 32 or longer):
+// most headers a response carries are ruled out by their length, before any lookup.
+let nameLengths = -1;
+
 function entry(k: string, known: Map<string, Known>): Known | null {
+  if (nameLengths === -1) {
+    nameLengths = 0;
+    for (const n of known.keys()) nameLengths |= n.length < 32 ? 1 << n.length : -1;
+  }
+  if (k.length < 32 && (nameLengths & (1 << k.length)) === 0) return null;
   let e = names.get(k);
   if (e === undefined) {
     e = known.get(k.toLowerCase()) ?? null;

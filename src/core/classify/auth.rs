@@ -30,7 +30,7 @@
 //! and other statuses use these signals.
 
 use super::model::Action;
-use super::text::{CodeKey, Phrase, Phrases, phrases};
+use super::text::{CodeKey, CodeTable, Phrase, Phrases, phrases};
 
 /// What an authentication signal asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -64,7 +64,7 @@ impl Signal {
 /// A signal from a code, and whether the code is specific (`token_not_valid`) rather than
 /// generic (`authentication_failed`).
 pub(crate) fn from_code(code: &CodeKey<'_>) -> Option<(Signal, bool)> {
-    const TABLE: &[(&str, Signal)] = &[
+    const TABLE: CodeTable<Signal, 32> = CodeTable::new([
         ("token_blacklisted", Signal::Reauthenticate),
         ("invalid_grant", Signal::Reauthenticate),
         ("refresh_token_expired", Signal::Reauthenticate),
@@ -97,15 +97,16 @@ pub(crate) fn from_code(code: &CodeKey<'_>) -> Option<(Signal, bool)> {
         ("expired_token", Signal::RefreshToken),
         ("jwt_expired", Signal::RefreshToken),
         ("access_token_expired", Signal::RefreshToken),
-    ];
-    const GENERIC: &[&str] = &["authentication_failed", "unauthenticated", "unauthorized"];
-    if let Some((_, s)) = TABLE.iter().find(|(k, _)| code.is(k)) {
-        return Some((*s, true));
+    ]);
+    const GENERIC: CodeTable<(), 3> = CodeTable::new([
+        ("authentication_failed", ()),
+        ("unauthenticated", ()),
+        ("unauthorized", ()),
+    ]);
+    if let Some(s) = TABLE.get(code) {
+        return Some((s, true));
     }
-    if GENERIC.iter().any(|k| code.is(k)) {
-        return Some((Signal::RefreshToken, false));
-    }
-    None
+    GENERIC.get(code).map(|()| (Signal::RefreshToken, false))
 }
 
 /// The strongest signal in a piece of server text.

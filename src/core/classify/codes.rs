@@ -16,7 +16,7 @@
 //! whatever the body says, except for its explicit `retryable` flag).
 
 use super::model::{Action, Category};
-use super::text::CodeKey;
+use super::text::{CodeKey, CodeTable};
 
 /// What a known code says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +46,7 @@ const SERVER_FATAL: CodeRule = rule(Category::Server, Action::ContactSupport, fa
 const UNAVAILABLE: CodeRule = rule(Category::Unavailable, Action::RetryWithBackoff, true);
 const TIMEOUT: CodeRule = rule(Category::Timeout, Action::RetryWithBackoff, true);
 
-const EXACT: &[(&str, CodeRule)] = &[
+const EXACT: CodeTable<CodeRule, 58> = CodeTable::new([
     // Rate limits (Upstream, Sachain, Google, Stripe, OpenAI, RateLimit draft problem types).
     ("throttled", RATE),
     ("rate_limit_exceeded", RATE),
@@ -112,12 +112,12 @@ const EXACT: &[(&str, CodeRule)] = &[
     ("timeout", TIMEOUT),
     ("request_timeout", TIMEOUT),
     ("gateway_timeout", TIMEOUT),
-];
+]);
 
 /// What `code` says, if it is known.
 pub(crate) fn lookup(code: &CodeKey<'_>) -> Option<CodeRule> {
-    if let Some((_, r)) = EXACT.iter().find(|(k, _)| code.is(k)) {
-        return Some(*r);
+    if let Some(r) = EXACT.get(code) {
+        return Some(r);
     }
     if code.starts("rate_limit_") {
         return Some(RATE);

@@ -172,9 +172,9 @@ fn text_signal(s: &Signals) -> Option<Signal> {
 
 /// Step 3.
 fn authentication(dec: &mut Decision, s: &Signals) {
-    let code_sig = code_signal(s);
     match s.status {
         401 => {
+            let code_sig = code_signal(s);
             let text_sig = text_signal(s);
             let signal = code_sig
                 .map(|(c, _)| c)
@@ -186,6 +186,7 @@ fn authentication(dec: &mut Decision, s: &Signals) {
             *dec = d(Category::Unauthenticated, signal.action(), false);
         }
         403 => {
+            let code_sig = code_signal(s);
             let text_sig = text_signal(s);
             let strong = code_sig
                 .map(|(c, _)| c)
@@ -207,15 +208,16 @@ fn authentication(dec: &mut Decision, s: &Signals) {
                 }
             }
         }
-        _ => {
-            if let Some((sig, _)) = code_sig {
-                if matches!(dec.category, Category::InvalidRequest | Category::Unknown)
-                    || s.status < 400
-                {
-                    *dec = d(Category::Unauthenticated, sig.action(), false);
-                }
+        // Elsewhere an authentication code decides only what the status left open (the
+        // auth tables are not searched for a 429 or a 404).
+        _ if matches!(dec.category, Category::InvalidRequest | Category::Unknown)
+            || s.status < 400 =>
+        {
+            if let Some((sig, _)) = code_signal(s) {
+                *dec = d(Category::Unauthenticated, sig.action(), false);
             }
         }
+        _ => {}
     }
 }
 

@@ -124,6 +124,63 @@ impl<'a> CodeKey<'a> {
     }
 }
 
+/// Codes in a [`CodeTable`] are at most this long (longer ones are a compile error).
+const MAX_TABLE_CODE: usize = 48;
+
+/// A table from codes (lower case, `_`) to values, its entries grouped by length at compile
+/// time: a lookup compares only the entries as long as the key, instead of walking the
+/// table. Built by `CodeTable::new` in a `const`, so a table that breaks the rules (a code
+/// too long, more than 255 entries) fails the build.
+#[derive(Debug)]
+pub(crate) struct CodeTable<T: 'static, const N: usize> {
+    /// The entries, ordered by code length.
+    entries: [(&'static str, T); N],
+    /// For each length, the range of `entries` with codes of that length.
+    by_len: [(u8, u8); MAX_TABLE_CODE + 1],
+}
+
+// Compile-time construction: indexing out of range here is a build error, not a panic.
+#[allow(clippy::indexing_slicing)]
+impl<T: Copy + 'static, const N: usize> CodeTable<T, N> {
+    pub(crate) const fn new(mut entries: [(&'static str, T); N]) -> Self {
+        assert!(N < 256, "a code table holds at most 255 entries");
+        // Insertion sort by length, stable, so equal codes keep their order.
+        let mut i = 1;
+        while i < N {
+            let mut j = i;
+            while j > 0 && entries[j - 1].0.len() > entries[j].0.len() {
+                let t = entries[j - 1];
+                entries[j - 1] = entries[j];
+                entries[j] = t;
+                j -= 1;
+            }
+            i += 1;
+        }
+        let mut by_len = [(0u8, 0u8); MAX_TABLE_CODE + 1];
+        let mut k = 0;
+        while k < N {
+            let len = entries[k].0.len();
+            assert!(len <= MAX_TABLE_CODE, "a table code is too long");
+            if by_len[len].1 == 0 {
+                by_len[len].0 = k as u8;
+            }
+            by_len[len].1 = k as u8 + 1;
+            k += 1;
+        }
+        CodeTable { entries, by_len }
+    }
+
+    /// The value of the first entry equal to `code`.
+    pub(crate) fn get(&self, code: &CodeKey<'_>) -> Option<T> {
+        let &(start, end) = self.by_len.get(code.0.len())?;
+        self.entries
+            .get(usize::from(start)..usize::from(end))?
+            .iter()
+            .find(|(k, _)| folds_to(code.0, k.as_bytes()))
+            .map(|(_, v)| *v)
+    }
+}
+
 /// Whether `needle` occurs in `hay`. The plain search: texts are at most
 /// [`MAX_MESSAGE_BYTES`] and phrases a few dozen bytes, where setting up the standard
 /// library's two-way searcher costs more than the search.
@@ -294,6 +351,40 @@ mod tests {
         assert!(CodeKey::new("abc").starts("abc") && CodeKey::new("a-bc").ends("_bc"));
         // Table entries are lower case with `_`: `-` and upper case in them never match.
         assert!(!CodeKey::new("a-b").is("a-b") && !CodeKey::new("AB").is("AB"));
+    }
+
+    #[test]
+    fn code_tables_find_what_a_walk_finds() {
+        const ENTRIES: [(&str, u8); 7] = [
+            ("throttled", 1),
+            ("a", 2),
+            ("rate_limit", 3),
+            ("bad", 4),
+            ("throttled", 5),
+            ("not_found", 6),
+            ("x_y", 7),
+        ];
+        const TABLE: CodeTable<u8, 7> = CodeTable::new(ENTRIES);
+        let long = "z".repeat(60);
+        for code in [
+            "THROTTLED",
+            "a",
+            "A",
+            "Rate-Limit",
+            "bad",
+            "not_found",
+            "x-y",
+            "x_z",
+            "",
+            "b",
+            "/errors/not-found",
+            long.as_str(),
+        ] {
+            let key = CodeKey::new(code);
+            let walk = ENTRIES.iter().find(|(k, _)| key.is(k)).map(|(_, v)| *v);
+            assert_eq!(TABLE.get(&key), walk, "{code:?}");
+        }
+        assert_eq!(TABLE.get(&CodeKey::new("throttled")), Some(1));
     }
 
     #[test]

@@ -31,8 +31,8 @@ enum Tag {
     Escaped,
     /// Elements follow, up to `end`.
     Array,
-    /// Key and value pairs follow, up to `end`; `start` is the set of key lengths
-    /// (bit `len % 32`), which rejects most lookups of absent keys at once.
+    /// Key and value pairs follow, up to `end`; `start` is the set of the keys' bits
+    /// ([`key_bit`]), which rejects most lookups of absent keys at once.
     Object,
 }
 
@@ -139,9 +139,16 @@ pub fn parse_doc_with(input: &str, limits: Limits) -> Result<Doc<'_>, JsonError>
     Ok(doc)
 }
 
-/// The bit of a key length in an object's set of key lengths (lengths modulo 32).
-fn length_bit(len: usize) -> u32 {
-    1 << (len % 32)
+/// The bit of a key in an object's key set: a hash of its length and first and last bytes,
+/// one of 32. Keys of the same length mostly differ at an end (`details` and `message`), so
+/// the set rejects most lookups of absent members without looking at a key; with a
+/// constant key the bit is computed at compile time.
+#[inline(always)]
+fn key_bit(key: &[u8]) -> u32 {
+    let first = u32::from(key.first().copied().unwrap_or(0));
+    let last = u32::from(key.last().copied().unwrap_or(0));
+    let mix = (key.len() as u32) ^ (first << 8) ^ (last << 16);
+    1 << (mix.wrapping_mul(0x9E37_79B1) >> 27)
 }
 
 /// A position or length as stored (the input is far below 4 GiB: scratch is capped at 16 MiB).
@@ -249,10 +256,10 @@ impl<'a> Parser<'a> {
             (Tag::Array, b']')
         };
         let me = Self::push(doc, tag, 0, 0);
-        let mut key_lengths = 0u32;
+        let mut key_set = 0u32;
         self.elements(depth, close, keyed, |p, key| {
             if let Some((start, key)) = key {
-                key_lengths |= length_bit(key.len());
+                key_set |= key_bit(key.as_bytes());
                 Self::push_string(doc, start, key);
             }
             p.tape_value(depth, doc)
@@ -260,7 +267,7 @@ impl<'a> Parser<'a> {
         let end = small(doc.slots.len());
         if let Some(slot) = doc.slots.get_mut(me) {
             slot.end = end;
-            slot.start = key_lengths;
+            slot.start = key_set;
         }
         Ok(())
     }
@@ -339,12 +346,12 @@ impl<'d> Node<'d> {
     }
 
     /// The member `key` of an object (the last one when the key is duplicated).
-    // Inlined up to the key-length test: most lookups are for members that are not there,
+    // Inlined up to the key-set test: most lookups are for members that are not there,
     // and with a constant key that test is a load and an AND at the call site.
     #[inline]
     pub fn get(self, key: &str) -> Option<Node<'d>> {
         let object = self.doc.slots.get(self.at)?;
-        if object.tag != Tag::Object || object.start & length_bit(key.len()) == 0 {
+        if object.tag != Tag::Object || object.start & key_bit(key.as_bytes()) == 0 {
             return None;
         }
         self.scan_members(key.as_bytes(), object.end as usize)
@@ -562,9 +569,8 @@ mod tests {
         assert!(d.root().members().is_none());
     }
 
-    /// Lookups answer as the tree's do (the last of duplicate keys), whether a key's length
-    /// is unique in its object, repeated, or shares a length bit (`a` and a 33-byte key), and
-    /// whether a key is escaped.
+    /// Lookups answer as the tree's do (the last of duplicate keys), whatever other keys of
+    /// the same length, ends or bit the object has, and whether a key is escaped.
     #[test]
     fn lookups_agree_with_the_tree() {
         let mut rng = crate::core::rand::SplitMix64::new(0x10C4);
