@@ -21,6 +21,7 @@
 //!
 //! It never panics and allocates at most a small constant factor of the input size.
 
+use crate::core::bytes::{HIGHS, ONES, zero_bytes};
 use std::borrow::Cow;
 
 mod tape;
@@ -312,11 +313,8 @@ fn literal(bytes: &[u8], pos: usize, lit: &[u8]) -> Option<usize> {
 /// byte (false positives only ever appear above a true one).
 #[inline(always)]
 fn string_stops(w: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
     let control = w.wrapping_sub(ONES * 0x20) & !w & HIGHS;
-    control | zero_byte(w ^ (ONES * u64::from(b'"'))) | zero_byte(w ^ (ONES * u64::from(b'\\')))
+    control | zero_bytes(w ^ (ONES * u64::from(b'"'))) | zero_bytes(w ^ (ONES * u64::from(b'\\')))
 }
 
 /// The position of the first `"`, `\\` or control byte at or after `pos` (the length

@@ -18,7 +18,7 @@
 import { FaultlineError } from "../errors.js";
 import { scratch } from "../scratch.js";
 import { wasm } from "../wasm.js";
-import { getVocab } from "./vocab.js";
+import { getVocab, type Vocab } from "./vocab.js";
 
 /** Response headers in any of the usual shapes. */
 export type HeadersLike =
@@ -81,19 +81,12 @@ type Known = { code: number; clock: boolean; onlyWithClock: boolean };
 // every name of every response costs more than the rest of the header handling.
 const names = new Map<string, Known | null>();
 
-// One bit per length of the names the core reads (every length when one is 32 or longer):
-// most headers a response carries are ruled out by their length, before any lookup.
-let nameLengths = -1;
-
-function entry(k: string, known: Map<string, Known>): Known | null {
-  if (nameLengths === -1) {
-    nameLengths = 0;
-    for (const n of known.keys()) nameLengths |= n.length < 32 ? 1 << n.length : -1;
-  }
-  if (k.length < 32 && (nameLengths & (1 << k.length)) === 0) return null;
+function entry(k: string, vocab: Vocab): Known | null {
+  // Most headers a response carries are ruled out by their length, before any lookup.
+  if (k.length < 32 && (vocab.headerNameLengths & (1 << k.length)) === 0) return null;
   let e = names.get(k);
   if (e === undefined) {
-    e = known.get(k.toLowerCase()) ?? null;
+    e = vocab.headers.get(k.toLowerCase()) ?? null;
     if (names.size < 1024) names.set(k, e);
   }
   return e;
@@ -138,13 +131,13 @@ let heldCode = 0;
 function gather(h: unknown): void {
   if (h === undefined || h === null) return;
   if (typeof h !== "object") throw new FaultlineError("invalid_argument", "headers must be a Headers object, a plain object or a list of [name, value] pairs");
-  const known = getVocab().headers;
+  const vocab = getVocab();
   // A plain object first: it is the common shape, and asking whether it is a `Headers` costs
   // a read of Node's lazy `Headers` global on every call.
   if (typeof (h as Iterable<unknown>)[Symbol.iterator] !== "function") {
     const o = h as Record<string, unknown>;
     for (const k in o) {
-      const e = entry(k, known);
+      const e = entry(k, vocab);
       if (e === null) continue;
       const v = valueText(o[k]);
       if (v === undefined || !Object.prototype.hasOwnProperty.call(o, k)) continue;
@@ -155,7 +148,7 @@ function gather(h: unknown): void {
   if (typeof Headers !== "undefined" && h instanceof Headers) {
     // Names are lower case.
     for (const [k, v] of h as unknown as Iterable<[string, string]>) {
-      const e = entry(k, known);
+      const e = entry(k, vocab);
       if (e !== null) add(e, v);
     }
     return;
@@ -164,7 +157,7 @@ function gather(h: unknown): void {
     if (!Array.isArray(pair) || typeof pair[0] !== "string") {
       throw new FaultlineError("invalid_argument", "a header list must hold [name, value] pairs");
     }
-    const e = entry(pair[0], known);
+    const e = entry(pair[0], vocab);
     const v = e === null ? undefined : valueText(pair[1]);
     if (v !== undefined) add(e!, v);
   }

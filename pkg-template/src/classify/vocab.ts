@@ -26,6 +26,8 @@ export interface Vocab {
    * needing the clock came too.
    */
   headers: Map<string, { code: number; clock: boolean; onlyWithClock: boolean }>;
+  /** One bit per length of those names (every bit when one is 32 or longer). */
+  headerNameLengths: number;
 }
 
 let vocab: Vocab | undefined;
@@ -51,6 +53,7 @@ export function getVocab(): Vocab {
     hintIndex: indexOf(hintSources!),
     phaseIndex: indexOf(phases!),
     headers: new Map(headerNames!.map((n, i) => [n, { code: 65 + i, clock: clockHeaders!.includes(n), onlyWithClock: onlyWithClock!.includes(n) }])),
+    headerNameLengths: headerNames!.reduce((bits, n) => bits | (n.length < 32 ? 1 << n.length : -1), 0),
   };
   return vocab;
 }

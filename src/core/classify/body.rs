@@ -52,8 +52,7 @@ pub(crate) fn sniff<'a>(text: &'a str, content_type: &str) -> Sniffed<'a> {
     let Some(first) = t.bytes().next() else {
         return Sniffed::Empty;
     };
-    let ct_has =
-        |kind: &str| crate::core::retry::hints::find_ascii_ci(content_type, kind).is_some();
+    let ct_has = |kind: &str| crate::core::bytes::find_ascii_ci(content_type, kind).is_some();
     if first == b'{' || first == b'[' {
         // A document that opens with `{` (`[`) parses only if it ends with `}` (`]`): a body
         // cut by `max_body_bytes` almost never does, so it is rejected without parsing.

@@ -278,7 +278,7 @@ fn value_len(v: &str) -> usize {
 
 /// The safety net: JWT-shaped strings and `Bearer <token>` become `REDACTED`.
 pub(crate) fn scrub_text(s: &str) -> Cow<'_, str> {
-    if !s.contains("eyJ") && crate::core::retry::hints::find_ascii_ci(s, "bearer ").is_none() {
+    if !s.contains("eyJ") && crate::core::bytes::find_ascii_ci(s, "bearer ").is_none() {
         return Cow::Borrowed(s);
     }
     let b = s.as_bytes();

@@ -23,8 +23,9 @@ use super::model::{Classification, ClassificationRef, Format};
 use super::rules::{self, Signals};
 use super::text::CodeKey;
 use super::{messages, request_id};
+use crate::core::bytes::find_ascii_ci;
 use crate::core::headers::{HeaderSource, Known, KnownHeaders};
-use crate::core::retry::hints::{self, find_ascii_ci};
+use crate::core::retry::hints;
 
 /// Classifies a received response.
 pub fn classify(parts: &ResponseParts, opts: &ClassifyOptions) -> Classification {
@@ -52,23 +53,20 @@ pub fn classify_known_with<R>(
     let text = body::decode(parts.body, opts.max_body_bytes);
     let content_type = known.value(Known::ContentType).unwrap_or("");
     let sniffed = body::sniff(&text, content_type);
-    let json_root = match &sniffed {
-        Sniffed::Json(doc) => Some(doc.root()),
-        _ => None,
-    };
-    let (ex, body_hint) = match &sniffed {
+    let (ex, body_hint, json_root) = match &sniffed {
         Sniffed::Json(doc) => {
             let problem_ct = find_ascii_ci(content_type, "problem+json").is_some();
             let root = doc.root();
             (
                 envelope::from_json(root, problem_ct),
                 hints::from_body(root),
+                Some(root),
             )
         }
-        Sniffed::Text(t) => (envelope::text(t), hints::from_text(t)),
-        Sniffed::Html(t) => (envelope::html::read(t), None),
-        Sniffed::Empty => (Extracted::with_format(Format::Empty), None),
-        Sniffed::Unparsed => (Extracted::with_format(Format::Unknown), None),
+        Sniffed::Text(t) => (envelope::text(t), hints::from_text(t), None),
+        Sniffed::Html(t) => (envelope::html::read(t), None, None),
+        Sniffed::Empty => (Extracted::with_format(Format::Empty), None, None),
+        Sniffed::Unparsed => (Extracted::with_format(Format::Unknown), None, None),
     };
     let header_hint = hints::from_headers(known, parts.now_ms);
     let hint = header_hint.or(body_hint);

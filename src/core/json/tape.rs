@@ -368,10 +368,10 @@ impl<'d> Node<'d> {
             let k = doc.slots.get(i)?;
             // The first byte settles most same-length keys without a call to `memcmp`,
             // which is a byte loop in wasm.
-            if k.len as usize == want.len()
-                && doc.bytes(*k).first() == want.first()
-                && doc.bytes(*k) == want
-            {
+            if k.len as usize == want.len() && {
+                let key = doc.bytes(*k);
+                key.first() == want.first() && key == want
+            } {
                 found = Some(i + 1);
             }
             i = doc.slots.get(i + 1)?.end as usize;

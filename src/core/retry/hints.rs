@@ -23,6 +23,7 @@
 //!   no clock to apply RFC 9110's "50 years" rule). Day names are checked for spelling, not
 //!   for agreement with the date.
 
+use crate::core::bytes::find_ascii_ci;
 use crate::core::json::{Kind, Node};
 
 /// The largest delay a hint can carry (8.64e15 ms, the largest time a JavaScript `Date`
@@ -578,55 +579,6 @@ fn days_in_month(year: i64, month: i64) -> i64 {
     }
 }
 
-/// Byte offset of `needle` (lowercase ASCII) in `hay`, compared ASCII case-insensitively.
-pub(crate) fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
-    let h = hay.as_bytes();
-    let n = needle.as_bytes();
-    let Some((&first, rest)) = n.split_first() else {
-        return Some(0);
-    };
-    let last_start = h.len().checked_sub(n.len())?;
-    let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
-    let mut i = 0;
-    while i <= last_start {
-        // A needle that starts with a non-letter (`<title`) jumps eight bytes at a time.
-        i = if lower == upper {
-            find_byte(h, i, lower)?
-        } else {
-            i + h.get(i..)?.iter().position(|&b| b == lower || b == upper)?
-        };
-        if i > last_start {
-            return None;
-        }
-        if h.get(i + 1..i + n.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(rest))
-        {
-            return Some(i);
-        }
-        i += 1;
-    }
-    None
-}
-
-/// The position of the first `byte` at or after `from`, eight bytes per step.
-pub(crate) fn find_byte(h: &[u8], from: usize, byte: u8) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let pattern = ONES * u64::from(byte);
-    let mut i = from;
-    while let Some(chunk) = h.get(i..i + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) {
-        let x = u64::from_le_bytes(chunk) ^ pattern;
-        // The lowest set bit marks the first zero byte of `x` exactly (borrows only reach
-        // higher bytes).
-        let zero = x.wrapping_sub(ONES) & !x & HIGHS;
-        if zero != 0 {
-            return Some(i + (zero.trailing_zeros() / 8) as usize);
-        }
-        i += 8;
-    }
-    h.get(i..)?.iter().position(|&b| b == byte).map(|p| i + p)
-}
-
 fn starts_with_ci(s: &str, prefix: &str) -> bool {
     s.get(..prefix.len())
         .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
@@ -635,34 +587,6 @@ fn starts_with_ci(s: &str, prefix: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The fast searches find what a plain scan finds, at every alignment and near the end.
-    #[test]
-    fn searches_agree_with_a_plain_scan() {
-        let mut rng = crate::core::rand::SplitMix64::new(0xF17D);
-        let alphabet = b"<tT/iI>lLe a\xc3";
-        for _ in 0..20_000 {
-            let n = rng.below(40) as usize;
-            let hay: String = rng.text_from(alphabet, n);
-            let from = rng.below(n as u64 + 2) as usize;
-            for byte in [b'<', b'>', b'l', 0xc3] {
-                let plain = hay
-                    .as_bytes()
-                    .get(from..)
-                    .and_then(|rest| rest.iter().position(|&b| b == byte))
-                    .map(|p| from + p);
-                assert_eq!(
-                    find_byte(hay.as_bytes(), from, byte),
-                    plain,
-                    "{hay:?} {from}"
-                );
-            }
-            for needle in ["<title", "</title", "title", "<", "le", "x"] {
-                let plain = hay.to_ascii_lowercase().find(needle);
-                assert_eq!(find_ascii_ci(&hay, needle), plain, "{hay:?} {needle:?}");
-            }
-        }
-    }
 
     fn hs<'a>(pairs: &'a [(&'a str, &'a str)]) -> Headers<'a> {
         Headers(pairs)

@@ -6,9 +6,9 @@
 //! linear in the (bounded) body.
 
 use super::Extracted;
+use crate::core::bytes::{find_ascii_ci, find_byte};
 use crate::core::classify::model::Format;
 use crate::core::classify::text::{MAX_MESSAGE_BYTES, trim};
-use crate::core::retry::hints::{find_ascii_ci, find_byte};
 use std::borrow::Cow;
 
 /// Reads an HTML page.
