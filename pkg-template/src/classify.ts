@@ -152,7 +152,18 @@ function checkMax(max: unknown): number {
  * much, most of it in the garbage collector.)
  */
 const SEEN = Symbol("faultline.seen");
-type Seen = { method?: string; url?: string; body: Uint8Array | string | null; at: number };
+// The response itself rather than its `url`: the getter costs more than the rest of the
+// bookkeeping, and only supportReport reads it.
+type Seen = { method?: string; response: Response; body: Uint8Array | string | null; at: number };
+
+/** The response's URL, when it has one and it can be read. */
+function urlOf(response: Response): string | undefined {
+  try {
+    return typeof response.url === "string" && response.url !== "" ? response.url : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The engine behind the public functions: the defaults, or a {@link WasmClassifier}. */
 type Engine = WasmClassifier | null;
@@ -213,17 +224,11 @@ async function runResponse(engine: Engine, max: number, response: Response, opti
   const nowMs = options?.nowMs;
   phaseIndex(phase);
   const at = Date.now();
-  const prefix = await readPrefix(response, max, timeout);
+  const prefix = await readPrefix(response, max, timeout, at);
   const c = run(engine, max, { status: response.status, headers: response.headers, phase, nowMs: nowMs ?? at }, prefix ?? "");
   // A body that could not be read is not an empty one.
   if (prefix === null && c.format === "empty") c.format = "unknown";
-  let url: string | undefined;
-  try {
-    url = typeof response.url === "string" && response.url !== "" ? response.url : undefined;
-  } catch {
-    url = undefined;
-  }
-  const memo: Seen = { method: options?.method, url, body: prefix, at };
+  const memo: Seen = { method: options?.method, response, body: prefix, at };
   Object.defineProperty(c, SEEN, { value: memo });
   return c;
 }
@@ -259,9 +264,15 @@ export function classify(parts: ResponseParts, options?: ClassifyOptions): Class
  * const res = await fetch(url);
  * if (!res.ok) throw new ApiError(await classifyResponse(res, { method: "GET" }));
  */
-export async function classifyResponse(response: Response, options?: ResponseOptions): Promise<Classification> {
-  const { engine, max } = options === undefined ? { engine: null, max: maxDefault() } : engineFor(options);
-  return runResponse(engine, max, response, options);
+export function classifyResponse(response: Response, options?: ResponseOptions): Promise<Classification> {
+  // Not `async`: returning runResponse's promise from an async function costs two more
+  // turns of the microtask queue. A bad option still rejects rather than throws.
+  try {
+    const { engine, max } = options === undefined ? { engine: null, max: maxDefault() } : engineFor(options);
+    return runResponse(engine, max, response, options);
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 /**
@@ -374,7 +385,7 @@ function report(c: Classification, request: ReportRequest): string {
   if (request === null || typeof request !== "object") throw invalid("the request must be an object {method?, url?, headers?, body?}");
   const memo = (c as { [SEEN]?: Seen })[SEEN];
   let method: unknown = request.method ?? memo?.method;
-  let url: unknown = request.url ?? memo?.url;
+  let url: unknown = request.url ?? (memo === undefined ? undefined : urlOf(memo.response));
   let headers: unknown = request.headers;
   if (typeof Request !== "undefined" && request instanceof Request) {
     method = request.method;

@@ -244,7 +244,19 @@ test("classifyResponse: a used or locked body falls back to status and headers",
 
   const locked = new Response("{}", { status: 500 });
   locked.body.getReader();
-  assert.equal((await classifyResponse(locked)).category, "server");
+  const lockedC = await classifyResponse(locked);
+  assert.equal(lockedC.category, "server");
+  assert.equal(lockedC.format, "unknown");
+
+  // Read through a reader of the caller's and released: what is left is read (here nothing).
+  const released = new Response('{"detail":"gone"}', { status: 404 });
+  const own = released.body.getReader();
+  assert.equal((await own.read()).value.length, 17);
+  own.releaseLock();
+  const releasedC = await classifyResponse(released);
+  assert.equal(releasedC.category, "not_found");
+  assert.equal(releasedC.message, null);
+  assert.equal(releasedC.format, "empty");
 
   const errored = new Response(new ReadableStream({ pull(ctrl) { ctrl.error(new Error("boom")); } }), { status: 503 });
   assert.equal((await classifyResponse(errored)).category, "unavailable");
@@ -589,6 +601,10 @@ test("bad arguments are invalid_argument", async () => {
     await assert.rejects(classifyResponse(r), (e) => e.code === "invalid_argument");
   }
   await assert.rejects(classifyResponse(new Response("", { status: 500 }), { phase: "x" }), (e) => e.code === "invalid_argument");
+  // A bad option rejects the promise; it does not throw.
+  const pending = classifyResponse(new Response("", { status: 500 }), { maxBodyBytes: -1 });
+  assert.ok(pending instanceof Promise);
+  await assert.rejects(pending, (e) => e instanceof FaultlineError && e.code === "invalid_argument");
 });
 
 test("header and body shapes agree, request ids are kept", () => {

@@ -3,6 +3,12 @@
  * by chunk, cancelled as soon as enough has arrived (or when the read timeout passes, for a
  * server that stalls mid-body), and a body that cannot be read (already used, locked,
  * errored) yields `null` so the response is classified by its status and headers alone.
+ *
+ * "Already used" is told by the stream being locked, not by `bodyUsed`: `text()`, `json()`
+ * and the other readers keep the stream locked, so `getReader()` throws for them, and in
+ * Node `bodyUsed` cost more than the whole classification (a few µs per response). A body
+ * someone read through a reader of their own and then released is read for what is left
+ * of it (nothing, once they read it all: the body counts as empty).
  * @module
  * @internal
  */
@@ -55,10 +61,10 @@ function settle(id: number): void {
   if (pending.size === 0 && timer !== undefined) (timer as NodeTimer).unref?.();
 }
 
-/** Calls `expire` after `ms` unless {@link settle} is called first with the id returned. */
-function deadline(ms: number, expire: () => void): number {
+/** Calls `expire` `ms` after `now` (epoch ms) unless {@link settle} is called first with the id returned. */
+function deadline(now: number, ms: number, expire: () => void): number {
   const id = nextId++;
-  const at = Date.now() + ms;
+  const at = now + ms;
   pending.set(id, { at, expire });
   arm(at);
   return id;
@@ -73,10 +79,9 @@ export type Prefix = Uint8Array | string | null;
  * polyfill, which already holds the body in memory) `text()` is used.
  * @internal
  */
-export async function readPrefix(response: Response, max: number, timeoutMs: number): Promise<Prefix> {
+export async function readPrefix(response: Response, max: number, timeoutMs: number, now: number): Promise<Prefix> {
   let body: ReadableStream<Uint8Array> | null | undefined;
   try {
-    if (response.bodyUsed) return null;
     body = response.body;
     if (body === undefined) return typeof response.text === "function" ? await response.text() : null;
   } catch {
@@ -95,7 +100,7 @@ export async function readPrefix(response: Response, max: number, timeoutMs: num
   let finished = false;
   let expired = false;
   // Cancelling the stream ends the pending read as if the body had ended.
-  const id = deadline(timeoutMs, () => {
+  const id = deadline(now, timeoutMs, () => {
     expired = true;
     reader.cancel().catch(() => {});
   });
