@@ -31,18 +31,6 @@ pub(crate) const WEAK: [Known; 4] = [
     Known::XAmznTraceId,
 ];
 
-const BODY_PATHS: [&[&str]; 9] = [
-    &["error", "request_id"],
-    &["error", "requestId"],
-    &["error", "details", "request_id"],
-    &["request_id"],
-    &["requestId"],
-    &["details", "request_id"],
-    &["details", "requestId"],
-    &["traceId"],
-    &["trace_id"],
-];
-
 /// A dedicated request-id header.
 pub(crate) fn from_strong_headers<'a>(h: &impl HeaderSource<'a>) -> Option<&'a str> {
     STRONG.iter().find_map(|n| h.value(*n).and_then(clean_id))
@@ -61,9 +49,102 @@ pub(crate) fn from_weak_headers<'a>(h: &impl HeaderSource<'a>) -> Option<&'a str
     })
 }
 
-/// An id in a JSON body.
+/// An id in a JSON body, in the order of the module doc. The objects holding them (`error`,
+/// `error.details`, `details`) are each looked up once, and only when the places before
+/// them held no id.
 pub(crate) fn from_body(root: Node<'_>) -> Option<&str> {
-    BODY_PATHS
-        .iter()
-        .find_map(|p| root.path(p).and_then(Node::as_str).and_then(clean_id))
+    fn id<'v>(object: Option<Node<'v>>, key: &str) -> Option<&'v str> {
+        object?.get(key)?.as_str().and_then(clean_id)
+    }
+    let error = root.get("error");
+    id(error, "request_id")
+        .or_else(|| id(error, "requestId"))
+        .or_else(|| id(error?.get("details"), "request_id"))
+        .or_else(|| id(Some(root), "request_id"))
+        .or_else(|| id(Some(root), "requestId"))
+        .or_else(|| {
+            let details = root.get("details");
+            id(details, "request_id").or_else(|| id(details, "requestId"))
+        })
+        .or_else(|| id(Some(root), "traceId"))
+        .or_else(|| id(Some(root), "trace_id"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::json::parse_doc;
+
+    /// The body places in order of preference, as JSON members holding `"id-<n>"`.
+    const PLACES: [&str; 9] = [
+        r#""error":{"request_id":"id-0"}"#,
+        r#""error":{"requestId":"id-1"}"#,
+        r#""error":{"details":{"request_id":"id-2"}}"#,
+        r#""request_id":"id-3""#,
+        r#""requestId":"id-4""#,
+        r#""details":{"request_id":"id-5"}"#,
+        r#""details":{"requestId":"id-6"}"#,
+        r#""traceId":"id-7""#,
+        r#""trace_id":"id-8""#,
+    ];
+
+    /// A document with the ids of `places` (objects that repeat are merged into one).
+    fn doc_with(places: &[usize]) -> String {
+        let (mut error, mut error_details, mut details, mut root) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for &p in places {
+            let id = format!("\"id-{p}\"");
+            match p {
+                0 => error.push(format!("\"request_id\":{id}")),
+                1 => error.push(format!("\"requestId\":{id}")),
+                2 => error_details.push(format!("\"request_id\":{id}")),
+                3 => root.push(format!("\"request_id\":{id}")),
+                4 => root.push(format!("\"requestId\":{id}")),
+                5 => details.push(format!("\"request_id\":{id}")),
+                6 => details.push(format!("\"requestId\":{id}")),
+                7 => root.push(format!("\"traceId\":{id}")),
+                _ => root.push(format!("\"trace_id\":{id}")),
+            }
+        }
+        if !error_details.is_empty() {
+            error.push(format!("\"details\":{{{}}}", error_details.join(",")));
+        }
+        if !error.is_empty() {
+            root.push(format!("\"error\":{{{}}}", error.join(",")));
+        }
+        if !details.is_empty() {
+            root.push(format!("\"details\":{{{}}}", details.join(",")));
+        }
+        format!("{{{}}}", root.join(","))
+    }
+
+    #[test]
+    fn each_place_alone_is_found() {
+        for (i, place) in PLACES.iter().enumerate() {
+            let text = format!("{{{place}}}");
+            let doc = parse_doc(&text).unwrap();
+            assert_eq!(from_body(doc.root()), Some(format!("id-{i}").as_str()), "{text}");
+        }
+    }
+
+    /// With ids at every subset of the places, the first place in order wins; an id that
+    /// is not usable (a number, blank, with a control character) is passed over.
+    #[test]
+    fn the_first_place_in_order_wins() {
+        for mask in 1u32..(1 << PLACES.len()) {
+            let places: Vec<usize> = (0..PLACES.len()).filter(|i| mask & (1 << i) != 0).collect();
+            let text = doc_with(&places);
+            let doc = parse_doc(&text).unwrap();
+            let want = format!("id-{}", places[0]);
+            assert_eq!(from_body(doc.root()), Some(want.as_str()), "{text}");
+            for bad in ["7", "\" \"", "\"a\\u0007b\""] {
+                let spoiled = text.replacen(&format!("\"{want}\""), bad, 1);
+                let doc = parse_doc(&spoiled).unwrap();
+                let next = places.get(1).map(|p| format!("id-{p}"));
+                assert_eq!(from_body(doc.root()), next.as_deref(), "{spoiled}");
+            }
+        }
+        let doc = parse_doc(r#"{"message":"no id","details":{"code":"X"}}"#).unwrap();
+        assert_eq!(from_body(doc.root()), None);
+    }
 }

@@ -91,10 +91,24 @@ fn fold(b: u8) -> u8 {
 }
 
 /// Whether `code` bytes fold to `want`, byte for byte. Kept out of line: the tables are
-/// searched by length first, which is what should be inlined at each search.
+/// searched by length first, which is what should be inlined at each search. Its callers
+/// compare one end byte first ([`end_folds_to`]), which rules out nearly every other code
+/// of the same length (`validation_…` and `graphql_…`, `…_format` and `…_large`).
 #[inline(never)]
 fn folds_to(code: &[u8], want: &[u8]) -> bool {
     code.len() == want.len() && code.iter().zip(want).all(|(c, w)| fold(*c) == *w)
+}
+
+/// Whether the last byte of `code` folds to the last of `want` (both empty: true).
+#[inline(always)]
+fn end_folds_to(code: &[u8], want: &[u8]) -> bool {
+    code.last().map(|&b| fold(b)) == want.last().copied()
+}
+
+/// Whether the first byte of `code` folds to the first of `want` (both empty: true).
+#[inline(always)]
+fn start_folds_to(code: &[u8], want: &[u8]) -> bool {
+    code.first().map(|&b| fold(b)) == want.first().copied()
 }
 
 impl<'a> CodeKey<'a> {
@@ -104,14 +118,18 @@ impl<'a> CodeKey<'a> {
 
     /// Equal to `want` (lowercase, `_`).
     pub(crate) fn is(&self, want: &str) -> bool {
-        self.0.len() == want.len() && folds_to(self.0, want.as_bytes())
+        self.0.len() == want.len()
+            && end_folds_to(self.0, want.as_bytes())
+            && folds_to(self.0, want.as_bytes())
     }
 
     /// Starts with `prefix` (lowercase, `_`).
     pub(crate) fn starts(&self, prefix: &str) -> bool {
         self.0
             .get(..prefix.len())
-            .is_some_and(|head| folds_to(head, prefix.as_bytes()))
+            .is_some_and(|head| {
+                start_folds_to(head, prefix.as_bytes()) && folds_to(head, prefix.as_bytes())
+            })
     }
 
     /// Ends with `suffix` (lowercase, `_`).
@@ -120,7 +138,9 @@ impl<'a> CodeKey<'a> {
             .len()
             .checked_sub(suffix.len())
             .and_then(|at| self.0.get(at..))
-            .is_some_and(|tail| folds_to(tail, suffix.as_bytes()))
+            .is_some_and(|tail| {
+                end_folds_to(tail, suffix.as_bytes()) && folds_to(tail, suffix.as_bytes())
+            })
     }
 }
 
@@ -176,7 +196,7 @@ impl<T: Copy + 'static, const N: usize> CodeTable<T, N> {
         self.entries
             .get(usize::from(start)..usize::from(end))?
             .iter()
-            .find(|(k, _)| folds_to(code.0, k.as_bytes()))
+            .find(|(k, _)| end_folds_to(code.0, k.as_bytes()) && folds_to(code.0, k.as_bytes()))
             .map(|(_, v)| *v)
     }
 }

@@ -145,8 +145,11 @@ pub fn from_headers<'a>(h: &impl HeaderSource<'a>, now_ms: Option<f64>) -> Optio
 /// `error.details[]` `RetryInfo.retryDelay` (`"58s"`, `"1.5s"`, or `{seconds, nanos}`), and
 /// the DRF text "Expected available in N seconds." in `error.message`, `detail` or `message`.
 pub fn from_body(v: Node<'_>) -> Option<Hint> {
-    if let Some(s) = v
-        .path(&["error", "details", "wait_seconds"])
+    // `error` and `error.details` are looked up once for the three places below them.
+    let error = v.get("error");
+    let error_details = error.and_then(|e| e.get("details"));
+    if let Some(s) = error_details
+        .and_then(|d| d.get("wait_seconds"))
         .and_then(number_like)
     {
         return Hint::new(s * 1000.0, source::BODY_WAIT_SECONDS);
@@ -154,7 +157,7 @@ pub fn from_body(v: Node<'_>) -> Option<Hint> {
     if let Some(s) = v.path(&["details", "retryAfter"]).and_then(number_like) {
         return Hint::new(s * 1000.0, source::BODY_RETRY_AFTER);
     }
-    if let Some(details) = v.path(&["error", "details"]).and_then(Node::items) {
+    if let Some(details) = error_details.and_then(Node::items) {
         for d in details {
             let is_retry_info = d
                 .get("@type")
@@ -168,12 +171,10 @@ pub fn from_body(v: Node<'_>) -> Option<Hint> {
             }
         }
     }
-    for path in [&["error", "message"][..], &["detail"], &["message"]] {
-        if let Some(h) = v.path(path).and_then(Node::as_str).and_then(from_text) {
-            return Some(h);
-        }
-    }
-    None
+    let text_hint = |text: Option<Node<'_>>| text.and_then(Node::as_str).and_then(from_text);
+    text_hint(error.and_then(|e| e.get("message")))
+        .or_else(|| text_hint(v.get("detail")))
+        .or_else(|| text_hint(v.get("message")))
 }
 
 /// The DRF throttle text "Expected available in N seconds." (also "in 1 second."), found

@@ -126,8 +126,8 @@ fn dispatch(root: Node<'_>, problem_ct: bool) -> Extracted<'_> {
     if graphql::matches(root) {
         return graphql::read(root);
     }
-    if sachain::matches(root) {
-        return sachain::read(root);
+    if let Some(ex) = sachain::read_if_matches(root) {
+        return ex;
     }
     if root.get("detail").is_some() {
         return detail::read(root);

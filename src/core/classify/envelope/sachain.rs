@@ -11,34 +11,32 @@ use crate::core::classify::model::Format;
 use crate::core::classify::text::CodeKey;
 use crate::core::json::Node;
 
-pub(super) fn matches(root: Node<'_>) -> bool {
-    let details_obj = root.get("details").is_some_and(Node::is_object);
-    let message = root.get("message").and_then(Node::as_str).is_some();
-    let request_id = root.get("requestId").and_then(Node::as_str).is_some();
-    (message && (details_obj || request_id))
-        || root
-            .path(&["details", "code"])
-            .and_then(Node::as_str)
-            .is_some()
-}
-
-pub(super) fn read(root: Node<'_>) -> Extracted<'_> {
+/// The Sachain envelope when `root` is one: a string `message` with a `details` object or a
+/// string `requestId`, or a string `details.code`. Each member is looked up once.
+pub(super) fn read_if_matches(root: Node<'_>) -> Option<Extracted<'_>> {
+    let details = root.get("details").filter(|d| d.is_object());
+    let message = root.get("message").and_then(Node::as_str);
+    let code = details.and_then(|d| d.get("code"));
+    let matches = (message.is_some()
+        && (details.is_some() || root.get("requestId").and_then(Node::as_str).is_some()))
+        || code.and_then(Node::as_str).is_some();
+    if !matches {
+        return None;
+    }
     let mut ex = Extracted::with_format(Format::Sachain);
-    ex.message_from(str_of(root, "message"));
-    if let Some(d) = root.get("details").filter(|d| d.is_object()) {
+    ex.message_from(message);
+    if let Some(d) = details {
         ex.details = Some(d);
-        ex.code = code_of(d.get("code"));
+        ex.code = code_of(code);
         ex.retryable = d.get("retryable").and_then(Node::as_bool);
         ex.extra_text = str_of(d, "reason");
         let is_validation = ex
             .code
             .as_deref()
             .is_none_or(|c| CodeKey::new(c).starts("validation_"));
-        if let (true, Some(field), Some(msg)) =
-            (is_validation, str_of(d, "field"), str_of(root, "message"))
-        {
+        if let (true, Some(field), Some(msg)) = (is_validation, str_of(d, "field"), message) {
             ex.field_errors.push(std::borrow::Cow::Borrowed(field), msg);
         }
     }
-    ex
+    Some(ex)
 }
