@@ -123,7 +123,11 @@ mod tests {
         for (i, place) in PLACES.iter().enumerate() {
             let text = format!("{{{place}}}");
             let doc = parse_doc(&text).unwrap();
-            assert_eq!(from_body(doc.root()), Some(format!("id-{i}").as_str()), "{text}");
+            assert_eq!(
+                from_body(doc.root()),
+                Some(format!("id-{i}").as_str()),
+                "{text}"
+            );
         }
     }
 

@@ -125,11 +125,9 @@ impl<'a> CodeKey<'a> {
 
     /// Starts with `prefix` (lowercase, `_`).
     pub(crate) fn starts(&self, prefix: &str) -> bool {
-        self.0
-            .get(..prefix.len())
-            .is_some_and(|head| {
-                start_folds_to(head, prefix.as_bytes()) && folds_to(head, prefix.as_bytes())
-            })
+        self.0.get(..prefix.len()).is_some_and(|head| {
+            start_folds_to(head, prefix.as_bytes()) && folds_to(head, prefix.as_bytes())
+        })
     }
 
     /// Ends with `suffix` (lowercase, `_`).
