@@ -75,37 +75,28 @@ mod tests {
     use super::*;
     use crate::core::json::parse_doc;
 
-    /// The body places in order of preference, as JSON members holding `"id-<n>"`.
-    const PLACES: [&str; 9] = [
-        r#""error":{"request_id":"id-0"}"#,
-        r#""error":{"requestId":"id-1"}"#,
-        r#""error":{"details":{"request_id":"id-2"}}"#,
-        r#""request_id":"id-3""#,
-        r#""requestId":"id-4""#,
-        r#""details":{"request_id":"id-5"}"#,
-        r#""details":{"requestId":"id-6"}"#,
-        r#""traceId":"id-7""#,
-        r#""trace_id":"id-8""#,
+    /// The body places in order of preference: the object holding the id (0 the root,
+    /// 1 `error`, 2 `error.details`, 3 `details`) and its key.
+    const PLACES: [(usize, &str); 9] = [
+        (1, "request_id"),
+        (1, "requestId"),
+        (2, "request_id"),
+        (0, "request_id"),
+        (0, "requestId"),
+        (3, "request_id"),
+        (3, "requestId"),
+        (0, "traceId"),
+        (0, "trace_id"),
     ];
 
-    /// A document with the ids of `places` (objects that repeat are merged into one).
+    /// A document holding `"id-<n>"` at each place `n` of `places` (one object per holder).
     fn doc_with(places: &[usize]) -> String {
-        let (mut error, mut error_details, mut details, mut root) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut members: [Vec<String>; 4] = Default::default();
         for &p in places {
-            let id = format!("\"id-{p}\"");
-            match p {
-                0 => error.push(format!("\"request_id\":{id}")),
-                1 => error.push(format!("\"requestId\":{id}")),
-                2 => error_details.push(format!("\"request_id\":{id}")),
-                3 => root.push(format!("\"request_id\":{id}")),
-                4 => root.push(format!("\"requestId\":{id}")),
-                5 => details.push(format!("\"request_id\":{id}")),
-                6 => details.push(format!("\"requestId\":{id}")),
-                7 => root.push(format!("\"traceId\":{id}")),
-                _ => root.push(format!("\"trace_id\":{id}")),
-            }
+            let (holder, key) = PLACES[p];
+            members[holder].push(format!("\"{key}\":\"id-{p}\""));
         }
+        let [mut root, mut error, error_details, details] = members;
         if !error_details.is_empty() {
             error.push(format!("\"details\":{{{}}}", error_details.join(",")));
         }
@@ -120,8 +111,8 @@ mod tests {
 
     #[test]
     fn each_place_alone_is_found() {
-        for (i, place) in PLACES.iter().enumerate() {
-            let text = format!("{{{place}}}");
+        for i in 0..PLACES.len() {
+            let text = doc_with(&[i]);
             let doc = parse_doc(&text).unwrap();
             assert_eq!(
                 from_body(doc.root()),
