@@ -165,10 +165,10 @@ fn emit(c: &ClassificationRef<'_>, input: &[u8], input_ascii: bool) -> usize {
         let fields = OUT_FIELDS.with(|f| {
             let mut f = f.borrow_mut();
             f.clear();
-            let Some(items) = c.field_errors.as_deref() else {
+            let Some(items) = c.field_errors.as_ref() else {
                 return (0.0, -1.0);
             };
-            for (key, messages) in items {
+            for (key, messages) in items.iter() {
                 let (start, len) = p.place(Some(key));
                 f.extend([start, len, messages.len() as f64]);
                 for m in messages {

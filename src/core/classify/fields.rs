@@ -31,10 +31,12 @@ const MAX_KEY_BYTES: usize = 200;
 
 use super::model::FieldList;
 
-/// Field errors being gathered.
+/// Field errors being gathered: the first field with its first message inline, and
+/// everything in `many` once there is more (see [`FieldList`] for why).
 #[derive(Debug, Default)]
 pub(crate) struct FieldErrors<'v> {
-    items: FieldList<'v>,
+    one: Option<(Cow<'v, str>, Cow<'v, str>)>,
+    many: Vec<(Cow<'v, str>, Vec<Cow<'v, str>>)>,
 }
 
 impl<'v> FieldErrors<'v> {
@@ -48,34 +50,44 @@ impl<'v> FieldErrors<'v> {
             Cow::Borrowed(f) => cap(f, MAX_KEY_BYTES),
             Cow::Owned(f) => Cow::Owned(cap(&f, MAX_KEY_BYTES).into_owned()),
         };
-        let idx = match self.items.iter().position(|(k, _)| *k == field) {
-            Some(i) => i,
-            None => {
-                if self.items.len() >= MAX_FIELDS {
+        let message = cap(message, MAX_MESSAGE_BYTES);
+        if self.many.is_empty() {
+            match self.one.take() {
+                None => {
+                    self.one = Some((field, message));
                     return;
                 }
-                self.items.push((field, Vec::new()));
-                self.items.len() - 1
+                Some((first, first_message)) => self.many.push((first, vec![first_message])),
+            }
+        }
+        let idx = match self.many.iter().position(|(k, _)| *k == field) {
+            Some(i) => i,
+            None => {
+                if self.many.len() >= MAX_FIELDS {
+                    return;
+                }
+                self.many.push((field, Vec::new()));
+                self.many.len() - 1
             }
         };
-        if let Some((_, msgs)) = self.items.get_mut(idx) {
+        if let Some((_, msgs)) = self.many.get_mut(idx) {
             if msgs.len() < MAX_MESSAGES {
-                msgs.push(cap(message, MAX_MESSAGE_BYTES));
+                msgs.push(message);
             }
         }
     }
 
     /// True when nothing was gathered.
     pub(crate) fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.one.is_none() && self.many.is_empty()
     }
 
     /// `None` when nothing was gathered.
     pub(crate) fn finish(self) -> Option<FieldList<'v>> {
-        if self.items.is_empty() {
-            None
-        } else {
-            Some(self.items)
+        match self.one {
+            Some((field, message)) => Some(FieldList::one(field, message)),
+            None if self.many.is_empty() => None,
+            None => Some(FieldList::from_vec(self.many)),
         }
     }
 
@@ -225,6 +237,59 @@ mod tests {
     use super::*;
     use crate::core::json::parse_doc;
 
+    /// What was gathered, as owned `(field, messages)`.
+    fn owned(f: FieldErrors<'_>) -> Vec<(String, Vec<String>)> {
+        f.finish()
+            .map(|list| {
+                list.iter()
+                    .map(|(k, ms)| (k.to_string(), ms.iter().map(|m| m.to_string()).collect()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// A single field with a single message is held inline; a second message, or a second
+    /// field, moves it into the vectors in its place, first.
+    #[test]
+    fn one_field_then_more() {
+        let pair = |f: &str, ms: &[&str]| {
+            (
+                f.to_string(),
+                ms.iter().map(|m| m.to_string()).collect::<Vec<_>>(),
+            )
+        };
+        let mut f = FieldErrors::default();
+        assert!(f.is_empty());
+        f.push(Cow::Borrowed("name"), " Too long. ");
+        assert!(!f.is_empty());
+        assert_eq!(owned(f), vec![pair("name", &["Too long."])]);
+
+        let mut f = FieldErrors::default();
+        f.push(Cow::Borrowed("name"), "Too long.");
+        f.push(Cow::Borrowed("name"), "Bad characters.");
+        assert_eq!(
+            owned(f),
+            vec![pair("name", &["Too long.", "Bad characters."])]
+        );
+
+        let mut f = FieldErrors::default();
+        f.push(Cow::Borrowed("name"), "Too long.");
+        f.push(Cow::Owned("age".to_string()), "Too small.");
+        f.push(Cow::Borrowed("name"), "Bad characters.");
+        assert_eq!(
+            owned(f),
+            vec![
+                pair("name", &["Too long.", "Bad characters."]),
+                pair("age", &["Too small."])
+            ]
+        );
+
+        let mut f = FieldErrors::default();
+        f.push(Cow::Borrowed("name"), "   ");
+        assert!(f.is_empty());
+        assert_eq!(f.finish(), None);
+    }
+
     #[test]
     fn drf_nested_and_merged() {
         let v = parse_doc(
@@ -235,19 +300,8 @@ mod tests {
         .unwrap();
         let mut f = FieldErrors::default();
         f.drf(v.root());
-        let got: Vec<(String, Vec<String>)> = f
-            .finish()
-            .unwrap()
-            .into_iter()
-            .map(|(k, ms)| {
-                (
-                    k.into_owned(),
-                    ms.into_iter().map(Cow::into_owned).collect(),
-                )
-            })
-            .collect();
         assert_eq!(
-            got,
+            owned(f),
             vec![
                 (
                     "email".to_string(),
@@ -277,6 +331,7 @@ mod tests {
         }
         let got = f.finish().unwrap();
         assert_eq!(got.len(), MAX_FIELDS);
+        assert_eq!(got.iter().count(), MAX_FIELDS);
         assert!(got.iter().all(|(_, m)| m.len() == MAX_MESSAGES));
     }
 }

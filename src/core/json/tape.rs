@@ -12,10 +12,9 @@
 //! errors): the builder drives the same [`Parser`] steps. A test checks both on random and
 //! mutated documents.
 
-use std::borrow::Cow;
 use std::cell::RefCell;
 
-use super::{JsonError, JsonErrorKind, Limits, Parser, plain_run};
+use super::{JsonError, JsonErrorKind, Limits, Parser, at, number_at, plain_run, ws};
 
 /// What a node is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,12 +129,7 @@ pub fn parse_doc_with(input: &str, limits: Limits) -> Result<Doc<'_>, JsonError>
         slots,
         unescaped,
     };
-    p.skip_ws();
-    p.tape_value(0, &mut doc)?;
-    p.skip_ws();
-    if p.pos < p.bytes.len() {
-        return Err(p.err(JsonErrorKind::TrailingData));
-    }
+    build(&mut p, &mut doc)?;
     Ok(doc)
 }
 
@@ -156,120 +150,217 @@ fn small(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-impl<'a> Parser<'a> {
-    fn push(doc: &mut Doc<'a>, tag: Tag, start: usize, len: usize) -> usize {
-        let at = doc.slots.len();
-        doc.slots.push(Slot {
-            tag,
-            start: small(start),
-            len: small(len),
-            end: small(at + 1),
-        });
-        at
-    }
+/// A container's `end` while it is still open: none encloses it.
+const NO_PARENT: u32 = u32::MAX;
 
-    fn tape_string(&mut self, doc: &mut Doc<'a>) -> Result<(), JsonError> {
-        let start = self.pos + 1;
-        // No escapes (almost every string): the plain run ends at the closing quote.
-        let end = plain_run(self.bytes, start);
-        if self.bytes.get(end) == Some(&b'"') {
-            self.pos = end + 1;
-            Self::push(doc, Tag::Str, start, end - start);
-            return Ok(());
-        }
-        match self.bytes.get(end) {
-            Some(b'\\') => {
-                // Unescaped straight into the document's side buffer.
-                self.pos = end;
-                let at = doc.unescaped.len();
-                self.unescape_into(start, &mut doc.unescaped)?;
-                Self::push(doc, Tag::Escaped, at, doc.unescaped.len() - at);
-                Ok(())
-            }
-            Some(_) => {
-                self.pos = end;
-                Err(self.err(JsonErrorKind::BadString))
-            }
-            None => {
-                self.pos = end;
-                Err(self.err(JsonErrorKind::UnexpectedEnd))
-            }
-        }
-    }
+/// What the builder expects next.
+#[derive(Clone, Copy)]
+enum Expect {
+    /// A value.
+    Value,
+    /// A member's key, its colon and then its value.
+    Key,
+    /// After a value: a comma or the close of the open container (or the end of input).
+    Next,
+}
 
-    /// A string read by [`Parser::string`] whose content started at `start`.
-    fn push_string(doc: &mut Doc<'a>, start: usize, s: Cow<'a, str>) {
-        match s {
-            Cow::Borrowed(s) => Self::push(doc, Tag::Str, start, s.len()),
-            Cow::Owned(s) => {
-                let at = doc.unescaped.len();
-                doc.unescaped.push_str(&s);
-                Self::push(doc, Tag::Escaped, at, s.len())
+/// Fills `doc` from the input of `p`, with exactly the errors (kind and offset) of
+/// [`Parser::value`] and its callers.
+///
+/// Why not recursive like the tree parser: in wasm the parser's position lived in memory
+/// and every byte of white space was a load and a store through `self`. Here the position,
+/// the depth and the open container are locals, and the open containers form a stack
+/// threaded through their own slots: while a container is open its `end` holds the index of
+/// the one around it, and its `start` collects its keys' bits.
+fn build<'a>(p: &mut Parser<'a>, doc: &mut Doc<'a>) -> Result<(), JsonError> {
+    let bytes = p.bytes;
+    let max_depth = p.limits.max_depth;
+    let fail = |kind, offset| Err(JsonError { kind, offset });
+    let end_or_byte = |b: Option<&u8>| match b {
+        None => JsonErrorKind::UnexpectedEnd,
+        Some(_) => JsonErrorKind::UnexpectedByte,
+    };
+    let mut pos = ws(bytes, 0);
+    let mut open = NO_PARENT;
+    let mut keyed = false;
+    let mut depth = 0usize;
+    let mut expect = Expect::Value;
+    loop {
+        match expect {
+            Expect::Value => {
+                let start = pos;
+                let Some(&b) = bytes.get(pos) else {
+                    return fail(JsonErrorKind::UnexpectedEnd, pos);
+                };
+                let (tag, lo, hi) = match b {
+                    b'"' => {
+                        let (tag, at, len) = string(p, doc, &mut pos)?;
+                        expect = Expect::Next;
+                        (tag, at, len)
+                    }
+                    b'{' | b'[' => {
+                        if depth + 1 > max_depth {
+                            return fail(JsonErrorKind::TooDeep, pos);
+                        }
+                        depth += 1;
+                        let me = small(doc.slots.len());
+                        let is_object = b == b'{';
+                        doc.slots.push(Slot {
+                            tag: if is_object { Tag::Object } else { Tag::Array },
+                            start: 0,
+                            len: 0,
+                            end: open,
+                        });
+                        open = me;
+                        keyed = is_object;
+                        pos = ws(bytes, pos + 1);
+                        let close = if is_object { b'}' } else { b']' };
+                        expect = if at(bytes, pos) == close {
+                            // Empty: closed at once, as below.
+                            pos += 1;
+                            (open, keyed) = close_container(doc, open);
+                            depth -= 1;
+                            Expect::Next
+                        } else if is_object {
+                            Expect::Key
+                        } else {
+                            Expect::Value
+                        };
+                        continue;
+                    }
+                    b't' | b'f' | b'n' => {
+                        let (lit, tag): (&[u8], Tag) = match b {
+                            b't' => (b"true", Tag::True),
+                            b'f' => (b"false", Tag::False),
+                            _ => (b"null", Tag::Null),
+                        };
+                        match bytes.get(pos..pos + lit.len()) {
+                            Some(s) if s == lit => pos += lit.len(),
+                            Some(_) => return fail(JsonErrorKind::UnexpectedByte, pos),
+                            None => return fail(JsonErrorKind::UnexpectedEnd, pos),
+                        }
+                        expect = Expect::Next;
+                        (tag, small(start), small(lit.len()))
+                    }
+                    b'-' | b'0'..=b'9' => {
+                        let bits = match number_at(bytes, &mut pos) {
+                            Ok(n) => n.to_bits(),
+                            Err(kind) => return fail(kind, pos),
+                        };
+                        expect = Expect::Next;
+                        // The value itself is kept, in the two position fields.
+                        (Tag::Number, bits as u32, (bits >> 32) as u32)
+                    }
+                    _ => return fail(JsonErrorKind::UnexpectedByte, pos),
+                };
+                let end = small(doc.slots.len() + 1);
+                doc.slots.push(Slot {
+                    tag,
+                    start: lo,
+                    len: hi,
+                    end,
+                });
             }
-        };
-    }
-
-    /// [`Parser::value`], appending nodes instead of building values.
-    fn tape_value(&mut self, depth: usize, doc: &mut Doc<'a>) -> Result<(), JsonError> {
-        let start = self.pos;
-        match self.peek() {
-            None => return Err(self.err(JsonErrorKind::UnexpectedEnd)),
-            Some(b'n') => {
-                self.expect_literal(b"null")?;
-                Self::push(doc, Tag::Null, start, 4);
+            Expect::Key => {
+                if bytes.get(pos) != Some(&b'"') {
+                    return fail(end_or_byte(bytes.get(pos)), pos);
+                }
+                let (tag, at, len) = string(p, doc, &mut pos)?;
+                let slot = Slot {
+                    tag,
+                    start: at,
+                    len,
+                    end: small(doc.slots.len() + 1),
+                };
+                let bit = key_bit(doc.bytes(slot));
+                if let Some(o) = doc.slots.get_mut(open as usize) {
+                    o.start |= bit;
+                }
+                doc.slots.push(slot);
+                pos = ws(bytes, pos);
+                if bytes.get(pos) != Some(&b':') {
+                    return fail(end_or_byte(bytes.get(pos)), pos);
+                }
+                pos = ws(bytes, pos + 1);
+                expect = Expect::Value;
             }
-            Some(b't') => {
-                self.expect_literal(b"true")?;
-                Self::push(doc, Tag::True, start, 4);
-            }
-            Some(b'f') => {
-                self.expect_literal(b"false")?;
-                Self::push(doc, Tag::False, start, 5);
-            }
-            Some(b'"') => self.tape_string(doc)?,
-            Some(b'[') => self.tape_container(depth + 1, doc, false)?,
-            Some(b'{') => self.tape_container(depth + 1, doc, true)?,
-            Some(b'-' | b'0'..=b'9') => {
-                // The value itself is kept, in the two position fields.
-                let bits = self.number()?.to_bits();
-                let at = Self::push(doc, Tag::Number, 0, 0);
-                if let Some(slot) = doc.slots.get_mut(at) {
-                    slot.start = bits as u32;
-                    slot.len = (bits >> 32) as u32;
+            Expect::Next => {
+                pos = ws(bytes, pos);
+                if open == NO_PARENT {
+                    return if pos < bytes.len() {
+                        fail(JsonErrorKind::TrailingData, pos)
+                    } else {
+                        Ok(())
+                    };
+                }
+                let close = if keyed { b'}' } else { b']' };
+                match bytes.get(pos) {
+                    Some(b',') => {
+                        pos = ws(bytes, pos + 1);
+                        expect = if keyed { Expect::Key } else { Expect::Value };
+                    }
+                    Some(&b) if b == close => {
+                        pos += 1;
+                        (open, keyed) = close_container(doc, open);
+                        depth -= 1;
+                    }
+                    other => return fail(end_or_byte(other), pos),
                 }
             }
-            Some(_) => return Err(self.err(JsonErrorKind::UnexpectedByte)),
         }
-        Ok(())
     }
+}
 
-    /// [`Parser::array`] (`keyed` false) or [`Parser::object`], error for error.
-    fn tape_container(
-        &mut self,
-        depth: usize,
-        doc: &mut Doc<'a>,
-        keyed: bool,
-    ) -> Result<(), JsonError> {
-        let (tag, close) = if keyed {
-            (Tag::Object, b'}')
-        } else {
-            (Tag::Array, b']')
-        };
-        let me = Self::push(doc, tag, 0, 0);
-        let mut key_set = 0u32;
-        self.elements(depth, close, keyed, |p, key| {
-            if let Some((start, key)) = key {
-                key_set |= key_bit(key.as_bytes());
-                Self::push_string(doc, start, key);
-            }
-            p.tape_value(depth, doc)
-        })?;
-        let end = small(doc.slots.len());
-        if let Some(slot) = doc.slots.get_mut(me) {
-            slot.end = end;
-            slot.start = key_set;
+/// Closes the open container `open` (its slot holds its parent in `end`): sets its `end`
+/// and returns the parent and whether that is an object.
+#[inline(always)]
+fn close_container(doc: &mut Doc<'_>, open: u32) -> (u32, bool) {
+    let end = small(doc.slots.len());
+    let Some(slot) = doc.slots.get_mut(open as usize) else {
+        return (NO_PARENT, false);
+    };
+    let parent = slot.end;
+    slot.end = end;
+    let keyed = doc
+        .slots
+        .get(parent as usize)
+        .is_some_and(|s| s.tag == Tag::Object);
+    (parent, keyed)
+}
+
+/// The string whose opening quote is at `*pos`, with [`Parser::string`]'s errors: its tag
+/// and where its text is (`start` and `len` of its slot). `*pos` ends after the closing
+/// quote. Strings with escapes are unescaped straight into the document's side buffer.
+#[inline(always)]
+fn string<'a>(
+    p: &mut Parser<'a>,
+    doc: &mut Doc<'a>,
+    pos: &mut usize,
+) -> Result<(Tag, u32, u32), JsonError> {
+    let bytes = p.bytes;
+    let start = *pos + 1;
+    // No escapes (almost every string): the plain run ends at the closing quote.
+    let end = plain_run(bytes, start);
+    match bytes.get(end) {
+        Some(b'"') => {
+            *pos = end + 1;
+            Ok((Tag::Str, small(start), small(end - start)))
         }
-        Ok(())
+        Some(b'\\') => {
+            p.pos = end;
+            let at = doc.unescaped.len();
+            p.unescape_into(start, &mut doc.unescaped)?;
+            *pos = p.pos;
+            Ok((Tag::Escaped, small(at), small(doc.unescaped.len() - at)))
+        }
+        Some(_) => Err(JsonError {
+            kind: JsonErrorKind::BadString,
+            offset: end,
+        }),
+        None => Err(JsonError {
+            kind: JsonErrorKind::UnexpectedEnd,
+            offset: end,
+        }),
     }
 }
 
@@ -477,6 +568,7 @@ impl<'d> Iterator for Members<'d> {
 mod tests {
     use super::super::{Value, parse_with};
     use super::*;
+    use std::borrow::Cow;
 
     /// The tape read back as a [`Value`], to compare with the tree parser.
     fn to_value<'d>(n: Node<'d>) -> Value<'d> {
