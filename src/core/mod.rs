@@ -4,6 +4,7 @@
 //! as arguments, so the same inputs always give the same outputs. That is what lets the
 //! retry engine and the cross-tab refresh protocol be checked by deterministic simulation.
 
+pub mod body;
 pub(crate) mod bytes;
 pub mod classify;
 pub mod error;

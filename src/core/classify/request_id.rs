@@ -11,6 +11,7 @@
 //! characters and are cut to 200 bytes.
 
 use super::text::clean_id;
+use crate::core::body::BodyMembers;
 use crate::core::headers::{HeaderSource, Known};
 use crate::core::json::Node;
 
@@ -49,23 +50,25 @@ pub(crate) fn from_weak_headers<'a>(h: &impl HeaderSource<'a>) -> Option<&'a str
     })
 }
 
-/// An id in a JSON body, in the order of the module doc. The objects holding them (`error`,
-/// `error.details`, `details`) are each looked up once, and only when the places before
-/// them held no id.
-pub(crate) fn from_body(root: Node<'_>) -> Option<&str> {
+/// An id in a JSON body, in the order of the module doc, from the body's members as the
+/// classifier looked them up (`error`, `error.details`, `details`).
+pub(crate) fn from_body(members: BodyMembers<'_>) -> Option<&str> {
     fn id<'v>(object: Option<Node<'v>>, key: &str) -> Option<&'v str> {
         object?.get(key)?.as_str().and_then(clean_id)
     }
-    let error = root.get("error");
+    let BodyMembers {
+        root,
+        error,
+        error_details,
+        details,
+        ..
+    } = members;
     id(error, "request_id")
         .or_else(|| id(error, "requestId"))
-        .or_else(|| id(error?.get("details"), "request_id"))
+        .or_else(|| id(error_details, "request_id"))
         .or_else(|| id(Some(root), "request_id"))
         .or_else(|| id(Some(root), "requestId"))
-        .or_else(|| {
-            let details = root.get("details");
-            id(details, "request_id").or_else(|| id(details, "requestId"))
-        })
+        .or_else(|| id(details, "request_id").or_else(|| id(details, "requestId")))
         .or_else(|| id(Some(root), "traceId"))
         .or_else(|| id(Some(root), "trace_id"))
 }
@@ -115,7 +118,7 @@ mod tests {
             let text = doc_with(&[i]);
             let doc = parse_doc(&text).unwrap();
             assert_eq!(
-                from_body(doc.root()),
+                from_body(BodyMembers::of(doc.root())),
                 Some(format!("id-{i}").as_str()),
                 "{text}"
             );
@@ -131,15 +134,23 @@ mod tests {
             let text = doc_with(&places);
             let doc = parse_doc(&text).unwrap();
             let want = format!("id-{}", places[0]);
-            assert_eq!(from_body(doc.root()), Some(want.as_str()), "{text}");
+            assert_eq!(
+                from_body(BodyMembers::of(doc.root())),
+                Some(want.as_str()),
+                "{text}"
+            );
             for bad in ["7", "\" \"", "\"a\\u0007b\""] {
                 let spoiled = text.replacen(&format!("\"{want}\""), bad, 1);
                 let doc = parse_doc(&spoiled).unwrap();
                 let next = places.get(1).map(|p| format!("id-{p}"));
-                assert_eq!(from_body(doc.root()), next.as_deref(), "{spoiled}");
+                assert_eq!(
+                    from_body(BodyMembers::of(doc.root())),
+                    next.as_deref(),
+                    "{spoiled}"
+                );
             }
         }
         let doc = parse_doc(r#"{"message":"no id","details":{"code":"X"}}"#).unwrap();
-        assert_eq!(from_body(doc.root()), None);
+        assert_eq!(from_body(BodyMembers::of(doc.root())), None);
     }
 }

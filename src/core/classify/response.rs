@@ -23,6 +23,7 @@ use super::model::{Classification, ClassificationRef, Format};
 use super::rules::{self, Signals};
 use super::text::CodeKey;
 use super::{messages, request_id};
+use crate::core::body::BodyMembers;
 use crate::core::bytes::find_ascii_ci;
 use crate::core::headers::{HeaderSource, Known, KnownHeaders};
 use crate::core::retry::hints;
@@ -53,14 +54,14 @@ pub fn classify_known_with<R>(
     let text = body::decode(parts.body, opts.max_body_bytes);
     let content_type = known.value(Known::ContentType).unwrap_or("");
     let sniffed = body::sniff(&text, content_type);
-    let (ex, body_hint, json_root) = match &sniffed {
+    let (ex, body_hint, json_members) = match &sniffed {
         Sniffed::Json(doc) => {
             let problem_ct = find_ascii_ci(content_type, "problem+json").is_some();
-            let root = doc.root();
+            let members = BodyMembers::of(doc.root());
             (
-                envelope::from_json(root, problem_ct),
-                hints::from_body(root),
-                Some(root),
+                envelope::from_json(members, problem_ct),
+                hints::from_members(members),
+                Some(members),
             )
         }
         Sniffed::Text(t) => (envelope::text(t), hints::from_text(t), None),
@@ -110,7 +111,7 @@ pub fn classify_known_with<R>(
     );
     let request_id = request_id::from_strong_headers(known)
         .or(ex.request_id)
-        .or_else(|| json_root.and_then(request_id::from_body))
+        .or_else(|| json_members.and_then(request_id::from_body))
         .or_else(|| request_id::from_weak_headers(known));
     f(&ClassificationRef {
         category: dec.category,

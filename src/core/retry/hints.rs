@@ -23,6 +23,7 @@
 //!   no clock to apply RFC 9110's "50 years" rule). Day names are checked for spelling, not
 //!   for agreement with the date.
 
+use crate::core::body::BodyMembers;
 use crate::core::bytes::find_ascii_ci;
 use crate::core::json::{Kind, Node};
 
@@ -145,16 +146,28 @@ pub fn from_headers<'a>(h: &impl HeaderSource<'a>, now_ms: Option<f64>) -> Optio
 /// `error.details[]` `RetryInfo.retryDelay` (`"58s"`, `"1.5s"`, or `{seconds, nanos}`), and
 /// the DRF text "Expected available in N seconds." in `error.message`, `detail` or `message`.
 pub fn from_body(v: Node<'_>) -> Option<Hint> {
-    // `error` and `error.details` are looked up once for the three places below them.
-    let error = v.get("error");
-    let error_details = error.and_then(|e| e.get("details"));
+    from_members(BodyMembers::of(v))
+}
+
+/// [`from_body`] from members already looked up.
+pub fn from_members(m: BodyMembers<'_>) -> Option<Hint> {
+    let BodyMembers {
+        root: v,
+        error,
+        error_details,
+        details,
+        message,
+    } = m;
     if let Some(s) = error_details
         .and_then(|d| d.get("wait_seconds"))
         .and_then(number_like)
     {
         return Hint::new(s * 1000.0, source::BODY_WAIT_SECONDS);
     }
-    if let Some(s) = v.path(&["details", "retryAfter"]).and_then(number_like) {
+    if let Some(s) = details
+        .and_then(|d| d.get("retryAfter"))
+        .and_then(number_like)
+    {
         return Hint::new(s * 1000.0, source::BODY_RETRY_AFTER);
     }
     if let Some(details) = error_details.and_then(Node::items) {
@@ -174,7 +187,7 @@ pub fn from_body(v: Node<'_>) -> Option<Hint> {
     let text_hint = |text: Option<Node<'_>>| text.and_then(Node::as_str).and_then(from_text);
     text_hint(error.and_then(|e| e.get("message")))
         .or_else(|| text_hint(v.get("detail")))
-        .or_else(|| text_hint(v.get("message")))
+        .or_else(|| text_hint(message))
 }
 
 /// The DRF throttle text "Expected available in N seconds." (also "in 1 second."), found

@@ -12,8 +12,9 @@ use super::{Extracted, code_of, str_of};
 use crate::core::classify::model::Format;
 use crate::core::json::{Kind, Node};
 
-pub(super) fn matches(err: Node<'_>) -> bool {
-    matches!(err.get("code").map(Node::kind), Some(Kind::Number(_)))
+/// Whether `err` (the `error` object, whose `code` member is `code`) is Google's.
+pub(super) fn matches(err: Node<'_>, code: Option<Node<'_>>) -> bool {
+    matches!(code.map(Node::kind), Some(Kind::Number(_)))
         && (err.get("status").and_then(Node::as_str).is_some()
             || err.get("details").is_some_and(Node::is_array))
 }

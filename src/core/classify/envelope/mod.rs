@@ -35,6 +35,7 @@ use std::borrow::Cow;
 use super::fields::FieldErrors;
 use super::model::Format;
 use super::text::{clean_message, trim};
+use crate::core::body::BodyMembers;
 use crate::core::json::{Kind, Node};
 
 /// What an envelope says, borrowed from the body.
@@ -96,9 +97,10 @@ pub(crate) fn str_of<'v>(v: Node<'v>, key: &str) -> Option<&'v str> {
 }
 
 /// Reads a parsed JSON body. `problem_ct` is true for `application/problem+json`.
-pub(crate) fn from_json(root: Node<'_>, problem_ct: bool) -> Extracted<'_> {
+pub(crate) fn from_json(members: BodyMembers<'_>, problem_ct: bool) -> Extracted<'_> {
+    let root = members.root;
     let mut ex = match root.kind() {
-        Kind::Object => dispatch(root, problem_ct),
+        Kind::Object => dispatch(members, problem_ct),
         Kind::String(s) => text(s),
         _ => Extracted::with_format(Format::Unknown),
     };
@@ -110,15 +112,17 @@ pub(crate) fn from_json(root: Node<'_>, problem_ct: bool) -> Extracted<'_> {
     ex
 }
 
-fn dispatch(root: Node<'_>, problem_ct: bool) -> Extracted<'_> {
+fn dispatch(members: BodyMembers<'_>, problem_ct: bool) -> Extracted<'_> {
+    let root = members.root;
     if problem_ct {
         return problem::read(root);
     }
-    if let Some(err) = root.get("error").filter(|e| e.is_object()) {
-        if google::matches(err) {
+    if let Some(err) = members.error.filter(|e| e.is_object()) {
+        let code = err.get("code");
+        if google::matches(err, code) {
             return google::read(err);
         }
-        return upstream::read(root, err);
+        return upstream::read(err, code, members.error_details);
     }
     if problem::matches(root) {
         return problem::read(root);
@@ -126,7 +130,7 @@ fn dispatch(root: Node<'_>, problem_ct: bool) -> Extracted<'_> {
     if graphql::matches(root) {
         return graphql::read(root);
     }
-    if let Some(ex) = sachain::read_if_matches(root) {
+    if let Some(ex) = sachain::read_if_matches(members) {
         return ex;
     }
     if root.get("detail").is_some() {

@@ -7,15 +7,17 @@
 //! (seed 004 pairs `"retryAfter": 45` with `"window": "1 minute"`); the hints module reads it.
 
 use super::{Extracted, code_of, str_of};
+use crate::core::body::BodyMembers;
 use crate::core::classify::model::Format;
 use crate::core::classify::text::CodeKey;
 use crate::core::json::Node;
 
 /// The Sachain envelope when `root` is one: a string `message` with a `details` object or a
 /// string `requestId`, or a string `details.code`. Each member is looked up once.
-pub(super) fn read_if_matches(root: Node<'_>) -> Option<Extracted<'_>> {
-    let details = root.get("details").filter(|d| d.is_object());
-    let message = root.get("message").and_then(Node::as_str);
+pub(super) fn read_if_matches(members: BodyMembers<'_>) -> Option<Extracted<'_>> {
+    let root = members.root;
+    let details = members.details.filter(|d| d.is_object());
+    let message = members.message.and_then(Node::as_str);
     let code = details.and_then(|d| d.get("code"));
     let matches = (message.is_some()
         && (details.is_some() || root.get("requestId").and_then(Node::as_str).is_some()))

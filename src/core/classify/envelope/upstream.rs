@@ -9,12 +9,17 @@ use super::{Extracted, code_of, str_of};
 use crate::core::classify::model::Format;
 use crate::core::json::Node;
 
-pub(super) fn read<'v>(_root: Node<'v>, err: Node<'v>) -> Extracted<'v> {
+/// Reads the `error` object `err`, given its `code` and `details` members.
+pub(super) fn read<'v>(
+    err: Node<'v>,
+    code: Option<Node<'v>>,
+    details: Option<Node<'v>>,
+) -> Extracted<'v> {
     let mut ex = Extracted::with_format(Format::Upstream);
-    ex.code = code_of(err.get("code"));
+    ex.code = code_of(code);
     ex.message_from(str_of(err, "message"));
     ex.message_from(str_of(err, "detail"));
-    if let Some(d) = err.get("details").filter(|d| d.is_object()) {
+    if let Some(d) = details.filter(|d| d.is_object()) {
         ex.details = Some(d);
         ex.extra_text = str_of(d, "detail").or_else(|| first_message(d));
         ex.field_errors.drf(d);
