@@ -8,7 +8,7 @@
  * {@link supportReport} writes the escalation text support asks for, with credentials
  * redacted.
  *
- * The response crosses into wasm as a bounded body prefix and header records written straight
+ * The response crosses into wasm as a bounded body prefix and the header values the core reads, written straight
  * into wasm memory; the result comes back as numbers plus one string, and the object is
  * built here from tables read once from the Rust model.
  * @module
@@ -178,8 +178,8 @@ function run(engine: Engine, max: number, parts: ResponseParts, body?: string | 
   let textBytes: number;
   try {
     textBytes = engine === null
-      ? wasm().classify_parts(status, written.bodyBytes, total, written.textStart, written.ascii, phase, now, max)
-      : engine.classify(status, written.bodyBytes, total, written.textStart, written.ascii, phase, now);
+      ? wasm().classify_parts(status, written.bodyBytes, written.valuesEnd, total, written.textStart, written.ascii, phase, now, max)
+      : engine.classify(status, written.bodyBytes, written.valuesEnd, total, written.textStart, written.ascii, phase, now);
   } catch (e) {
     throw fromWasmError(e);
   }

@@ -3,11 +3,11 @@
 //!
 //! Why this shape: `classify` runs on every failed response, so nothing crosses the boundary
 //! as an object and, in the common case, no string does either. In: the body prefix, then
-//! one record per header the core reads (`HEADERS_READ`, which includes every request-id
-//! header): the name as one letter, its position in `core::headers::Known`, so the core
-//! files the value without comparing names; the value's byte length in two bytes of seven
-//! bits, so nothing is searched for; the value. All back to back in scratch, and all valid
-//! UTF-8 as a whole. Out: the
+//! the values of the headers the core reads (`HEADERS_READ`, which includes every
+//! request-id header), then one record of three bytes per value: the name as one letter,
+//! its position in `core::headers::Known`, so the core files the value without comparing
+//! names, and the value's byte length in two bytes of seven bits, so nothing is searched
+//! for. All back to back in scratch; body and values are valid UTF-8 as a whole. Out: the
 //! category, action, format and hint source as indices into the tables of
 //! [`classify_vocab`] (read once by the facade, so the vocabulary is written only in
 //! `core::classify::model` and `core::retry::hints`), the numbers in out slots, and each
@@ -238,21 +238,21 @@ fn phase_of(i: u32) -> Phase {
     }
 }
 
-/// Files the header records `<letter><len><value>`: the letter is `A` + the position in
-/// [`Known::ALL`], `len` the value's byte length as two bytes of seven bits, high first (so
-/// every byte of a record but the value's is ASCII, and a value is at most
-/// [`MAX_HEADER_VALUE_BYTES`]). Values are trimmed of HTTP white space only. A record that
-/// runs past the end, or whose value is not whole characters, ends the list.
-fn known_headers(records: &str) -> KnownHeaders<'_> {
-    let bytes = records.as_bytes();
+/// Files the header values, back to back in `values`, as the records say: one record of
+/// three bytes per value, in order, `<letter><len><len>`. The letter is `A` + the position
+/// in [`Known::ALL`], `len` the value's byte length as two bytes of seven bits, high first
+/// (so a value is at most [`MAX_HEADER_VALUE_BYTES`]). Values are trimmed of HTTP white
+/// space only. A record whose value runs past the end, or is not whole characters, ends
+/// the list.
+fn known_headers<'v>(values: &'v str, records: &[u8]) -> KnownHeaders<'v> {
     let mut known = KnownHeaders::default();
     let mut at = 0;
-    while let (Some(&letter), Some(&hi), Some(&lo)) =
-        (bytes.get(at), bytes.get(at + 1), bytes.get(at + 2))
-    {
-        let start = at + 3;
-        let end = start + (usize::from(hi & 0x7f) << 7 | usize::from(lo & 0x7f));
-        let Some(value) = records.get(start..end) else {
+    for record in records.chunks_exact(3) {
+        let &[letter, hi, lo] = record else {
+            break;
+        };
+        let end = at + (usize::from(hi & 0x7f) << 7 | usize::from(lo & 0x7f));
+        let Some(value) = values.get(at..end) else {
             break;
         };
         at = end;
@@ -267,13 +267,15 @@ fn known_headers(records: &str) -> KnownHeaders<'_> {
 /// facade cuts longer ones.
 pub const MAX_HEADER_VALUE_BYTES: usize = (1 << 14) - 1;
 
-/// Classifies scratch `[0, total_len)`: the body (`body_len` bytes), then the header
-/// records. The facade holds `[text_start, total_len)` as JS text; `held_ascii` says it
-/// found that text all ASCII (then positions in it are byte offsets, with no scan here).
+/// Classifies scratch `[0, total_len)`: the body (`[0, body_len)`), the header values
+/// (`[body_len, values_end)`), then their records (see [`known_headers`]). The facade holds
+/// `[text_start, values_end)` as JS text; `held_ascii` says it found that text all ASCII
+/// (then positions in it are byte offsets, with no scan here).
 #[allow(clippy::too_many_arguments)]
 fn classify_scratch(
     status: u32,
     body_len: usize,
+    values_end: usize,
     total_len: usize,
     text_start: usize,
     held_ascii: bool,
@@ -282,8 +284,11 @@ fn classify_scratch(
     opts: &ClassifyOptions,
 ) -> usize {
     with_input(0, total_len, |all| {
-        let (body, head) = all.split_at_checked(body_len).unwrap_or((all, &[]));
-        let known = known_headers(text(head));
+        let (text_part, records) = all.split_at_checked(values_end).unwrap_or((all, &[]));
+        let (body, values) = text_part
+            .split_at_checked(body_len)
+            .unwrap_or((text_part, &[]));
+        let known = known_headers(text(values), records);
         let parts = ResponseParts {
             status: u16::try_from(status).unwrap_or(0),
             headers: Headers::EMPTY,
@@ -293,15 +298,17 @@ fn classify_scratch(
             phase: phase_of(phase),
             now_ms: now_ms.is_finite().then_some(now_ms),
         };
-        let held = all.get(text_start..).unwrap_or(&[]);
+        let held = text_part.get(text_start..).unwrap_or(&[]);
         classify_known_with(&parts, &known, opts, |c| emit(c, held, held_ascii))
     })
 }
 
 /// Classifies a response with the default options, looking at `max_body_bytes` of the body.
-/// Scratch `[0, total_len)`: the body bytes (`body_len` of them), then the header records
-/// (see [`known_headers`]). The body comes first so that the facade
-/// writes it at the start of its view, with no sub-view to allocate. `phase`: 0 request,
+/// Scratch `[0, total_len)`: the body bytes (`body_len` of them), the header values (up to
+/// `values_end`), then a record per value (see [`known_headers`]). The body comes first so
+/// that the facade writes it at the start of its view, with no sub-view to allocate, and
+/// the values follow it so that a short ASCII body and its header values can be written
+/// by one `encodeInto` of the joined text. `phase`: 0 request,
 /// 1 refresh, 2 login. `now_ms`: NaN when unknown. `text_start`: where the part of scratch
 /// the facade holds as JS text begins (0 when the body is text, `body_len` when it is
 /// bytes); strings inside it are handed back by position. `held_ascii`: the facade found
@@ -311,6 +318,7 @@ fn classify_scratch(
 pub fn classify_parts(
     status: u32,
     body_len: usize,
+    values_end: usize,
     total_len: usize,
     text_start: usize,
     held_ascii: bool,
@@ -324,7 +332,7 @@ pub fn classify_parts(
         user_messages: Vec::new(),
     };
     classify_scratch(
-        status, body_len, total_len, text_start, held_ascii, phase, now_ms, &opts,
+        status, body_len, values_end, total_len, text_start, held_ascii, phase, now_ms, &opts,
     )
 }
 
@@ -505,6 +513,7 @@ impl Classifier {
         &self,
         status: u32,
         body_len: usize,
+        values_end: usize,
         total_len: usize,
         text_start: usize,
         held_ascii: bool,
@@ -512,7 +521,8 @@ impl Classifier {
         now_ms: f64,
     ) -> usize {
         classify_scratch(
-            status, body_len, total_len, text_start, held_ascii, phase, now_ms, &self.opts,
+            status, body_len, values_end, total_len, text_start, held_ascii, phase, now_ms,
+            &self.opts,
         )
     }
 

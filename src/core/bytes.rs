@@ -47,6 +47,22 @@ pub(crate) fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
     None
 }
 
+/// Whether `h` holds `a` or `b`, eight bytes per step.
+pub(crate) fn has_either(h: &[u8], a: u8, b: u8) -> bool {
+    let (pa, pb) = (ONES * u64::from(a), ONES * u64::from(b));
+    let mut chunks = h.chunks_exact(8);
+    for chunk in &mut chunks {
+        let Ok(w) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let w = u64::from_le_bytes(w);
+        if zero_bytes(w ^ pa) | zero_bytes(w ^ pb) != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&c| c == a || c == b)
+}
+
 /// The position of the first `byte` at or after `from`, eight bytes per step.
 pub(crate) fn find_byte(h: &[u8], from: usize, byte: u8) -> Option<usize> {
     let pattern = ONES * u64::from(byte);
@@ -85,6 +101,10 @@ mod tests {
                     plain,
                     "{hay:?} {from}"
                 );
+            }
+            for (a, b) in [(b'<', b'>'), (b'/', b'#'), (b'T', b'x')] {
+                let plain = hay.bytes().any(|c| c == a || c == b);
+                assert_eq!(has_either(hay.as_bytes(), a, b), plain, "{hay:?}");
             }
             for needle in ["<title", "</title", "title", "<", "le", "x"] {
                 let plain = hay.to_ascii_lowercase().find(needle);

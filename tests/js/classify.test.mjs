@@ -641,6 +641,42 @@ test("header and body shapes agree, request ids are kept", () => {
   assert.deepEqual(f.fieldErrors, { "naïve😀": ["Requis — 必須"] });
 });
 
+// A short ASCII body and the header values are written into wasm by one encodeInto of the
+// joined text; longer bodies, and any text outside ASCII, part by part. Either way every
+// value is filed under its own header and the strings come back whole.
+test("header values come back whole whichever way they were written", () => {
+  const body = (n) => JSON.stringify({ error: { code: "throttled", message: "Slow down.", details: { wait_seconds: 5 } }, pad: "p".repeat(n) });
+  const headers = [
+    ["content-type", "application/json"],
+    ["retry-after", "9"],
+    ["x-correlation-id", "corr-2"],
+    ["x-request-id", "3f1c9a2e-5b7d-4e8f-9a0b-1c2d3e4f5a6b"],
+  ];
+  const short = body(0).length;
+  // Around the joining limit (2048 units), and far past it.
+  for (const n of [0, 2048 - short, 2049 - short, 70_000]) {
+    const text = body(n);
+    for (const [label, b] of [["text", text], ["bytes", new TextEncoder().encode(text)]]) {
+      const c = classify({ status: 429, headers, body: b });
+      const where = `${label} body of ${text.length} units`;
+      if (n < 70_000) {
+        assert.deepEqual([c.code, c.message, c.format], ["throttled", "Slow down.", "upstream"], where);
+      } else {
+        assert.equal(c.format, "unknown", `${where}: cut JSON`);
+      }
+      assert.equal(c.requestId, "3f1c9a2e-5b7d-4e8f-9a0b-1c2d3e4f5a6b", `${where}: requestId`);
+      assert.equal(c.retryAfterMs, 9000, `${where}: Retry-After`);
+      assert.equal(c.hintSource, "retry-after", `${where}: hint source`);
+      // The second of two request-id headers, when the first is unusable.
+      const second = classify({ status: 429, headers: [...headers.slice(0, 3), ["x-request-id", " "]], body: b });
+      assert.equal(second.requestId, "corr-2", `${where}: weaker request id`);
+    }
+  }
+  // An ASCII body with a value outside ASCII after an ASCII one: written again part by part.
+  const mixed = classify({ status: 429, headers: [["x-correlation-id", "plain"], ["x-request-id", "é-1"], ["retry-after", "4"]], body: body(0) });
+  assert.deepEqual([mixed.code, mixed.requestId, mixed.retryAfterMs], ["throttled", "é-1", 4000]);
+});
+
 // The bindings hand most strings back as positions in the text the facade wrote (a code, a
 // message, a request id, a field name), and the rest as decoded text. Every way a body can
 // arrive must give the same strings: short and long text, bytes (never sliced), with

@@ -1,17 +1,19 @@
 /**
- * Response parts into wasm memory: a bounded body prefix and header records, back to back in
- * the scratch buffer, with one `scratch_reserve` and one `encodeInto` for a text body.
+ * Response parts into wasm memory: a bounded body prefix, the header values, then a record per
+ * value, back to back in the scratch buffer, with one `scratch_reserve`.
  *
  * Only the headers the core reads travel (`HEADERS_READ` in the Rust core, which includes every
- * request-id header), one record each: a letter for the name (its position in the core's
- * `Known` headers), the value's byte length in two bytes of seven bits, then the value
- * (layout: `known_headers` in `src/bindings/classify.rs`). A `Date` travels only with a
- * header that needs the clock, the only case in which the core reads it. Values are copied
- * into wasm memory a byte at a time rather than joined into one string first: building and
- * flattening that string cost more than the rest of the header handling. Bodies are cut
- * before encoding: only `maxBodyBytes + 4` UTF-16 units of a string (or `maxBodyBytes + 1`
- * bytes) are written, so the core still sees that the body was longer, and a 1 MiB body
- * costs what 64 KiB does.
+ * request-id header). After the values comes one record of three bytes per value: a letter for
+ * the name (its position in the core's `Known` headers) and the value's byte length in two
+ * bytes of seven bits (layout: `known_headers` in `src/bindings/classify.rs`). A `Date`
+ * travels only with a header that needs the clock, the only case in which the core reads it.
+ * A short text body and the values are written by one `encodeInto` of the joined text: V8
+ * copies a string a character at a time into a typed array at about 3 ns per character, and
+ * each `encodeInto` costs about 45 ns before its first byte, so joining (a copy of a short
+ * string) is the cheapest way in. When the joined text is not all ASCII the parts are written
+ * again one by one, for their byte lengths. Bodies are cut before encoding: only
+ * `maxBodyBytes + 4` UTF-16 units of a string (or `maxBodyBytes + 1` bytes) are written, so
+ * the core still sees that the body was longer, and a 1 MiB body costs what 64 KiB does.
  * @module
  * @internal
  */
@@ -94,13 +96,14 @@ function entry(k: string, vocab: Vocab): Known | null {
 
 /**
  * What the last {@link writeParts} wrote that the bindings may hand back by position: the
- * body text (`body`, empty when the body was bytes), then the header records
- * `<letter><len><len><value>` of {@link collectKnownHeaders} (`values`, `count`, and their
- * length `units` in UTF-16 units). `bodyBytes` is the body's UTF-8 length and `textStart`
- * where that text starts in scratch; `ascii` says that text is all ASCII (positions in it are
- * then byte offsets); `clock` says whether a header value may need the clock. @internal
+ * body text (`body`, empty when the body was bytes), then the header values of
+ * {@link collectKnownHeaders} (`values`, `count`, and their length plus three per record,
+ * `units`, in UTF-16 units), back to back. `bodyBytes` is the body's UTF-8 length,
+ * `valuesEnd` where the values end (and the records start) and `textStart` where that text
+ * starts in scratch; `ascii` says that text is all ASCII (positions in it are then byte
+ * offsets); `clock` says whether a header value may need the clock. @internal
  */
-export const written = { values: [] as string[], letters: [] as number[], count: 0, units: 0, bodyBytes: 0, textStart: 0, body: "", ascii: true, clock: false };
+export const written = { values: [] as string[], letters: [] as number[], count: 0, units: 0, bodyBytes: 0, valuesEnd: 0, textStart: 0, body: "", ascii: true, clock: false };
 
 /**
  * Collects the headers the core reads into {@link written} (`values`, `letters`, `count`,
@@ -211,14 +214,22 @@ export function bodyValue(b: BodyLike | unknown): string | Uint8Array {
   return text ?? "";
 }
 
+// Longest text body joined with the header values for one `encodeInto`: joining copies the
+// body, which is cheaper than a separate `encodeInto` only while the body is short.
+const JOIN_MAX_UNITS = 2048;
+
+// The byte length of each value written, for its record.
+const valueBytes: number[] = [];
+
 /**
- * Writes at most `max + 4` units (or `max + 1` bytes) of the body, then the header records
- * of {@link collectKnownHeaders}, and returns the number of bytes written; the body's byte
- * length is `bodyBytes` in {@link written}, the text the bindings may refer to starts at
- * `textStart`, and `ascii` says whether that text is all ASCII (a text body is when
- * `encodeInto` wrote a byte per unit). The body goes first so that it is encoded at the start
- * of the scratch view (a sub-view costs an allocation); ASCII header values are then copied a
- * byte at a time, so no string is built and nothing is flattened.
+ * Writes at most `max + 4` units (or `max + 1` bytes) of the body, then the header values
+ * and a record per value (see {@link collectKnownHeaders}), and returns the number of bytes
+ * written; the body's byte length is `bodyBytes` in {@link written}, where the values end
+ * `valuesEnd`, the text the bindings may refer to starts at `textStart`, and `ascii` says
+ * whether that text is all ASCII. The body goes first so that it is encoded at the start of
+ * the scratch view (a sub-view costs an allocation). A short text body is joined with the
+ * values and written by one `encodeInto`; otherwise ASCII values are copied a byte at a
+ * time.
  * @internal
  */
 export function writeParts(body: string | Uint8Array, max: number): number {
@@ -228,9 +239,29 @@ export function writeParts(body: string | Uint8Array, max: number): number {
   if (typeof body === "string") {
     if (body.length > max + 4) body = body.slice(0, max + 4);
     mem = scratch(body.length * 3 + w.units * 3);
-    at = body.length === 0 ? 0 : encoder.encodeInto(body, mem).written;
     w.body = body;
     w.textStart = 0;
+    if (w.count > 0 && body.length <= JOIN_MAX_UNITS) {
+      let joined = body;
+      for (let i = 0; i < w.count; i++) joined += w.values[i]!;
+      const n = encoder.encodeInto(joined, mem).written;
+      // All ASCII: every part's byte length is its length.
+      if (n === joined.length) {
+        w.bodyBytes = body.length;
+        w.valuesEnd = n;
+        w.ascii = true;
+        at = n;
+        for (let i = 0; i < w.count; i++) {
+          const len = w.values[i]!.length;
+          mem[at] = w.letters[i]!;
+          mem[at + 1] = len >> 7;
+          mem[at + 2] = len & 0x7f;
+          at += 3;
+        }
+        return at;
+      }
+    }
+    at = body.length === 0 ? 0 : encoder.encodeInto(body, mem).written;
     w.ascii = at === body.length;
   } else {
     const n = Math.min(body.length, max + 1);
@@ -244,23 +275,26 @@ export function writeParts(body: string | Uint8Array, max: number): number {
   w.bodyBytes = at;
   for (let i = 0; i < w.count; i++) {
     const v = w.values[i]!;
-    mem[at] = w.letters[i]!;
-    const start = at + 3;
-    let end = start;
+    const start = at;
     let j = 0;
     for (; j < v.length; j++) {
       const c = v.charCodeAt(j);
       if (c > 0x7f) break;
-      mem[end++] = c;
+      mem[at++] = c;
     }
     if (j < v.length) {
-      end += encoder.encodeInto(j === 0 ? v : v.slice(j), mem.subarray(end)).written;
+      at += encoder.encodeInto(j === 0 ? v : v.slice(j), mem.subarray(at)).written;
       w.ascii = false;
     }
-    const n = end - start;
+    valueBytes[i] = at - start;
+  }
+  w.valuesEnd = at;
+  for (let i = 0; i < w.count; i++) {
+    const n = valueBytes[i]!;
+    mem[at] = w.letters[i]!;
     mem[at + 1] = n >> 7;
     mem[at + 2] = n & 0x7f;
-    at = end;
+    at += 3;
   }
   return at;
 }

@@ -1,7 +1,7 @@
 /**
  * A {@link Classification} from what the bindings return: numbers in the out slots, and the
  * strings as `(start, len)` pairs in UTF-16 units (slots 7–18): `start >= 0` is a slice of
- * the text the facade wrote into wasm, body then header records (it still holds that text as
+ * the text the facade wrote into wasm, body then header values (it still holds that text as
  * JS strings, so a server's code or message costs a `slice`, not a decode); `start < 0` is
  * at `-start - 1` in the result text, which is decoded only when it is not empty (escaped
  * JSON strings, field names built from paths, custom messages). `len` is `-1` when the
@@ -20,7 +20,7 @@ const decoder = new TextDecoder();
 export interface Written {
   /** The body text ("" when the body was bytes). */
   body: string;
-  /** The header values after it, one per record `<letter><len><len><value>`, in order. */
+  /** The header values after it, back to back, in order. */
   values: string[];
   /** How many of `values` were written. */
   count: number;
@@ -35,13 +35,12 @@ function place(start: number, len: number): string {
   if (start < 0) return text.slice(-start - 1, -start - 1 + len);
   const w = input!;
   if (start < w.body.length) return w.body.slice(start, start + len);
-  // In a header record: past its letter and length, inside its value.
+  // In a header value.
   let at = w.body.length;
   for (let i = 0; i < w.count; i++) {
     const v = w.values[i]!;
-    const from = at + 3;
-    if (start < from + v.length) return v.slice(start - from, start - from + len);
-    at = from + v.length;
+    if (start < at + v.length) return v.slice(start - at, start - at + len);
+    at += v.length;
   }
   return "";
 }

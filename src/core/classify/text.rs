@@ -68,6 +68,10 @@ pub(crate) fn cap(s: &str, max: usize) -> Cow<'_, str> {
 /// -> `validation-error`, `…#quota-exceeded` -> `quota-exceeded`).
 pub(crate) fn code_key(code: &str) -> &str {
     let code = trim(code);
+    // Most codes are no URI: one pass eight bytes at a time settles that.
+    if !crate::core::bytes::has_either(code.as_bytes(), b'/', b'#') {
+        return code;
+    }
     match code.bytes().rposition(|b| b == b'/' || b == b'#') {
         Some(i) => code.get(i + 1..).unwrap_or(""),
         None => code,
