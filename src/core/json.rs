@@ -259,9 +259,9 @@ pub fn scan_object<'a>(
                 }
                 b'{' => (RawScalar::Object, container(input, pos, 2, max_depth)?),
                 b'[' => (RawScalar::Array, container(input, pos, 2, max_depth)?),
-                b't' => (RawScalar::Bool(true), literal(input, pos, b"true")?),
-                b'f' => (RawScalar::Bool(false), literal(input, pos, b"false")?),
-                b'n' => (RawScalar::Null, literal(input, pos, b"null")?),
+                b't' => (RawScalar::Bool(true), literal(input, pos, b"true").ok()?),
+                b'f' => (RawScalar::Bool(false), literal(input, pos, b"false").ok()?),
+                b'n' => (RawScalar::Null, literal(input, pos, b"null").ok()?),
                 _ => {
                     let mut end = pos;
                     let n = number_at(input, &mut end).ok()?;
@@ -302,10 +302,37 @@ fn ws(bytes: &[u8], mut pos: usize) -> usize {
     pos
 }
 
-/// The position after `lit` when it is at `pos`.
-fn literal(bytes: &[u8], pos: usize, lit: &[u8]) -> Option<usize> {
+/// The position after `lit` when it is at `pos`; else `UnexpectedByte`, or `UnexpectedEnd`
+/// when the input ends first (both at `pos`).
+#[inline(always)]
+fn literal(bytes: &[u8], pos: usize, lit: &[u8]) -> Result<usize, JsonErrorKind> {
     let end = pos + lit.len();
-    (bytes.get(pos..end)? == lit).then_some(end)
+    match bytes.get(pos..end) {
+        Some(s) if s == lit => Ok(end),
+        Some(_) => Err(JsonErrorKind::UnexpectedByte),
+        None => Err(JsonErrorKind::UnexpectedEnd),
+    }
+}
+
+/// Where the plain run of a string whose content starts at `start` stops: `(end, false)`
+/// at the closing quote, `(end, true)` at the first escape; a control byte is `BadString`
+/// and the end of input `UnexpectedEnd`, both at `end`. The one reading of a string's
+/// plain run, for the tree parser and the node tape alike.
+#[inline(always)]
+fn plain_string(bytes: &[u8], start: usize) -> Result<(usize, bool), JsonError> {
+    let end = plain_run(bytes, start);
+    match bytes.get(end) {
+        Some(b'"') => Ok((end, false)),
+        Some(b'\\') => Ok((end, true)),
+        Some(_) => Err(JsonError {
+            kind: JsonErrorKind::BadString,
+            offset: end,
+        }),
+        None => Err(JsonError {
+            kind: JsonErrorKind::UnexpectedEnd,
+            offset: end,
+        }),
+    }
 }
 
 /// One bit per byte of `w` (the top bit of that byte) for bytes that end the plain run of a
@@ -429,9 +456,9 @@ fn container(bytes: &[u8], pos: usize, depth: usize, max_depth: usize) -> Option
         pos = match at(bytes, pos) {
             b'"' => string_end(bytes, pos + 1)?.0,
             b'{' | b'[' => container(bytes, pos, depth + 1, max_depth)?,
-            b't' => literal(bytes, pos, b"true")?,
-            b'f' => literal(bytes, pos, b"false")?,
-            b'n' => literal(bytes, pos, b"null")?,
+            b't' => literal(bytes, pos, b"true").ok()?,
+            b'f' => literal(bytes, pos, b"false").ok()?,
+            b'n' => literal(bytes, pos, b"null").ok()?,
             _ => {
                 let mut end = pos;
                 number_at(bytes, &mut end).ok()?;
@@ -524,14 +551,8 @@ impl<'a> Parser<'a> {
     }
 
     fn expect_literal(&mut self, lit: &[u8]) -> Result<(), JsonError> {
-        match self.bytes.get(self.pos..self.pos + lit.len()) {
-            Some(s) if s == lit => {
-                self.pos += lit.len();
-                Ok(())
-            }
-            Some(_) => Err(self.err(JsonErrorKind::UnexpectedByte)),
-            None => Err(self.err(JsonErrorKind::UnexpectedEnd)),
-        }
+        self.pos = literal(self.bytes, self.pos, lit).map_err(|kind| self.err(kind))?;
+        Ok(())
     }
 
     fn value(&mut self, depth: usize) -> Result<Value<'a>, JsonError> {
@@ -725,19 +746,13 @@ impl<'a> Parser<'a> {
     }
 
     fn string(&mut self) -> Result<Cow<'a, str>, JsonError> {
-        self.pos += 1; // opening quote
-        let start = self.pos;
+        let start = self.pos + 1; // after the opening quote
         // Fast path: no escapes. Eight bytes per step to the first byte that needs attention.
-        self.pos = plain_run(self.bytes, start);
-        match self.peek() {
-            Some(b'"') => {
-                let s = self.src.get(start..self.pos).unwrap_or("");
-                self.pos += 1;
-                return Ok(Cow::Borrowed(s));
-            }
-            Some(b'\\') => {}
-            Some(_) => return Err(self.err(JsonErrorKind::BadString)),
-            None => return Err(self.err(JsonErrorKind::UnexpectedEnd)),
+        let (end, escaped) = plain_string(self.bytes, start)?;
+        self.pos = end;
+        if !escaped {
+            self.pos += 1;
+            return Ok(Cow::Borrowed(self.src.get(start..end).unwrap_or("")));
         }
         let mut out = String::with_capacity(self.pos - start + 16);
         self.unescape_into(start, &mut out)?;

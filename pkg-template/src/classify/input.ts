@@ -250,15 +250,8 @@ export function writeParts(body: string | Uint8Array, max: number): number {
         w.bodyBytes = body.length;
         w.valuesEnd = n;
         w.ascii = true;
-        at = n;
-        for (let i = 0; i < w.count; i++) {
-          const len = w.values[i]!.length;
-          mem[at] = w.letters[i]!;
-          mem[at + 1] = len >> 7;
-          mem[at + 2] = len & 0x7f;
-          at += 3;
-        }
-        return at;
+        for (let i = 0; i < w.count; i++) valueBytes[i] = w.values[i]!.length;
+        return writeRecords(mem, n);
       }
     }
     at = body.length === 0 ? 0 : encoder.encodeInto(body, mem).written;
@@ -289,6 +282,12 @@ export function writeParts(body: string | Uint8Array, max: number): number {
     valueBytes[i] = at - start;
   }
   w.valuesEnd = at;
+  return writeRecords(mem, at);
+}
+
+/** Writes the record of each value (its header's letter, then {@link valueBytes} as two bytes of seven bits) from `at`; returns the end. */
+function writeRecords(mem: Uint8Array, at: number): number {
+  const w = written;
   for (let i = 0; i < w.count; i++) {
     const n = valueBytes[i]!;
     mem[at] = w.letters[i]!;

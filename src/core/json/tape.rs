@@ -9,12 +9,13 @@
 //! one side buffer. Numbers are converted once, their bits kept in the node.
 //!
 //! Acceptance is exactly [`parse_with`](super::parse_with)'s (same grammar, depth limit and
-//! errors): the builder drives the same [`Parser`] steps. A test checks both on random and
-//! mutated documents.
+//! errors, kind and offset): the builder is its own loop ([`build`]) but reads strings,
+//! literals, numbers and white space with the same helpers as the tree parser. A test checks
+//! both on random and mutated documents, and the fuzz target on everything it generates.
 
 use std::cell::RefCell;
 
-use super::{JsonError, JsonErrorKind, Limits, Parser, at, number_at, plain_run, ws};
+use super::{JsonError, JsonErrorKind, Limits, Parser, at, literal, number_at, plain_string, ws};
 
 /// What a node is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -234,10 +235,9 @@ fn build<'a>(p: &mut Parser<'a>, doc: &mut Doc<'a>) -> Result<(), JsonError> {
                             b'f' => (b"false", Tag::False),
                             _ => (b"null", Tag::Null),
                         };
-                        match bytes.get(pos..pos + lit.len()) {
-                            Some(s) if s == lit => pos += lit.len(),
-                            Some(_) => return fail(JsonErrorKind::UnexpectedByte, pos),
-                            None => return fail(JsonErrorKind::UnexpectedEnd, pos),
+                        match literal(bytes, pos, lit) {
+                            Ok(end) => pos = end,
+                            Err(kind) => return fail(kind, pos),
                         }
                         expect = Expect::Next;
                         (tag, small(start), small(lit.len()))
@@ -337,31 +337,18 @@ fn string<'a>(
     doc: &mut Doc<'a>,
     pos: &mut usize,
 ) -> Result<(Tag, u32, u32), JsonError> {
-    let bytes = p.bytes;
     let start = *pos + 1;
     // No escapes (almost every string): the plain run ends at the closing quote.
-    let end = plain_run(bytes, start);
-    match bytes.get(end) {
-        Some(b'"') => {
-            *pos = end + 1;
-            Ok((Tag::Str, small(start), small(end - start)))
-        }
-        Some(b'\\') => {
-            p.pos = end;
-            let at = doc.unescaped.len();
-            p.unescape_into(start, &mut doc.unescaped)?;
-            *pos = p.pos;
-            Ok((Tag::Escaped, small(at), small(doc.unescaped.len() - at)))
-        }
-        Some(_) => Err(JsonError {
-            kind: JsonErrorKind::BadString,
-            offset: end,
-        }),
-        None => Err(JsonError {
-            kind: JsonErrorKind::UnexpectedEnd,
-            offset: end,
-        }),
+    let (end, escaped) = plain_string(p.bytes, start)?;
+    if !escaped {
+        *pos = end + 1;
+        return Ok((Tag::Str, small(start), small(end - start)));
     }
+    p.pos = end;
+    let at = doc.unescaped.len();
+    p.unescape_into(start, &mut doc.unescaped)?;
+    *pos = p.pos;
+    Ok((Tag::Escaped, small(at), small(doc.unescaped.len() - at)))
 }
 
 impl<'a> Doc<'a> {
