@@ -25,26 +25,39 @@ pub(crate) fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
         return Some(0);
     };
     let last_start = h.len().checked_sub(n.len())?;
-    let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    let (lower, upper) = (first, first.to_ascii_uppercase());
     let mut i = 0;
     while i <= last_start {
         // A needle that starts with a non-letter (`<title`) jumps eight bytes at a time.
         i = if lower == upper {
             find_byte(h, i, lower)?
         } else {
-            i + h.get(i..)?.iter().position(|&b| b == lower || b == upper)?
+            // `b | 0x20` is the lowercase letter only for that letter in either case.
+            i + h.get(i..)?.iter().position(|&b| b | 0x20 == lower)?
         };
         if i > last_start {
             return None;
         }
         if h.get(i + 1..i + n.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(rest))
+            .is_some_and(|w| folds_to_lower(w, rest))
         {
             return Some(i);
         }
         i += 1;
     }
     None
+}
+
+/// Whether `w` equals `lower` (lowercase ASCII, same length) ignoring ASCII case. A byte may
+/// differ from the needle's only by the case bit, and only where the needle has a letter:
+/// half the work of lowering both sides, which `eq_ignore_ascii_case` does.
+#[inline(always)]
+fn folds_to_lower(w: &[u8], lower: &[u8]) -> bool {
+    w.len() == lower.len()
+        && w.iter().zip(lower).all(|(&b, &l)| {
+            let d = b ^ l;
+            d == 0 || (d == 0x20 && l.is_ascii_lowercase())
+        })
 }
 
 /// Whether `h` holds `a` or `b`, eight bytes per step.

@@ -619,6 +619,13 @@ test("header and body shapes agree, request ids are kept", () => {
     { headers: { "x-amzn-requestid": ["amz-1"] }, body: new DataView(new TextEncoder().encode(body).buffer) },
   ];
   for (const v of variants) assert.deepEqual(classify({ status: 429, ...v }), want);
+  // Names in any case are read; a name of the same length that differs only at its end is not.
+  for (const [ra, id] of [["retry-after", "x-request-id"], ["RETRY-AFTER", "X-REQUEST-ID"], ["Retry-After", "X-Request-Id"]]) {
+    const c = classify({ status: 503, headers: { [ra]: "7", [id]: "id-9" } });
+    assert.deepEqual([c.retryAfterMs, c.requestId], [7000, "id-9"], `${ra}, ${id}`);
+  }
+  const lookalike = classify({ status: 503, headers: { "retry-aftex": "7", "x-request-iD ": "id-9", "X-REQUEST-IE": "id-8" } });
+  assert.deepEqual([lookalike.retryAfterMs, lookalike.requestId], [null, null]);
   // Line breaks in plain-object values cannot forge headers, and make no request id.
   const forged = classify({ status: 503, headers: { "x-note": "a\nretry-after: 999" } });
   assert.equal(forged.retryAfterMs, null);
@@ -641,8 +648,9 @@ test("header and body shapes agree, request ids are kept", () => {
   assert.deepEqual(f.fieldErrors, { "naïve😀": ["Requis — 必須"] });
 });
 
-// A short ASCII body and the header values are written into wasm by one encodeInto of the
-// joined text; longer bodies, and any text outside ASCII, part by part. Either way every
+// A short ASCII body and the header values (when they are long enough) are written into wasm
+// by one encodeInto of the joined text; longer bodies, short values, and any text outside
+// ASCII, part by part. Either way every
 // value is filed under its own header and the strings come back whole.
 test("header values come back whole whichever way they were written", () => {
   const body = (n) => JSON.stringify({ error: { code: "throttled", message: "Slow down.", details: { wait_seconds: 5 } }, pad: "p".repeat(n) });
@@ -672,9 +680,38 @@ test("header values come back whole whichever way they were written", () => {
       assert.equal(second.requestId, "corr-2", `${where}: weaker request id`);
     }
   }
+  // Values too short to be worth joining (under 32 units in all) are copied after the body;
+  // both sides of that limit.
+  for (const id of ["c".repeat(14), "c".repeat(15)]) {
+    const c = classify({ status: 429, headers: [["content-type", "application/json"], ["retry-after", "9"], ["x-correlation-id", id]], body: body(0) });
+    assert.deepEqual([c.code, c.requestId, c.retryAfterMs], ["throttled", id, 9000], `values of ${16 + 1 + id.length} units`);
+  }
   // An ASCII body with a value outside ASCII after an ASCII one: written again part by part.
   const mixed = classify({ status: 429, headers: [["x-correlation-id", "plain"], ["x-request-id", "é-1"], ["retry-after", "4"]], body: body(0) });
   assert.deepEqual([mixed.code, mixed.requestId, mixed.retryAfterMs], ["throttled", "é-1", 4000]);
+});
+
+// Field names are handed out from a small set of recent ones when their text is the same:
+// a name must never come back as another one of the same length, nor from another call's
+// text, and more names than the set holds must all come back whole.
+test("field names are right when they repeat, differ by a letter, or outnumber the names kept", () => {
+  const drf = (names) => classify({ status: 400, body: JSON.stringify(Object.fromEntries(names.map((n) => [n, [`bad ${n}`]]))) });
+  const want = (names) => Object.fromEntries(names.map((n) => [n, [`bad ${n}`]]));
+  for (const names of [["email"], ["email"], ["emaik"], ["email", "emaik", "mail"], ["k".repeat(32)], ["k".repeat(32)], ["k".repeat(33)], ["k".repeat(31) + "j"]]) {
+    assert.deepEqual(drf(names).fieldErrors, want(names), names.join(","));
+  }
+  const many = Array.from({ length: 40 }, (_, i) => `field_${i}`);
+  for (let round = 0; round < 3; round++) assert.deepEqual(drf(many).fieldErrors, want(many), `40 names, round ${round}`);
+  // Names built from a path, in the result text rather than the body.
+  for (let round = 0; round < 2; round++) {
+    const nested = classify({ status: 400, body: { address: { zip: ["Bad zip."], city: ["Bad city."] }, addresz: ["x"] } });
+    assert.deepEqual(nested.fieldErrors, { "address.zip": ["Bad zip."], "address.city": ["Bad city."], addresz: ["x"] });
+  }
+  // The same name after a body where it sits elsewhere.
+  const sachain = (field) => classify({ status: 400, body: { message: "Bad.", details: { code: "VALIDATION_INVALID_FORMAT", field } } });
+  assert.deepEqual(sachain("fileName").fieldErrors, { fileName: ["Bad."] });
+  assert.deepEqual(sachain("fileNamf").fieldErrors, { fileNamf: ["Bad."] });
+  assert.deepEqual(sachain("fileName").fieldErrors, { fileName: ["Bad."] });
 });
 
 // The bindings hand most strings back as positions in the text the facade wrote (a code, a

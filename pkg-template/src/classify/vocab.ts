@@ -26,8 +26,11 @@ export interface Vocab {
    * needing the clock came too.
    */
   headers: Map<string, { code: number; clock: boolean; onlyWithClock: boolean }>;
-  /** One bit per length of those names (every bit when one is 32 or longer). */
-  headerNameLengths: number;
+  /**
+   * By length below 32, one bit per last character of those names (its char code & 31, the
+   * same for either case): a name whose bit is clear is not read, without a lookup.
+   */
+  headerNameEnds: Int32Array;
 }
 
 let vocab: Vocab | undefined;
@@ -53,7 +56,10 @@ export function getVocab(): Vocab {
     hintIndex: indexOf(hintSources!),
     phaseIndex: indexOf(phases!),
     headers: new Map(headerNames!.map((n, i) => [n, { code: 65 + i, clock: clockHeaders!.includes(n), onlyWithClock: onlyWithClock!.includes(n) }])),
-    headerNameLengths: headerNames!.reduce((bits, n) => bits | (n.length < 32 ? 1 << n.length : -1), 0),
+    headerNameEnds: headerNames!.reduce((ends, n) => {
+      if (n.length < 32) ends[n.length]! |= 1 << (n.charCodeAt(n.length - 1) & 31);
+      return ends;
+    }, new Int32Array(32)),
   };
   return vocab;
 }

@@ -24,7 +24,7 @@ use super::rules::{self, Signals};
 use super::text::CodeKey;
 use super::{messages, request_id};
 use crate::core::body::BodyMembers;
-use crate::core::bytes::find_ascii_ci;
+use crate::core::bytes::{find_ascii_ci, find_byte};
 use crate::core::headers::{HeaderSource, Known, KnownHeaders};
 use crate::core::retry::hints;
 
@@ -56,7 +56,10 @@ pub fn classify_known_with<R>(
     let sniffed = body::sniff(&text, content_type);
     let (ex, body_hint, json_members) = match &sniffed {
         Sniffed::Json(doc) => {
-            let problem_ct = find_ascii_ci(content_type, "problem+json").is_some();
+            // Only a type with a `+` can name problem+json: `application/json` is ruled out
+            // by one word-at-a-time scan instead of a case-insensitive walk.
+            let problem_ct = find_byte(content_type.as_bytes(), 0, b'+').is_some()
+                && find_ascii_ci(content_type, "problem+json").is_some();
             let members = BodyMembers::of(doc.root());
             (
                 envelope::from_json(members, problem_ct),
