@@ -7,11 +7,12 @@
  * the name (its position in the core's `Known` headers) and the value's byte length in two
  * bytes of seven bits (layout: `known_headers` in `src/bindings/classify.rs`). A `Date`
  * travels only with a header that needs the clock, the only case in which the core reads it.
- * A short text body and values long enough are written by one `encodeInto` of the joined text: V8
- * copies a string a character at a time into a typed array at about 3 ns per character, and
- * each `encodeInto` costs about 45 ns before its first byte, so joining (a copy of a short
- * string) is the cheapest way in. When the joined text is not all ASCII the parts are written
- * again one by one, for their byte lengths. Bodies are cut before encoding: only
+ * A short text body and values long enough to be worth it are written by one `encodeInto`
+ * of the joined text: V8 copies a string a character at a time into a typed array at about
+ * 3 ns per character, and each `encodeInto` costs about 45 ns before its first byte, so
+ * joining (a copy of a short string) is the cheapest way in. When the joined text is not
+ * all ASCII the parts are written again one by one, for their byte lengths. Bodies are cut
+ * before encoding: only
  * `maxBodyBytes + 4` UTF-16 units of a string (or `maxBodyBytes + 1` bytes) are written, so
  * the core still sees that the body was longer, and a 1 MiB body costs what 64 KiB does.
  * @module
@@ -236,8 +237,8 @@ const valueBytes: number[] = [];
  * `valuesEnd`, the text the bindings may refer to starts at `textStart`, and `ascii` says
  * whether that text is all ASCII. The body goes first so that it is encoded at the start of
  * the scratch view (a sub-view costs an allocation). A short text body is joined with
- * values long enough and written by one `encodeInto`; otherwise ASCII values are copied a byte at a
- * time.
+ * values of {@link JOIN_MIN_VALUE_UNITS} or more and written by one `encodeInto`; otherwise
+ * ASCII values are copied a byte at a time.
  * @internal
  */
 export function writeParts(body: string | Uint8Array, max: number): number {
