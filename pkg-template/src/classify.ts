@@ -8,9 +8,9 @@
  * {@link supportReport} writes the escalation text support asks for, with credentials
  * redacted.
  *
- * The response crosses into wasm as a bounded body prefix and the header values the core reads, written straight
- * into wasm memory; the result comes back as numbers plus one string, and the object is
- * built here from tables read once from the Rust model.
+ * The response crosses into wasm as a bounded body prefix and the header values the core
+ * reads, written straight into wasm memory; the result comes back as numbers plus one
+ * string, and the object is built here from tables read once from the Rust model.
  * @module
  */
 import { ApiError, FaultlineError, fromWasmError } from "./errors.js";

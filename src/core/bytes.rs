@@ -25,15 +25,15 @@ pub(crate) fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
         return Some(0);
     };
     let last_start = h.len().checked_sub(n.len())?;
-    let (lower, upper) = (first, first.to_ascii_uppercase());
+    let letter = first.is_ascii_alphabetic();
     let mut i = 0;
     while i <= last_start {
         // A needle that starts with a non-letter (`<title`) jumps eight bytes at a time.
-        i = if lower == upper {
-            find_byte(h, i, lower)?
-        } else {
+        i = if letter {
             // `b | 0x20` is the lowercase letter only for that letter in either case.
-            i + h.get(i..)?.iter().position(|&b| b | 0x20 == lower)?
+            i + h.get(i..)?.iter().position(|&b| b | 0x20 == first)?
+        } else {
+            find_byte(h, i, first)?
         };
         if i > last_start {
             return None;

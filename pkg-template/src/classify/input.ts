@@ -12,9 +12,9 @@
  * 3 ns per character, and each `encodeInto` costs about 45 ns before its first byte, so
  * joining (a copy of a short string) is the cheapest way in. When the joined text is not
  * all ASCII the parts are written again one by one, for their byte lengths. Bodies are cut
- * before encoding: only
- * `maxBodyBytes + 4` UTF-16 units of a string (or `maxBodyBytes + 1` bytes) are written, so
- * the core still sees that the body was longer, and a 1 MiB body costs what 64 KiB does.
+ * before encoding: only `maxBodyBytes + 4` UTF-16 units of a string (or `maxBodyBytes + 1`
+ * bytes) are written, so the core still sees that the body was longer, and a 1 MiB body
+ * costs what 64 KiB does.
  * @module
  * @internal
  */
