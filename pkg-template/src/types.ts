@@ -3,22 +3,9 @@
  * @module
  */
 
-/** What kind of failure a request met. */
-export type Category =
-  | "unauthenticated" | "forbidden" | "not_found" | "invalid_request" | "conflict"
-  | "payload_too_large" | "rate_limited" | "server" | "unavailable" | "timeout"
-  | "network" | "aborted" | "unknown";
+import type { Action, Category, Format } from "./generated.js";
 
-/** What the caller should do about it. */
-export type Action =
-  | "refresh_token" | "reauthenticate" | "add_credentials" | "check_credentials"
-  | "request_permission" | "fix_request" | "verify_resource" | "wait_and_retry"
-  | "retry_with_backoff" | "contact_support" | "none";
-
-/** Which error envelope the body was recognised as. */
-export type Format =
-  | "upstream" | "problem" | "detail" | "sachain" | "google" | "graphql"
-  | "text" | "html" | "empty" | "unknown";
+export type { Action, Category, Format };
 
 /** A classified failure: the object users switch on. */
 export interface Classification {

@@ -5,6 +5,7 @@
 //! tables, because an object returned through serde costs ~500 ns at the boundary.
 //! Public only so that `tests/wasm.rs` can call the exports; not a stable Rust API.
 
+pub mod boundary;
 pub mod classify;
 pub mod errors;
 pub mod jwt;

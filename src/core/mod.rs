@@ -15,3 +15,5 @@ pub mod num;
 pub mod rand;
 pub mod refresh;
 pub mod retry;
+pub mod schema;
+pub mod vocab;

@@ -5,205 +5,89 @@
 
 use std::borrow::Cow;
 
-/// What kind of failure this is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Category {
-    /// 401: no, bad or expired credentials.
-    Unauthenticated,
-    /// 403: authenticated but not allowed.
-    Forbidden,
-    /// 404 (and 410).
-    NotFound,
-    /// 400, 405, 415, 422 and other client mistakes.
-    InvalidRequest,
-    /// 409 (and 412).
-    Conflict,
-    /// 413.
-    PayloadTooLarge,
-    /// 429 or a throttling code.
-    RateLimited,
-    /// 500 and other 5xx not listed below.
-    Server,
-    /// 502, 503: the service or a gateway in front of it is down.
-    Unavailable,
-    /// 408, 504, or a client-side timeout.
-    Timeout,
-    /// No response arrived: DNS, connection refused or reset, CORS, offline.
-    Network,
-    /// The caller aborted the request.
-    Aborted,
-    /// Nothing above fits.
-    Unknown,
-}
-
-impl Category {
-    /// Every category, in declaration order.
-    pub const ALL: [Category; 13] = [
-        Category::Unauthenticated,
-        Category::Forbidden,
-        Category::NotFound,
-        Category::InvalidRequest,
-        Category::Conflict,
-        Category::PayloadTooLarge,
-        Category::RateLimited,
-        Category::Server,
-        Category::Unavailable,
-        Category::Timeout,
-        Category::Network,
-        Category::Aborted,
-        Category::Unknown,
-    ];
-
-    /// The stable string form (`"rate_limited"`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Category::Unauthenticated => "unauthenticated",
-            Category::Forbidden => "forbidden",
-            Category::NotFound => "not_found",
-            Category::InvalidRequest => "invalid_request",
-            Category::Conflict => "conflict",
-            Category::PayloadTooLarge => "payload_too_large",
-            Category::RateLimited => "rate_limited",
-            Category::Server => "server",
-            Category::Unavailable => "unavailable",
-            Category::Timeout => "timeout",
-            Category::Network => "network",
-            Category::Aborted => "aborted",
-            Category::Unknown => "unknown",
-        }
-    }
-
-    /// Parses the stable string form.
-    pub fn parse(s: &str) -> Option<Category> {
-        Category::ALL.into_iter().find(|c| c.as_str() == s)
+crate::vocabulary! {
+    /// What kind of failure a request met.
+    pub enum Category as "Category" {
+        /// 401: no, bad or expired credentials.
+        Unauthenticated = "unauthenticated",
+        /// 403: authenticated but not allowed.
+        Forbidden = "forbidden",
+        /// 404 (and 410).
+        NotFound = "not_found",
+        /// 400, 405, 415, 422 and other client mistakes.
+        InvalidRequest = "invalid_request",
+        /// 409 (and 412).
+        Conflict = "conflict",
+        /// 413.
+        PayloadTooLarge = "payload_too_large",
+        /// 429 or a throttling code.
+        RateLimited = "rate_limited",
+        /// 500 and other 5xx not listed below.
+        Server = "server",
+        /// 502, 503: the service or a gateway in front of it is down.
+        Unavailable = "unavailable",
+        /// 408, 504, or a client-side timeout.
+        Timeout = "timeout",
+        /// No response arrived: DNS, connection refused or reset, CORS, offline.
+        Network = "network",
+        /// The caller aborted the request.
+        Aborted = "aborted",
+        /// Nothing above fits.
+        Unknown = "unknown",
     }
 }
 
-/// What the caller should do about it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// Refresh the access token, then repeat the request.
-    RefreshToken,
-    /// The session is over: send the user to log in again.
-    Reauthenticate,
-    /// The request carried no credentials: attach them.
-    AddCredentials,
-    /// The credentials themselves are wrong (bad password, invalid API key).
-    CheckCredentials,
-    /// The user lacks a role or permission.
-    RequestPermission,
-    /// The request is malformed or invalid: fix it, do not repeat it.
-    FixRequest,
-    /// The resource does not exist (or belongs to someone else).
-    VerifyResource,
-    /// Wait for the server's hint, then retry.
-    WaitAndRetry,
-    /// Retry with exponential backoff.
-    RetryWithBackoff,
-    /// Retrying will not help: report it with the request id.
-    ContactSupport,
-    /// Nothing to do.
-    None,
-}
-
-impl Action {
-    /// Every action, in declaration order.
-    pub const ALL: [Action; 11] = [
-        Action::RefreshToken,
-        Action::Reauthenticate,
-        Action::AddCredentials,
-        Action::CheckCredentials,
-        Action::RequestPermission,
-        Action::FixRequest,
-        Action::VerifyResource,
-        Action::WaitAndRetry,
-        Action::RetryWithBackoff,
-        Action::ContactSupport,
-        Action::None,
-    ];
-
-    /// The stable string form (`"refresh_token"`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::RefreshToken => "refresh_token",
-            Action::Reauthenticate => "reauthenticate",
-            Action::AddCredentials => "add_credentials",
-            Action::CheckCredentials => "check_credentials",
-            Action::RequestPermission => "request_permission",
-            Action::FixRequest => "fix_request",
-            Action::VerifyResource => "verify_resource",
-            Action::WaitAndRetry => "wait_and_retry",
-            Action::RetryWithBackoff => "retry_with_backoff",
-            Action::ContactSupport => "contact_support",
-            Action::None => "none",
-        }
-    }
-
-    /// Parses the stable string form.
-    pub fn parse(s: &str) -> Option<Action> {
-        Action::ALL.into_iter().find(|a| a.as_str() == s)
+crate::vocabulary! {
+    /// What the caller should do about a failure.
+    pub enum Action as "Action" {
+        /// Refresh the access token, then repeat the request.
+        RefreshToken = "refresh_token",
+        /// The session is over: send the user to log in again.
+        Reauthenticate = "reauthenticate",
+        /// The request carried no credentials: attach them.
+        AddCredentials = "add_credentials",
+        /// The credentials themselves are wrong (bad password, invalid API key).
+        CheckCredentials = "check_credentials",
+        /// The user lacks a role or permission.
+        RequestPermission = "request_permission",
+        /// The request is malformed or invalid: fix it, do not repeat it.
+        FixRequest = "fix_request",
+        /// The resource does not exist (or belongs to someone else).
+        VerifyResource = "verify_resource",
+        /// Wait for the server's hint, then retry.
+        WaitAndRetry = "wait_and_retry",
+        /// Retry with exponential backoff.
+        RetryWithBackoff = "retry_with_backoff",
+        /// Retrying will not help: report it with the request id.
+        ContactSupport = "contact_support",
+        /// Nothing to do.
+        None = "none",
     }
 }
 
-/// Which error envelope the body was recognised as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Format {
-    /// `{"error":{code,message,details,type,request_id}}` (seeds 000, 002).
-    Upstream,
-    /// RFC 9457 `application/problem+json`.
-    Problem,
-    /// `{"detail": "..."}` or FastAPI's `{"detail":[{loc,msg,type}]}` (seed 003).
-    Detail,
-    /// `{message, requestId, details:{code, retryable, retryAfter}}` (seed 004).
-    Sachain,
-    /// Google `{"error":{code,status,message,details:[...]}}`.
-    Google,
-    /// GraphQL `{"errors":[...]}`.
-    Graphql,
-    /// Plain text.
-    Text,
-    /// An HTML error page (usually from a gateway).
-    Html,
-    /// No body.
-    Empty,
-    /// JSON of no known shape, or no response at all.
-    Unknown,
-}
-
-impl Format {
-    /// Every format, in declaration order.
-    pub const ALL: [Format; 10] = [
-        Format::Upstream,
-        Format::Problem,
-        Format::Detail,
-        Format::Sachain,
-        Format::Google,
-        Format::Graphql,
-        Format::Text,
-        Format::Html,
-        Format::Empty,
-        Format::Unknown,
-    ];
-
-    /// The stable string form (`"problem"`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Format::Upstream => "upstream",
-            Format::Problem => "problem",
-            Format::Detail => "detail",
-            Format::Sachain => "sachain",
-            Format::Google => "google",
-            Format::Graphql => "graphql",
-            Format::Text => "text",
-            Format::Html => "html",
-            Format::Empty => "empty",
-            Format::Unknown => "unknown",
-        }
-    }
-
-    /// Parses the stable string form.
-    pub fn parse(s: &str) -> Option<Format> {
-        Format::ALL.into_iter().find(|f| f.as_str() == s)
+crate::vocabulary! {
+    /// Which error envelope the body was recognised as.
+    pub enum Format as "Format" {
+        /// `{"error":{code,message,details,type,request_id}}`.
+        Upstream = "upstream",
+        /// RFC 9457 `application/problem+json`.
+        Problem = "problem",
+        /// `{"detail": "..."}` or FastAPI's `{"detail":[{loc,msg,type}]}`.
+        Detail = "detail",
+        /// `{message, requestId, details:{code, retryable, retryAfter}}`.
+        Sachain = "sachain",
+        /// Google `{"error":{code,status,message,details:[...]}}`.
+        Google = "google",
+        /// GraphQL `{"errors":[...]}`.
+        Graphql = "graphql",
+        /// Plain text.
+        Text = "text",
+        /// An HTML error page (usually from a gateway).
+        Html = "html",
+        /// No body.
+        Empty = "empty",
+        /// JSON of no known shape, or no response at all.
+        Unknown = "unknown",
     }
 }
 

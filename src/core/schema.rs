@@ -1,0 +1,206 @@
+//! The TypeScript description of everything that crosses the boundary, generated from Rust.
+//!
+//! The facade's types for vocabularies (`Category`, `Jitter`, ...) and for the objects that
+//! cross (`Classification`, decisions, events) live in `pkg-template/src/generated.ts`, which
+//! is written from this module and checked by `cargo test` (test `generated_ts_is_current`):
+//! a variant or a field added in Rust that the TypeScript lacks fails the build. To refresh
+//! the file after a change: `UPDATE_TS=1 cargo test generated_ts`.
+//!
+//! Vocabularies come from [`Vocabulary`] enums. Object shapes are listed as [`Shape`]s; each
+//! shape is checked against the serde output of a real value by [`shape_mismatch`], so the
+//! list and the struct cannot drift apart either.
+
+use crate::core::vocab::Vocabulary;
+
+/// One field of an object that crosses the boundary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Field {
+    /// The JavaScript property name (camelCase, as serde writes it).
+    pub name: &'static str,
+    /// The TypeScript type, e.g. `"number | null"` or `"Category"`.
+    pub ts_type: &'static str,
+    /// One line of documentation.
+    pub doc: &'static str,
+    /// Whether the property may be absent (`name?:` in TypeScript).
+    pub optional: bool,
+}
+
+impl Field {
+    /// A property that is always present.
+    pub const fn new(name: &'static str, ts_type: &'static str, doc: &'static str) -> Field {
+        Field {
+            name,
+            ts_type,
+            doc,
+            optional: false,
+        }
+    }
+
+    /// A property that may be absent.
+    pub const fn optional(name: &'static str, ts_type: &'static str, doc: &'static str) -> Field {
+        Field {
+            name,
+            ts_type,
+            doc,
+            optional: true,
+        }
+    }
+}
+
+/// An object type that crosses the boundary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    /// The TypeScript interface name.
+    pub ts_name: &'static str,
+    /// One line of documentation.
+    pub doc: &'static str,
+    /// Its properties, in the order serde writes them.
+    pub fields: &'static [Field],
+}
+
+/// A vocabulary rendered as a TypeScript union.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Union {
+    /// The TypeScript type name.
+    pub ts_name: &'static str,
+    /// One line of documentation.
+    pub doc: &'static str,
+    /// The string literals, in declaration order.
+    pub names: Vec<&'static str>,
+}
+
+/// The union of a [`Vocabulary`] enum.
+pub fn union_of<V: Vocabulary>() -> Union {
+    Union {
+        ts_name: V::TS_NAME,
+        doc: V::DOC,
+        names: V::names(),
+    }
+}
+
+/// Every vocabulary that crosses the boundary, in the order they are written.
+pub fn unions() -> Vec<Union> {
+    use crate::core::classify::{Action, Category, Format};
+    vec![
+        union_of::<Category>(),
+        union_of::<Action>(),
+        union_of::<Format>(),
+    ]
+}
+
+/// Every object shape that crosses the boundary, in the order they are written.
+pub fn shapes() -> Vec<Shape> {
+    vec![]
+}
+
+/// Compares a shape with the serde output of a value of its Rust type.
+///
+/// `keys` are the property names of the serialised value (for example the keys of
+/// `serde_json::to_value(&sample)`); optional fields may be missing. Returns a description
+/// of the first difference, or `None` when they agree.
+pub fn shape_mismatch(shape: &Shape, keys: &[&str]) -> Option<String> {
+    for key in keys {
+        if !shape.fields.iter().any(|f| f.name == *key) {
+            return Some(format!(
+                "{}: `{key}` is serialised but not in the shape",
+                shape.ts_name
+            ));
+        }
+    }
+    for field in shape.fields.iter().filter(|f| !f.optional) {
+        if !keys.contains(&field.name) {
+            return Some(format!(
+                "{}: `{}` is in the shape but not serialised",
+                shape.ts_name, field.name
+            ));
+        }
+    }
+    None
+}
+
+/// The TypeScript source of `pkg-template/src/generated.ts`.
+pub fn generated_ts() -> String {
+    let mut out = String::from(
+        "// Generated from src/core/schema.rs by `cargo test` (test generated_ts_is_current).\n\
+         // Do not edit: change the Rust definitions and run `UPDATE_TS=1 cargo test generated_ts`.\n",
+    );
+    for union in unions() {
+        let literals: Vec<String> = union.names.iter().map(|n| format!("{n:?}")).collect();
+        out.push_str(&format!(
+            "\n/** {} */\nexport type {} =\n  | {};\n",
+            union.doc.trim(),
+            union.ts_name,
+            literals.join("\n  | ")
+        ));
+    }
+    for shape in shapes() {
+        out.push_str(&format!(
+            "\n/** {} */\nexport interface {} {{\n",
+            shape.doc.trim(),
+            shape.ts_name
+        ));
+        for field in shape.fields {
+            let mark = if field.optional { "?" } else { "" };
+            out.push_str(&format!(
+                "  /** {} */\n  {}{mark}: {};\n",
+                field.doc.trim(),
+                field.name,
+                field.ts_type
+            ));
+        }
+        out.push_str("}\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_ts_is_current() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/pkg-template/src/generated.ts");
+        let want = generated_ts();
+        if std::env::var_os("UPDATE_TS").is_some() {
+            std::fs::write(path, &want).unwrap();
+        }
+        let have = std::fs::read_to_string(path).unwrap_or_default();
+        assert_eq!(
+            have, want,
+            "pkg-template/src/generated.ts is stale: run UPDATE_TS=1 cargo test generated_ts"
+        );
+    }
+
+    #[test]
+    fn union_names_are_serde_names() {
+        use crate::core::classify::Category;
+        for c in Category::ALL {
+            assert_eq!(
+                serde_json::to_value(c).unwrap(),
+                serde_json::json!(c.as_str())
+            );
+        }
+    }
+
+    #[test]
+    fn shape_mismatch_names_the_difference() {
+        const SHAPE: Shape = Shape {
+            ts_name: "T",
+            doc: "d",
+            fields: &[
+                Field::new("a", "number", "a"),
+                Field::optional("b", "string", "b"),
+            ],
+        };
+        assert_eq!(shape_mismatch(&SHAPE, &["a"]), None);
+        assert_eq!(shape_mismatch(&SHAPE, &["a", "b"]), None);
+        assert_eq!(
+            shape_mismatch(&SHAPE, &["b"]),
+            Some("T: `a` is in the shape but not serialised".to_string())
+        );
+        assert_eq!(
+            shape_mismatch(&SHAPE, &["a", "c"]),
+            Some("T: `c` is serialised but not in the shape".to_string())
+        );
+    }
+}

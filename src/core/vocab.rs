@@ -1,0 +1,82 @@
+//! Vocabularies: the closed sets of strings that cross to JavaScript.
+//!
+//! A category, an action, a jitter kind or a hint source is an enum in Rust and a union of
+//! string literals in TypeScript. [`vocabulary!`](crate::vocabulary) defines both from one
+//! list: the enum with its serde names, `ALL`, `as_str` and `parse`. The TypeScript unions are
+//! generated from `ALL` by [`crate::core::schema`], so a variant added in Rust that the TS
+//! types lack fails `cargo test`.
+
+/// Implemented by every enum defined with [`vocabulary!`](crate::vocabulary).
+pub trait Vocabulary: Copy + 'static {
+    /// The TypeScript type name, e.g. `"Category"`.
+    const TS_NAME: &'static str;
+    /// One line of documentation for the TypeScript type.
+    const DOC: &'static str;
+    /// The stable string forms of every variant, in declaration order.
+    fn names() -> Vec<&'static str>;
+}
+
+/// Defines a vocabulary enum from one list of `Variant = "string"` pairs.
+///
+/// ```
+/// faultline::vocabulary! {
+///     /// How loud a bell rings.
+///     pub enum Loudness as "Loudness" {
+///         /// Barely.
+///         Soft = "soft",
+///         /// Very.
+///         Loud = "loud",
+///     }
+/// }
+/// assert_eq!(Loudness::Loud.as_str(), "loud");
+/// assert_eq!(Loudness::parse("soft"), Some(Loudness::Soft));
+/// assert_eq!(Loudness::ALL.len(), 2);
+/// ```
+#[macro_export]
+macro_rules! vocabulary {
+    (
+        #[doc = $doc:literal]
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident as $ts:literal {
+            $( $(#[$vmeta:meta])* $variant:ident = $text:literal, )+
+        }
+    ) => {
+        #[doc = $doc]
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        $vis enum $name {
+            $( $(#[$vmeta])* #[serde(rename = $text)] $variant, )+
+        }
+
+        impl $name {
+            /// Every variant, in declaration order.
+            pub const ALL: [$name; { [$($text),+].len() }] = [$($name::$variant),+];
+
+            /// The stable string form, as it appears in JavaScript.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+
+            /// Parses the stable string form.
+            pub fn parse(s: &str) -> Option<$name> {
+                $name::ALL.into_iter().find(|v| v.as_str() == s)
+            }
+        }
+
+        impl $crate::core::vocab::Vocabulary for $name {
+            const TS_NAME: &'static str = $ts;
+            const DOC: &'static str = $doc;
+            fn names() -> Vec<&'static str> {
+                $name::ALL.iter().map(|v| v.as_str()).collect()
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
