@@ -22,13 +22,25 @@ export function isReady(): boolean {
   return ready;
 }
 
-/** The generated bindings, or a `not_initialized` error. @internal */
-export function wasm(): typeof glue {
+/**
+ * Throws a typed `not_initialized` error unless the module is instantiated. Facade modules
+ * import the glue functions they use by name (so bundlers can drop the rest) and call this
+ * first. @internal
+ */
+export function assertReady(): void {
   if (!ready) {
     throw new FaultlineError(
       "not_initialized",
       "faultline: call `await init()` before using the library in a browser",
     );
   }
+}
+
+/**
+ * The whole generated namespace, or a `not_initialized` error. Being replaced by named
+ * imports plus {@link assertReady}, which tree-shake. @internal
+ */
+export function wasm(): typeof glue {
+  assertReady();
   return glue;
 }
