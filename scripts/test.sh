@@ -7,6 +7,8 @@
 #   5. wasm-bindgen tests under Node and under headless Chromium
 #   6. node:test suites against the packed tarball (ESM, CJS, vectors, README examples)
 #   7. browser end-to-end tests (playwright-core + Debian chromium)
+#   8. the packed tarball under publint and attw, and in apps built with Vite 5/7/8 (build and
+#      dev server), webpack 5, Rollup and esbuild, loaded in Chromium (tests/packaging/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -43,6 +45,9 @@ WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
 
 step "JS suites against the packed tarball (Node ESM + CJS) and in Chromium"
 node tests/js/run-packed.mjs all
+
+step "packaging: publint, attw, and apps built by each bundler, in Chromium"
+node tests/packaging/run.mjs
 
 echo
 echo "all tests passed"

@@ -15,3 +15,10 @@ test("CJS errors are real Error subclasses", () => {
   assert.ok(e instanceof Error);
   assert.equal(e.code, "internal");
 });
+
+test("require and import share one module: one ApiError class", async () => {
+  const esm = await import("faultline");
+  assert.equal(esm.ApiError, fl.ApiError);
+  assert.ok(new fl.ApiError({ status: 500 }) instanceof esm.ApiError);
+  assert.ok(new esm.FaultlineError("internal") instanceof fl.FaultlineError);
+});

@@ -40,10 +40,14 @@ test("error codes come from the Rust table", () => {
   }
 });
 
-test("exports map: types first, node import/require, browser, wasm subpath", () => {
+test("exports map: node import/require with their types, then the browser build, wasm subpath", () => {
   const dot = pkg.exports["."];
-  assert.deepEqual(Object.keys(dot), ["types", "node", "browser", "import", "default"]);
-  assert.deepEqual(dot.node, { import: "./node.mjs", require: "./node.cjs" });
+  assert.deepEqual(Object.keys(dot), ["node", "types", "default"]);
+  assert.deepEqual(dot.node, {
+    import: { types: "./index.d.mts", default: "./node.mjs" },
+    require: { types: "./index.d.cts", default: "./node.cjs" },
+  });
+  assert.equal(dot.default, "./browser.mjs");
   assert.equal(pkg.sideEffects, false);
   const wasmPath = require.resolve("faultline/faultline_bg.wasm");
   const bytes = readFileSync(wasmPath);
@@ -79,3 +83,54 @@ test("types compile for ESM and CJS consumers (tsc --strict, node16)", () => {
     execFileSync(process.execPath, [tsc, "--strict", "--noEmit", "--module", "node16", "--moduleResolution", "node16", "--target", "es2022", "--types", "node", file], { stdio: "inherit" });
   }
 });
+
+test("import and require share one module: one FaultlineError and ApiError class", () => {
+  const cjs = require("faultline");
+  assert.equal(cjs.ApiError, fl.ApiError);
+  assert.equal(cjs.FaultlineError, fl.FaultlineError);
+  const thrownByCjs = new cjs.ApiError({ status: 503, userMessage: "down" });
+  assert.ok(thrownByCjs instanceof fl.ApiError);
+  assert.ok(thrownByCjs instanceof fl.FaultlineError);
+  assert.ok(new fl.ApiError({ status: 500 }) instanceof cjs.ApiError);
+  assert.equal(cjs.default, init);
+});
+
+test("metadata a registry page needs: repository, homepage, bugs, engines, licenses, changelog, source map", () => {
+  assert.match(pkg.repository.url, /^git\+https:\/\/github\.com\/.+\.git$/);
+  assert.match(pkg.homepage, /^https:\/\//);
+  assert.match(pkg.bugs.url, /\/issues$/);
+  assert.equal(pkg.engines.node, ">=20");
+  assert.equal(pkg.license, "MIT OR Apache-2.0");
+  const dir = join(process.cwd(), "node_modules/faultline");
+  assert.match(readFileSync(join(dir, "LICENSE-MIT"), "utf8"), /Permission is hereby granted/);
+  assert.match(readFileSync(join(dir, "LICENSE-APACHE"), "utf8"), /Apache License\s+Version 2\.0/);
+  assert.match(readFileSync(join(dir, "CHANGELOG.md"), "utf8"), /keepachangelog\.com/);
+  assert.match(readFileSync(join(dir, "browser.mjs"), "utf8"), /\n\/\/# sourceMappingURL=browser\.mjs\.map\n?$/);
+  const map = JSON.parse(readFileSync(join(dir, "browser.mjs.map"), "utf8"));
+  assert.equal(map.version, 3);
+  assert.ok(map.sources.some((s) => s.endsWith("classify.ts")), map.sources.join());
+  assert.equal(map.sources.length, map.sourcesContent.length);
+});
+
+// Types must need nothing beyond ES2020 and the DOM: no @types/node, no esnext lib, and the
+// published declarations checked too (skipLibCheck false).
+test("types compile with lib es2020 + dom only, skipLibCheck false, no @types/node",
+  { todo: "passes once retry.d.ts no longer refers to Symbol.dispose" }, () => {
+    const dir = mkdtempSync(join(process.cwd(), "types-es2020-"));
+    writeFileSync(join(dir, "main.ts"), [
+      'import init, { classify, decodeJwt, RetryPolicy, createTokenManager, createClient, ApiError, type Classification } from "faultline";',
+      "await init();",
+      'const c: Classification = classify({ status: 500, headers: {}, body: "" });',
+      "const d = new RetryPolicy().decide({ attempt: 1, classification: c, method: \"GET\" });",
+      "export { c, d, decodeJwt, createTokenManager, createClient, ApiError };",
+    ].join("\n"));
+    writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({
+      compilerOptions: {
+        strict: true, noEmit: true, skipLibCheck: false, lib: ["es2020", "dom"], types: [],
+        target: "es2020", module: "esnext", moduleResolution: "bundler",
+      },
+      files: ["main.ts"],
+    }));
+    const tsc = join(process.cwd(), "node_modules/typescript/bin/tsc");
+    execFileSync(process.execPath, [tsc, "-p", dir], { encoding: "utf8", stdio: "pipe" });
+  });

@@ -6,7 +6,7 @@
 //   3. runs `npm run build`, serves dist/ with a strict Content-Security-Policy
 //      (script-src 'self' 'wasm-unsafe-eval') and opens it in headless Chromium,
 //   4. for fixtures with a `dev` script (Vite), starts the dev server and opens it too,
-// and expects the page to show a value computed in wasm.
+// and expects the page to show a value computed in wasm. publint and attw check the tarball.
 // Usage: node tests/packaging/run.mjs [fixture...]   (FAULTLINE_TARBALL: the tarball to test;
 // otherwise dist/ is packed.)
 import assert from "node:assert/strict";
@@ -100,6 +100,19 @@ async function resultOf(context, url) {
     await page.close();
   }
 }
+
+// The tarball as linters for published packages see it. attw cannot follow the .wasm
+// subpath (it resolves JavaScript and types only), so that entry point is left out.
+const bin = (name) => join(root, "node_modules/.bin", name);
+test("publint --strict finds nothing", () => {
+  const out = run(bin("publint"), ["--strict", tarball], tmp);
+  assert.match(out, /All good!/, out);
+});
+test("are the types wrong: no problems for import, require, node10, node16 and bundlers", () => {
+  const out = run(bin("attw"), [tarball, "--exclude-entrypoints", "faultline/faultline_bg.wasm", "--format", "json"], tmp);
+  const report = JSON.parse(out);
+  assert.deepEqual(report.analysis.problems, [], out);
+});
 
 const installed = new Map(chosen.map((name) => [name, install(name)]));
 for (const p of installed.values()) p.catch(() => {});

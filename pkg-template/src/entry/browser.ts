@@ -26,8 +26,14 @@ export default function init(input?: InitInput | Promise<InitInput>): Promise<vo
     .then(() => markReady())
     .catch((e: unknown) => {
       loading = undefined;
-      throw new FaultlineError("init_failed", `faultline: could not load the WebAssembly module: ${String(e)}`, { cause: e });
+      throw new FaultlineError("init_failed", `faultline: could not load the WebAssembly module: ${String(e)}${hint(e)}`, { cause: e });
     });
   return loading;
 }
 export { init };
+
+/** What to do when the server answered with something else than the module (a 404 page). */
+function hint(e: unknown): string {
+  if (!/magic word|Incorrect response MIME type/i.test(String(e))) return "";
+  return " (the server did not send faultline_bg.wasm: pass its URL to init(), or, with the Vite dev server, add optimizeDeps: { exclude: [\"faultline\"] } to vite.config)";
+}
