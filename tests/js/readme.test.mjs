@@ -61,9 +61,10 @@ for (const file of files) {
     if (lang === "ts" || /no-run/.test(info)) continue;
     const line = text.slice(0, m.index).split("\n").length;
     const cjs = /\bcjs\b/.test(info);
+    const name = `readme-${file.replace(/[^a-z0-9]/gi, "_")}-${n}.${cjs ? "js" : "mjs"}`;
     test(`${file}:${line} example ${n} runs${cjs ? " (CommonJS .js)" : ""}`, async () => {
       const dir = usesRepoFiles(code) ? process.cwd() : project;
-      const out = join(dir, `readme-${file.replace(/[^a-z0-9]/gi, "_")}-${n}.${cjs ? "js" : "mjs"}`);
+      const out = join(dir, name);
       writeFileSync(out, code);
       if (cjs) {
         // A separate process: the file must work as `node example.js` in a CommonJS project.
