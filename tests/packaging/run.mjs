@@ -11,7 +11,7 @@
 // otherwise dist/ is packed.)
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { extname, join, normalize } from "node:path";
 import { test } from "node:test";
@@ -71,8 +71,8 @@ async function serve(dir) {
 }
 
 /** Starts `vite` in `dir` and resolves with its URL once it answers. */
-async function devServer(dir) {
-  const child = spawn(process.execPath, ["node_modules/vite/bin/vite.js", "--host", "127.0.0.1", "--port", "0", "--strictPort=false"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+async function devServer(dir, args = []) {
+  const child = spawn(process.execPath, ["node_modules/vite/bin/vite.js", "--host", "127.0.0.1", "--port", "0", "--strictPort=false", ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`vite dev did not start: ${log}`)), 60_000);
@@ -139,6 +139,20 @@ for (const name of chosen) {
       try {
         const { text, errors } = await resultOf(browser.context, server.url);
         assert.equal(text, expected, errors.join("\n"));
+      } finally {
+        await server.close();
+      }
+    });
+  }
+  if (existsSync(join(here, name, "vite.config.js"))) {
+    // The line the README asks for is needed: without it init() fails, and says what to do.
+    test(`${name}: dev server without optimizeDeps.exclude fails with init_failed and the fix`, async () => {
+      const dir = await installed.get(name);
+      writeFileSync(join(dir, "bare.config.js"), "export default {};\n");
+      const server = await devServer(dir, ["--config", "bare.config.js", "--force"]);
+      try {
+        const { text } = await resultOf(browser.context, server.url);
+        assert.match(text, /^error init_failed .*expected magic word.*optimizeDeps: \{ exclude: \["faultline"\] \}/);
       } finally {
         await server.close();
       }
