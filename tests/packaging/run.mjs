@@ -152,7 +152,7 @@ for (const name of chosen) {
       const server = await devServer(dir, ["--config", "bare.config.js", "--force"]);
       try {
         const { text } = await resultOf(browser.context, server.url);
-        assert.match(text, /^error init_failed .*expected magic word.*optimizeDeps: \{ exclude: \["faultline"\] \}/);
+        assert.match(text, /^error init_failed .*expected magic word.*Vite dev: optimizeDeps\.exclude \["faultline"\]\)$/);
       } finally {
         await server.close();
       }

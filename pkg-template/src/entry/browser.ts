@@ -34,6 +34,5 @@ export { init };
 
 /** What to do when the server answered with something else than the module (a 404 page). */
 function hint(e: unknown): string {
-  if (!/magic word|Incorrect response MIME type/i.test(String(e))) return "";
-  return " (the server did not send faultline_bg.wasm: pass its URL to init(), or, with the Vite dev server, add optimizeDeps: { exclude: [\"faultline\"] } to vite.config)";
+  return /magic word/.test(String(e)) ? ' (not a wasm file: pass its URL to init(); Vite dev: optimizeDeps.exclude ["faultline"])' : "";
 }
