@@ -40,6 +40,7 @@ function tokenId(token) {
 function addLog(entry) {
   const list = $("tab-log");
   if (!list) return;
+  if (entry.kind === "refresh") $("last-refresh").textContent = `tab ${entry.tab} ${entry.text.replace(/^sends /, "sent ")} at ${clock(entry.at)}`;
   const li = el("li", { "data-tab": entry.tab, "data-kind": entry.kind },
     el("time", { text: clock(entry.at) }), el("span", { class: "who", text: `tab ${entry.tab}` }), el("span", { text: entry.text }));
   list.prepend(li);
@@ -210,6 +211,11 @@ async function guideCallApi() {
   } else {
     log(`GET /api/v1/uploads/ → ${r.status}`, r.ok ? "ok" : "error");
   }
+  // The guide sends the request again with the new token, if there is one.
+  if (r.status === 401 && guideAccess && guideAccess !== token) {
+    const again = await fetch("/api/v1/uploads/", { headers: { authorization: `Bearer ${guideAccess}` } });
+    log(`GET /api/v1/uploads/ again → ${again.status}${again.status === 401 ? ": this session was revoked too" : ""}`, again.ok ? "ok" : "error");
+  }
 }
 
 // ---------------------------------------------------------------- switching and actions
@@ -330,6 +336,7 @@ function build(host) {
           el("button", { type: "button", id: "open-tab", text: "Open another tab" }),
           el("button", { type: "button", id: "tab-login", class: "ghost", text: "Log in" }),
           el("button", { type: "button", id: "expire", class: "warn", text: "Expire the token now" }),
+          el("button", { type: "button", id: "call-api", class: "ghost", text: "Call the API" }),
           el("button", { type: "button", id: "tab-logout", class: "ghost", text: "Log out" })),
         el("div", { class: "field switch-field" },
           el("input", { type: "checkbox", id: "guide-switch", role: "switch", "aria-describedby": "guide-help" }),
@@ -338,7 +345,8 @@ function build(host) {
       el("div", { class: "box counters", "aria-live": "polite" },
         el("p", {}, el("span", { class: "big", id: "tab-count", text: "1" }), el("span", { text: " tabs open" })),
         el("p", {}, el("span", { class: "big", id: "refresh-count", text: "0" }),
-          el("span", {}, " refresh requests to the mock API since the last login (", el("span", { id: "refresh-total", text: "0" }), " in all)")))),
+          el("span", {}, " refresh requests to the mock API since the last login (", el("span", { id: "refresh-total", text: "0" }), " in all)")),
+        el("p", { class: "hint" }, "Last refresh: ", el("span", { id: "last-refresh", text: "none yet" })))),
     el("div", { class: "scroll" }, el("table", { id: "tab-table", class: "grid" },
       el("caption", { text: "Every open tab" }),
       el("thead", {}, el("tr", {}, ...["Tab", "Generation", "Token id", "Life left", "State"].map((h) => el("th", { scope: "col", text: h })))),
@@ -350,6 +358,7 @@ function build(host) {
   $("tab-login").addEventListener("click", login);
   $("expire").addEventListener("click", expireNow);
   $("tab-logout").addEventListener("click", logout);
+  $("call-api").addEventListener("click", callApi);
   $("guide-switch").addEventListener("change", (e) => switchMode(e.target.checked ? "guide" : "faultline"));
 }
 
