@@ -154,19 +154,22 @@ function redraw() {
 /** Draws the live run as a time line: attempts as dots, waits as bars named by what set them. */
 function drawTimeline(host, steps, totalMs) {
   const width = Math.max(300, host.clientWidth || 600);
-  const rows = 56;
+  const height = 64;
+  const line = 30;
   const m = { left: 12, right: 12 };
   const span = Math.max(totalMs, 1);
   const X = (t) => m.left + (t / span) * (width - m.left - m.right);
-  const root = svg("svg", { width, height: rows, viewBox: `0 0 ${width} ${rows}`, role: "img", class: "chart", "aria-label": "Attempts and waits of the live run" });
-  root.append(svg("line", { x1: m.left, x2: width - m.right, y1: 20, y2: 20, class: "axis" }));
-  for (const s of steps) {
-    if (s.kind === "wait") {
-      root.append(svg("rect", { x: X(s.at), y: 14, width: Math.max(2, X(s.at + s.ms) - X(s.at)), height: 12, class: "wait-bar" }));
-      root.append(svg("text", { x: (X(s.at) + X(s.at + s.ms)) / 2, y: 44, class: "tick", "text-anchor": "middle" }, s.short));
-    } else {
-      root.append(svg("circle", { cx: X(s.at), cy: 20, r: 6, class: s.ok ? "dot-ok" : "dot-fail" }));
-    }
+  const root = svg("svg", { width, height, viewBox: `0 0 ${width} ${height}`, role: "img", class: "chart", "aria-label": "Attempts and waits of the live run" });
+  root.append(svg("line", { x1: m.left, x2: width - m.right, y1: line, y2: line, class: "axis" }));
+  root.append(svg("text", { x: m.left, y: 12, class: "tick" }, "0 s"));
+  root.append(svg("text", { x: width - m.right, y: 12, class: "tick", "text-anchor": "end" }, duration(totalMs)));
+  for (const s of steps.filter((x) => x.kind === "wait")) {
+    root.append(svg("rect", { x: X(s.at), y: line - 6, width: Math.max(2, X(s.at + s.ms) - X(s.at)), height: 12, class: "wait-bar" }));
+    root.append(svg("text", { x: (X(s.at) + X(s.at + s.ms)) / 2, y: line + 24, class: "tick", "text-anchor": "middle" }, s.short));
+  }
+  // The attempts on top of the waits.
+  for (const s of steps.filter((x) => x.kind === "attempt")) {
+    root.append(svg("circle", { cx: X(s.at), cy: line, r: 6, class: s.ok ? "dot-ok" : "dot-fail" }));
   }
   host.replaceChildren(root);
 }

@@ -295,7 +295,7 @@ function applyMode(next) {
   startMode();
 }
 
-control.onmessage = ({ data }) => {
+function onControl({ data }) {
   if (!data || typeof data !== "object") return;
   if (data.type === "status") {
     peers.set(data.status.tab, { status: data.status, seen: Date.now() });
@@ -320,7 +320,7 @@ control.onmessage = ({ data }) => {
     guideAccess = null;
     setLoggedOut("user");
   }
-};
+}
 
 function build(host) {
   host.replaceChildren(
@@ -352,7 +352,7 @@ function build(host) {
       el("thead", {}, el("tr", {}, ...["Tab", "Generation", "Token id", "Life left", "State"].map((h) => el("th", { scope: "col", text: h })))),
       el("tbody"))),
     el("h3", { text: "Shared log (newest first)" }),
-    el("ol", { id: "tab-log", class: "log", reversed: true, "aria-label": "Shared log of all tabs" }),
+    el("ol", { id: "tab-log", class: "log", reversed: true, tabIndex: 0, "aria-label": "Shared log of all tabs" }),
   );
   $("open-tab").addEventListener("click", () => window.open("/tab.html", "_blank"));
   $("tab-login").addEventListener("click", login);
@@ -364,6 +364,8 @@ function build(host) {
 
 export async function setupTabs(host) {
   build(host);
+  // Messages are handled once the panel exists to show them.
+  control.onmessage = onControl;
   startMode();
   control.postMessage({ type: "hello", tab: tabId });
   addEventListener("pagehide", () => control.postMessage({ type: "bye", tab: tabId }));
