@@ -7,6 +7,7 @@
 //  - /api/v1/flaky?fail=N&status=S  fails N times per ?key= with status S (Retry-After: ?retryAfter=), then 200
 //  - /api/_stats, /api/_reset, /api/_config   test controls (counters, reset, auth timing,
 //                                    refresh hold mode, reuse grace window); /api/_time clock
+//  - POST /api/_expire               every access token issued so far is refused from now on
 // Every response carries an X-Request-Id. State is per server instance; close() stops timers.
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -76,6 +77,7 @@ export function createMockApi(options = {}) {
         flaky.clear();
         return json(res, 200, { ok: true });
       }
+      if (path === "/api/_expire" && req.method === "POST") return json(res, 200, { expired: auth.expireAccessTokens() });
       if (path === "/api/_config" && req.method === "POST") {
         const body = (await readJson(req)) ?? {};
         for (const k of ["accessTtlSec", "refreshTtlSec", "refreshHoldMs", "reuseGraceMs"]) {

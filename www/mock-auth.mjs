@@ -11,6 +11,8 @@
 //  - an optional reuse grace window (reuseGraceMs, Auth0 "reuse interval" / Supabase
 //    "parent of active"): presenting the just-rotated parent again within the window, while
 //    its child is still the family's current token, returns that child instead of revoking
+//  - expireAccessTokens(): every access token issued so far is refused from now on, as if it
+//    had expired (the playground's "Expire the token now"); refresh tokens are untouched
 import { createHmac, randomUUID } from "node:crypto";
 
 const b64url = (buf) => Buffer.from(buf).toString("base64url");
@@ -23,11 +25,15 @@ export function createAuth({
   const initial = { ...config };
   const families = new Map(); // family id -> { revoked, current: jti }
   const refreshTokens = new Map(); // jti -> { family, used: boolean, usedAt, child: {jti, pair} }
+  const liveAccess = new Set(); // jti of access tokens issued and not yet expired by expireAccessTokens()
+  const expiredAccess = new Set();
   const stats = {
     logins: 0, refreshes: 0, refreshRequests: 0, reuseDetected: 0, authorized: 0, rejected: 0,
     // refresh requests held (either mode), dropped unprocessed ("before" mode, client gone),
     // answered from the grace window, and when the last 200 refresh response was written (ms)
     refreshHeld: 0, refreshDropped: 0, graceReuses: 0, lastRefreshAt: 0,
+    // access tokens ended early by expireAccessTokens()
+    accessExpired: 0,
   };
 
   function sign(payload) {
@@ -54,9 +60,11 @@ export function createAuth({
     const jti = randomUUID();
     refreshTokens.set(jti, { family, used: false, usedAt: 0, child: null });
     families.get(family).current = jti;
+    const accessJti = randomUUID();
+    liveAccess.add(accessJti);
     return {
       jti,
-      access: sign({ token_type: "access", exp: iat + config.accessTtlSec, iat, jti: randomUUID(), user_id: userId, fam: family }),
+      access: sign({ token_type: "access", exp: iat + config.accessTtlSec, iat, jti: accessJti, user_id: userId, fam: family }),
       refresh: sign({ token_type: "refresh", exp: iat + config.refreshTtlSec, iat, jti, user_id: userId }),
     };
   }
@@ -113,7 +121,8 @@ export function createAuth({
       const m = /^Bearer (.+)$/.exec(header);
       const claims = m && verify(m[1]);
       const fam = claims && families.get(claims.fam);
-      if (!claims || claims.token_type !== "access" || claims.exp * 1000 <= now() || !fam || fam.revoked) {
+      const expired = claims && (claims.exp * 1000 <= now() || expiredAccess.has(claims.jti));
+      if (!claims || claims.token_type !== "access" || expired || !fam || fam.revoked) {
         stats.rejected++;
         return {
           detail: "Given token not valid for any token type",
@@ -124,10 +133,20 @@ export function createAuth({
       stats.authorized++;
       return null;
     },
+    /** Refuses every access token issued so far; returns how many were live. */
+    expireAccessTokens() {
+      const n = liveAccess.size;
+      for (const jti of liveAccess) expiredAccess.add(jti);
+      liveAccess.clear();
+      stats.accessExpired += n;
+      return n;
+    },
     reset() {
       Object.assign(config, initial);
       families.clear();
       refreshTokens.clear();
+      liveAccess.clear();
+      expiredAccess.clear();
       for (const k of Object.keys(stats)) stats[k] = 0;
     },
   };

@@ -16,6 +16,8 @@ const TYPES = {
   ".json": "application/json",
   ".wasm": "application/wasm",
   ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".md": "text/plain; charset=utf-8",
 };
 
 /** Serves a file from `root`, refusing anything outside it. */
@@ -36,7 +38,9 @@ function serveFile(root, rel, res) {
  */
 export async function startServer({ port = 0, pkgDir = join(here, "../dist"), mounts = {}, api: apiOptions = {} } = {}) {
   const api = createMockApi(apiOptions);
-  const roots = { "/pkg/": pkgDir, ...mounts, "/": here };
+  // The docs the page links to, when the repository is around (not in a packed test consumer).
+  const docs = join(here, "../docs");
+  const roots = { "/pkg/": pkgDir, ...(existsSync(docs) ? { "/docs/": docs } : {}), ...mounts, "/": here };
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname.startsWith("/api/")) return api.handle(req, res, url);
