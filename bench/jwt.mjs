@@ -1,6 +1,6 @@
 // decodeJwt(token).exp against jose's decodeJwt (and jwt-decode, and a hand-written
-// atob + JSON.parse), on rotations of distinct tokens, one process. The floor (DESIGN.md,
-// Budgets): faultline at least 2× jose on a rotation of at least 4 distinct tokens.
+// atob + JSON.parse), on rotations of distinct tokens, one process. The floor (not a race):
+// faultline at least 2× jose on a rotation of at least 4 distinct tokens.
 //   node bench/jwt.mjs [--quick]      FAULTLINE_DIST=path/to/dist to measure another build
 // Timed on process CPU time (BENCH_CLOCK=wall for the wall clock): on a shared machine it
 // moves less with other processes' load.

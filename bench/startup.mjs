@@ -2,7 +2,7 @@
 // process (the wasm is compiled and instantiated synchronously on load), median of 10
 // processes, printed beside `require("jose")` measured the same way in the same run.
 //   node bench/startup.mjs        FAULTLINE_DIST=path/to/dist to measure another build
-// Target (DESIGN.md, Budgets): <= 10 ms.
+// Target: <= 10 ms.
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 
