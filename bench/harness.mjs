@@ -45,13 +45,14 @@ export function measure(fn, { iterations = 200_000, runs = 7, clock = "wall" } =
 
 /**
  * Runs each case (interleaved by round so drift hits all alike) and prints a table with the
- * ratio `case / baseline`. `cases` = [{name, fn}], `baseline` = the name to divide by.
+ * ratio `case / baseline`. `cases` = [{name, fn}], `baseline` = the name to divide by,
+ * `clock` as in {@link measure}.
  * Returns {name: nsPerOp}.
  */
-export function compare(title, cases, { baseline, iterations, rounds = 3 } = {}) {
+export function compare(title, cases, { baseline, iterations, rounds = 3, clock = "wall" } = {}) {
   const acc = Object.fromEntries(cases.map((c) => [c.name, []]));
   for (let r = 0; r < rounds; r++) {
-    for (const c of cases) acc[c.name].push(measure(c.fn, { iterations, runs: 5 }));
+    for (const c of cases) acc[c.name].push(measure(c.fn, { iterations, runs: 5, clock }));
   }
   const result = {};
   for (const c of cases) {
@@ -59,7 +60,7 @@ export function compare(title, cases, { baseline, iterations, rounds = 3 } = {})
     result[c.name] = xs[Math.floor(xs.length / 2)];
   }
   const base = result[baseline ?? cases[0].name];
-  console.log(`\n${title}${QUICK ? "  (quick mode: figures are rough)" : ""}`);
+  console.log(`\n${title}${QUICK ? "  (quick mode: figures are rough)" : ""}${clock === "cpu" ? "  (process CPU time)" : ""}`);
   console.log(`  ${"case".padEnd(44)} ${"ns/op".padStart(10)} ${"vs " + (baseline ?? cases[0].name)}`);
   for (const c of cases) {
     const ns = result[c.name];

@@ -1,17 +1,14 @@
-//! Native speed of the JWT per-request path (for comparing with the wasm figures).
+//! Native speed of `decode` (for comparing with the wasm figures of `bench/jwt.mjs`).
 //!
-//! `cargo run --release --example jwt_speed` prints ns/op for `read_summary` on the two
-//! tokens of `bench/jwt.mjs` (SimpleJWT ~230 B, OIDC ~900 B with Unicode) and for its parts.
-//! Wall time on a shared machine is noisy; for instruction counts run one case under
-//! callgrind with a small iteration count:
-//! `JWT_SPEED_ITERS=10000 JWT_SPEED_ONLY=simple valgrind --tool=callgrind target/release/examples/jwt_speed`
+//! `cargo run --release --example jwt_speed` prints ns/op of `decode` on the two tokens of
+//! `bench/jwt.mjs` (SimpleJWT ~230 B, OIDC ~900 B with Unicode).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::indexing_slicing,
     clippy::panic
 )]
-use faultline::core::jwt::{JwtLimits, read_summary, read_summary_with};
+use faultline::core::jwt::{JwtLimits, decode};
 use std::time::Instant;
 
 const SIMPLE: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwiZXhwIjoxNzA2MzU3NDAwLCJpYXQiOjE3MDYzNTM4MDAsImp0aSI6IjlmMGMyYTdlNGIxZDRlNWYiLCJ1c2VyX2lkIjo0Mn0.z2r70CfiKKaTnfqZX_lS_TSQJdZjGS29hEWhKQCkIPI";
@@ -32,78 +29,16 @@ fn main() {
     let n: u32 = std::env::var("JWT_SPEED_ITERS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(1_000_000);
-    let only = std::env::var("JWT_SPEED_ONLY").unwrap_or_default();
+        .unwrap_or(200_000);
     let limits = JwtLimits::default();
     for (name, token) in [("simple", SIMPLE), ("oidc", OIDC)] {
-        if !only.is_empty() && only != name {
-            continue;
-        }
         let token = token.as_bytes();
-        let want = read_summary(token, &limits).unwrap().claims.exp.unwrap();
-        let mut buf = Vec::new();
         let ns = time(n, || {
-            read_summary_with(std::hint::black_box(token), &limits, &mut buf)
+            decode(std::hint::black_box(token), &limits)
                 .unwrap()
-                .claims
                 .exp
                 .unwrap()
         });
-        println!(
-            "{name} ({} B): read_summary_with {ns:.1} ns/op (exp {want})",
-            token.len()
-        );
-        if !only.is_empty() {
-            continue;
-        }
-        print_reader(name, token, n, &limits);
-        let first = token.iter().position(|&b| b == b'.').unwrap();
-        let last = token.iter().rposition(|&b| b == b'.').unwrap();
-        let payload = &token[first + 1..last];
-        let sig = &token[last + 1..];
-        let ns = time(n, || {
-            buf.clear();
-            faultline::core::jwt::base64url::decode_into(std::hint::black_box(payload), &mut buf)
-                .unwrap();
-            0.0
-        });
-        println!("  base64 payload ({} B): {ns:.1} ns/op", payload.len());
-        let text = std::str::from_utf8(&buf).unwrap().to_string();
-        let ns = time(n, || {
-            faultline::core::json::visit_object(
-                std::hint::black_box(&text),
-                Default::default(),
-                |_, _| {},
-            )
-            .unwrap();
-            0.0
-        });
-        println!("  visit payload json ({} B): {ns:.1} ns/op", text.len());
-        let ns = time(n / 4, || {
-            std::hint::black_box(
-                faultline::core::json::parse(std::hint::black_box(&text)).unwrap(),
-            );
-            0.0
-        });
-        println!("  parse payload json: {ns:.1} ns/op");
-        let ns = time(n, || {
-            faultline::core::jwt::base64url::validate(std::hint::black_box(sig)).unwrap();
-            0.0
-        });
-        println!("  validate sig ({} B): {ns:.1} ns/op", sig.len());
+        println!("{name:>6} ({} B): decode {ns:.0} ns/op", token.len());
     }
-}
-
-/// What the wasm bindings do: one `SummaryReader` for every call (the header is remembered).
-fn print_reader(name: &str, token: &[u8], n: u32, limits: &JwtLimits) {
-    let mut reader = faultline::core::jwt::SummaryReader::new();
-    let ns = time(n, || {
-        reader
-            .read(std::hint::black_box(token), limits)
-            .unwrap()
-            .claims
-            .exp
-            .unwrap()
-    });
-    println!("{name}: SummaryReader::read {ns:.1} ns/op");
 }

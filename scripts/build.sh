@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the npm package into dist/ (offline once dependencies are fetched):
-#   1. the Rust crate to wasm32 (release profile: size-tuned, panic=abort, lto, 1 codegen unit)
+#   1. the Rust crate to wasm32 (release profile: opt-level z, panic=abort, lto, 1 codegen unit)
 #   2. wasm-bindgen (pinned 0.2.130) -> JS glue for the `web` target in build/glue/
-#   3. wasm-opt from npm `binaryen` (never Debian's 108, which breaks the module)
+#   3. wasm-opt -Oz from npm `binaryen` (never Debian's 108, which breaks the module)
 #   4. scripts/package.mjs: declarations (tsc) + entry bundles (esbuild) + package.json
 # Reproducible: paths are remapped out of the module and the toolchain versions are pinned.
 set -euo pipefail
@@ -31,13 +31,10 @@ mkdir -p build/glue dist
 wasm-bindgen --target web --out-dir build/glue --out-name faultline \
   target/wasm32-unknown-unknown/release/faultline.wasm
 
-# --low-memory-unused lets wasm-opt fold constant address offsets (`p + 5` -> `offset=5`), which
-# saves one instruction per byte in the JWT decoder's loops (~4% of jwt_summary). It holds for
-# Rust's layout: static data starts at 1 MiB and the stack grows down from there, so the low
-# 1 KiB is never addressed (the stack would have overflowed first). --converge: a little
-# smaller and faster. Chosen by instruction counts of jwt_summary under V8 (bench/jwt.mjs).
-echo "build: wasm-opt ${WASM_OPT_LEVEL:--O3} --converge --low-memory-unused"
-wasm-opt "${WASM_OPT_LEVEL:--O3}" --converge --low-memory-unused --enable-bulk-memory --enable-nontrapping-float-to-int \
+# -Oz: the module is sized for download (HACKING.md, "Release profile"); WASM_OPT_LEVEL
+# overrides it to compare.
+echo "build: wasm-opt ${WASM_OPT_LEVEL:--Oz}"
+wasm-opt "${WASM_OPT_LEVEL:--Oz}" --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
   build/glue/faultline_bg.wasm -o dist/faultline_bg.wasm
 

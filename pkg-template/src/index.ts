@@ -13,7 +13,8 @@ export type { Action, Category, Classification, Format } from "./types.js";
 export { wasmVersion } from "./version.js";
 export {
   decodeJwt, tokenTiming,
-  type DecodedJwt, type JwtOptions, type TimeClaims, type TimingOptions, type TokenTiming, type TokenType,
+  type ClockSource, type DecodedJwt, type JwtHeader, type JwtOptions, type JwtPayload, type TimeClaims, type TimingOptions,
+  type TokenKind, type TokenTiming, type TokenType,
 } from "./jwt.js";
 export {
   createPacer, Pacer, RetryPolicy,

@@ -2,17 +2,20 @@
  * Reading JWTs: strict decoding and refresh timing that survives wrong client clocks.
  *
  * Nothing here verifies signatures (a browser holds no key); it reads what a client needs
- * to know when to refresh. The token crosses into wasm as UTF-8 bytes written straight into
- * wasm memory, and only numbers come back, so `decodeJwt(token).exp` and the per-request
- * `tokenTiming` check stay cheap; the header and payload objects are decoded on first access.
+ * to know when to refresh. The wasm module checks the token and returns its claims as a few
+ * numbers (`JwtClaimSlots`: `decodeJwt(t).exp` has a speed floor); the header and payload
+ * come as JSON text when first read, and `JSON.parse` builds them.
  * @module
  */
+import { jwt_claims, jwt_decode, jwt_timing } from "faultline-glue";
 import { fromWasmError, FaultlineError } from "./errors.js";
-import { outSlots, writeString } from "./scratch.js";
-import { wasm } from "./wasm.js";
+import { JwtClaimSlots as Slot, type ClockSource, type RawDecodedJwt, type TokenKind, type TokenTiming } from "./generated.js";
+import { assertReady } from "./wasm.js";
+
+export type { ClockSource, TokenKind, TokenTiming };
 
 /** `"access"`, `"refresh"`, or the declared type as written (e.g. `"ID"`). */
-export type TokenType = "access" | "refresh" | (string & {});
+export type TokenType = TokenKind | (string & {});
 
 /** Options of {@link decodeJwt}. */
 export interface JwtOptions {
@@ -20,12 +23,32 @@ export interface JwtOptions {
   maxTokenBytes?: number;
 }
 
-/** A decoded (not verified) JWT. */
-export interface DecodedJwt {
+/** The registered claims (RFC 7519 §4.1); any other claim is allowed too. */
+export interface JwtPayload {
+  iss?: string;
+  sub?: string;
+  aud?: string | string[];
+  exp?: number;
+  nbf?: number;
+  iat?: number;
+  jti?: string;
+  [claim: string]: unknown;
+}
+
+/** The JOSE header. */
+export interface JwtHeader {
+  alg?: string;
+  typ?: string;
+  kid?: string;
+  [parameter: string]: unknown;
+}
+
+/** A decoded (not verified) JWT; `T` describes the payload (custom claims). */
+export interface DecodedJwt<T = JwtPayload> {
   /** The JOSE header object. */
-  readonly header: Record<string, unknown>;
-  /** The claims object. */
-  readonly payload: Record<string, unknown>;
+  readonly header: JwtHeader;
+  /** The claims object, as `JSON.parse` reads it. */
+  readonly payload: T;
   /** `exp` in seconds since the epoch; absent when the token never expires. */
   readonly exp?: number;
   /** `iat` in seconds since the epoch. */
@@ -63,27 +86,6 @@ export interface TimingOptions {
   maxTokenBytes?: number;
 }
 
-/** When a token expires and when to refresh it, on the local clock. */
-export interface TokenTiming {
-  /** Local instant of expiry; `null` when the token never expires. */
-  expiresAtMs: number | null;
-  /** Local instant to refresh at; `null` when it never expires. */
-  refreshAtMs: number | null;
-  /** True at or after `expiresAtMs`. */
-  expired: boolean;
-  /** True at or after `refreshAtMs`. */
-  shouldRefresh: boolean;
-  /** `exp − iat` in ms, when both are known. */
-  lifetimeMs: number | null;
-  /** Estimated client clock error in ms (local − server), when known. */
-  skewMs: number | null;
-  /** Which clock the expiry was placed on. */
-  clock: "lifetime" | "server_date" | "local";
-}
-
-const KINDS = [undefined, "access", "refresh"] as const;
-const CLOCKS = ["lifetime", "server_date", "local"] as const;
-
 function checkToken(token: unknown): asserts token is string {
   if (typeof token !== "string") {
     throw new FaultlineError("invalid_argument", `a JWT must be a string, got ${token === null ? "null" : typeof token}`);
@@ -99,55 +101,55 @@ function maxBytes(options: { maxTokenBytes?: number } | undefined): number {
   return max;
 }
 
-const num = (v: number): number | undefined => (Number.isNaN(v) ? undefined : v);
+/** Runs a glue call, turning its error into a `FaultlineError`. */
+function call<R>(fn: () => R): R {
+  assertReady();
+  try {
+    return fn();
+  } catch (e) {
+    throw fromWasmError(e);
+  }
+}
 
-class Jwt implements DecodedJwt {
+const KINDS: readonly TokenKind[] = ["access", "refresh"];
+const num = (v: number | undefined): number | undefined => (v === undefined || Number.isNaN(v) ? undefined : v);
+
+class Jwt<T> implements DecodedJwt<T> {
   readonly exp?: number;
   readonly iat?: number;
   readonly nbf?: number;
   readonly tokenType?: TokenType;
   #token: string;
   #max: number;
-  #header?: Record<string, unknown>;
-  #payload?: Record<string, unknown>;
+  #raw?: RawDecodedJwt;
+  #header?: JwtHeader;
+  #payload?: T;
 
-  constructor(token: string, max: number, kind: number) {
-    const out = outSlots();
-    const exp = num(out[0]!);
-    const iat = num(out[1]!);
-    const nbf = num(out[2]!);
+  constructor(token: string, max: number) {
+    const slots = call(() => jwt_claims(token, max));
+    this.#token = token;
+    this.#max = max;
+    const exp = num(slots[Slot.exp]);
+    const iat = num(slots[Slot.iat]);
+    const nbf = num(slots[Slot.nbf]);
+    const kind = num(slots[Slot.kind]);
     if (exp !== undefined) this.exp = exp;
     if (iat !== undefined) this.iat = iat;
     if (nbf !== undefined) this.nbf = nbf;
-    this.#token = token;
-    this.#max = max;
-    if (kind !== 0) this.tokenType = kind === 3 ? this.#texts() : KINDS[kind];
+    if (kind !== undefined) this.tokenType = KINDS[kind] ?? this.#texts().tokenType;
   }
 
-  /** Decodes the texts once; returns the declared kind's name. */
-  #texts(): string {
-    let text: string;
-    try {
-      text = wasm().jwt_texts(writeString(this.#token), this.#max);
-    } catch (e) {
-      throw fromWasmError(e);
-    }
-    const out = outSlots();
-    const h = out[0]!;
-    const p = out[1]!;
-    this.#header = JSON.parse(text.slice(0, h)) as Record<string, unknown>;
-    this.#payload = JSON.parse(text.slice(h, h + p)) as Record<string, unknown>;
-    return text.slice(h + p);
+  /** The header and payload texts (and a declared kind's name), decoded once. */
+  #texts(): RawDecodedJwt {
+    return (this.#raw ??= call(() => jwt_decode(this.#token, this.#max) as RawDecodedJwt));
   }
 
-  get header(): Record<string, unknown> {
-    if (this.#header === undefined) this.#texts();
-    return this.#header!;
+  get header(): JwtHeader {
+    return (this.#header ??= JSON.parse(this.#texts().header) as JwtHeader);
   }
 
-  get payload(): Record<string, unknown> {
-    if (this.#payload === undefined) this.#texts();
-    return this.#payload!;
+  get payload(): T {
+    return (this.#payload ??= JSON.parse(this.#texts().payload) as T);
   }
 
   toJSON(): object {
@@ -158,36 +160,17 @@ class Jwt implements DecodedJwt {
 /**
  * Decodes a compact JWT strictly, without verifying it: exactly three segments (a five-segment
  * JWE gets its own code), strict base64url (padding tolerated), UTF-8 and JSON objects,
- * numeric `exp`/`iat`/`nbf`. Claims with non-ASCII text decode correctly.
+ * numeric `exp`/`iat`/`nbf`. Claims with non-ASCII text decode correctly. The type parameter
+ * describes custom claims: `decodeJwt<{ user_id: number }>(token).payload.user_id`.
  *
  * @throws {FaultlineError} `jwt_malformed`, `jwt_encrypted`, `jwt_base64`, `jwt_utf8`,
  *   `jwt_json`, `jwt_not_object`, `jwt_claim_type`, `jwt_too_large`, `invalid_argument`.
  * @example
  * const { exp, tokenType, payload } = decodeJwt(accessToken);
  */
-export function decodeJwt(token: string, options?: JwtOptions): DecodedJwt {
+export function decodeJwt<T = JwtPayload>(token: string, options?: JwtOptions): DecodedJwt<T> {
   checkToken(token);
-  const max = maxBytes(options);
-  return new Jwt(token, max, summary(token, max));
-}
-
-/** What `jwt_summary` returns for a refused token (`REFUSED` in `src/bindings/jwt.rs`). */
-const REFUSED = 255;
-
-/** Reads the token's claims into the out slots and returns its kind; throws its error. */
-function summary(token: string, max: number): number {
-  const kind = wasm().jwt_summary(writeString(token), max);
-  if (kind === REFUSED) throwRefused(token, max);
-  return kind;
-}
-
-function throwRefused(token: string, max: number): never {
-  try {
-    wasm().jwt_error(writeString(token), max);
-  } catch (e) {
-    throw fromWasmError(e);
-  }
-  throw new FaultlineError("internal", "jwt_summary refused a token that jwt_error accepts");
+  return new Jwt<T>(token, maxBytes(options));
 }
 
 /**
@@ -195,34 +178,25 @@ function throwRefused(token: string, max: number): never {
  * (an opaque token). Never throws for a refused token. @internal
  */
 export function jwtTimes(token: string): [number, number] | null {
-  if (wasm().jwt_summary(writeString(token), 0) === REFUSED) return null;
-  const out = outSlots();
-  return [out[0]!, out[1]!];
+  let slots: Float64Array;
+  try {
+    slots = call(() => jwt_claims(token, 0));
+  } catch {
+    return null;
+  }
+  return [slots[Slot.exp]!, slots[Slot.iat]!];
 }
 
 // The expiry check runs before every request with the same token: remember its claims.
-let cachedToken: string | undefined;
-let cachedMax = 0;
-let cachedExp = NaN;
-let cachedIat = NaN;
-let cachedNbf = NaN;
+let cached: { token: string; max: number; claims: TimeClaims } | undefined;
 
-function claimsOf(token: string, max: number): void {
-  if (token === cachedToken && max === cachedMax) return;
-  summary(token, max);
-  const out = outSlots();
-  cachedExp = out[0]!;
-  cachedIat = out[1]!;
-  cachedNbf = out[2]!;
-  cachedToken = token;
-  cachedMax = max;
+function claimsOf(token: string, max: number): TimeClaims {
+  if (cached?.token !== token || cached.max !== max) {
+    const slots = call(() => jwt_claims(token, max));
+    cached = { token, max, claims: { exp: num(slots[Slot.exp]), iat: num(slots[Slot.iat]), nbf: num(slots[Slot.nbf]) } };
+  }
+  return cached.claims;
 }
-
-const bit = (v: number | undefined, i: number, name: string): number => {
-  if (v === undefined) return 0;
-  if (typeof v !== "number") throw new FaultlineError("invalid_argument", `${name} must be a number, got ${typeof v}`);
-  return 1 << i;
-};
 
 /**
  * When a token expires and when to refresh it, on the local clock, corrected for client
@@ -235,38 +209,13 @@ const bit = (v: number | undefined, i: number, name: string): number => {
  * @throws {FaultlineError} the {@link decodeJwt} codes, `jwt_invalid_timing_input`, `invalid_argument`.
  */
 export function tokenTiming(token: string | TimeClaims, options: TimingOptions = {}): TokenTiming {
-  let exp: number, iat: number, nbf: number, present: number;
+  let claims: TimeClaims;
   if (typeof token === "string") {
-    claimsOf(token, maxBytes(options));
-    exp = cachedExp;
-    iat = cachedIat;
-    nbf = cachedNbf;
-    present = (Number.isNaN(exp) ? 0 : 1) | (Number.isNaN(iat) ? 0 : 2) | (Number.isNaN(nbf) ? 0 : 4);
+    claims = claimsOf(token, maxBytes(options));
   } else if (token !== null && typeof token === "object") {
-    present = bit(token.exp, 0, "exp") | bit(token.iat, 1, "iat") | bit(token.nbf, 2, "nbf");
-    exp = token.exp ?? NaN;
-    iat = token.iat ?? NaN;
-    nbf = token.nbf ?? NaN;
+    claims = token;
   } else {
     throw new FaultlineError("invalid_argument", "tokenTiming takes a JWT string or a {exp, iat, nbf} object");
   }
-  const now = options.nowMs ?? Date.now();
-  present |= 8 | bit(options.receivedAtMs, 4, "receivedAtMs") | bit(options.serverDateMs, 5, "serverDateMs") | bit(options.refreshAheadMs, 6, "refreshAheadMs");
-  if (typeof now !== "number") throw new FaultlineError("invalid_argument", "nowMs must be a number");
-  let clock: number;
-  try {
-    clock = wasm().jwt_timing(exp, iat, nbf, now, options.receivedAtMs ?? NaN, options.serverDateMs ?? NaN, options.refreshAheadMs ?? NaN, present);
-  } catch (e) {
-    throw fromWasmError(e);
-  }
-  const out = outSlots();
-  return {
-    expiresAtMs: Number.isNaN(out[0]!) ? null : out[0]!,
-    refreshAtMs: Number.isNaN(out[1]!) ? null : out[1]!,
-    expired: out[2] === 1,
-    shouldRefresh: out[3] === 1,
-    lifetimeMs: Number.isNaN(out[4]!) ? null : out[4]!,
-    skewMs: Number.isNaN(out[5]!) ? null : out[5]!,
-    clock: CLOCKS[clock] ?? "local",
-  };
+  return call(() => jwt_timing(claims, { ...options, nowMs: options.nowMs ?? Date.now() }) as TokenTiming);
 }

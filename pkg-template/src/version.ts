@@ -2,9 +2,11 @@
  * Build identity.
  * @module
  */
-import { wasm } from "./wasm.js";
+import { wasmVersion as glueVersion } from "faultline-glue";
+import { assertReady } from "./wasm.js";
 
 /** The version of the loaded WebAssembly module (equals the npm package version). */
 export function wasmVersion(): string {
-  return wasm().wasmVersion();
+  assertReady();
+  return glueVersion();
 }

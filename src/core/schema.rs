@@ -58,6 +58,26 @@ pub struct Shape {
     pub fields: &'static [Field],
 }
 
+/// The order of a few numbers that a measured hot path returns instead of an object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    /// The TypeScript constant name.
+    pub ts_name: &'static str,
+    /// One line of documentation.
+    pub doc: &'static str,
+    /// The slot names, in order.
+    pub slots: &'static [&'static str],
+}
+
+/// Every scalar layout, written as `{ name: index }` constants.
+pub fn layouts() -> Vec<Layout> {
+    vec![Layout {
+        ts_name: "JwtClaimSlots",
+        doc: "Where `jwt_claims` puts each claim (`core::jwt::CLAIM_SLOTS`).",
+        slots: &crate::core::jwt::CLAIM_SLOTS,
+    }]
+}
+
 /// A vocabulary rendered as a TypeScript union.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Union {
@@ -85,12 +105,16 @@ pub fn unions() -> Vec<Union> {
         union_of::<Category>(),
         union_of::<Action>(),
         union_of::<Format>(),
+        union_of::<crate::core::jwt::TokenKind>(),
+        union_of::<crate::core::jwt::ClockSource>(),
     ]
 }
 
 /// Every object shape that crosses the boundary, in the order they are written.
 pub fn shapes() -> Vec<Shape> {
-    vec![]
+    let mut shapes = vec![];
+    shapes.extend_from_slice(crate::core::jwt::SHAPES);
+    shapes
 }
 
 /// Compares a shape with the serde output of a value of its Rust type.
@@ -131,6 +155,17 @@ pub fn generated_ts() -> String {
             union.doc.trim(),
             union.ts_name,
             literals.join("\n  | ")
+        ));
+    }
+    for layout in layouts() {
+        let slots: Vec<String> = (layout.slots.iter().enumerate())
+            .map(|(i, name)| format!("{name}: {i}"))
+            .collect();
+        out.push_str(&format!(
+            "\n/** {} */\nexport const {} = {{ {} }} as const;\n",
+            layout.doc.trim(),
+            layout.ts_name,
+            slots.join(", ")
         ));
     }
     for shape in shapes() {

@@ -77,3 +77,38 @@ test("Unicode claims decode exactly", () => {
   const payload = { name: "José 日本語 😀", exp: 1 };
   assert.deepEqual(decodeJwt(`${enc({ alg: "HS256" })}.${enc(payload)}.c2ln`).payload, payload);
 });
+
+test("a declared kind other than access or refresh is kept as written; header and payload are parsed once", () => {
+  const enc = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  const d = decodeJwt(`${enc({ alg: "RS256", typ: "JWT" })}.${enc({ typ: "ID", exp: 10 })}.c2ln`);
+  assert.equal(d.tokenType, "ID");
+  assert.equal(d.exp, 10);
+  assert.equal(d.iat, undefined);
+  assert.equal(d.payload, d.payload);
+  assert.deepEqual(d.header, { alg: "RS256", typ: "JWT" });
+  assert.deepEqual(JSON.parse(JSON.stringify(d)), { header: { alg: "RS256", typ: "JWT" }, payload: { typ: "ID", exp: 10 }, exp: 10, tokenType: "ID" });
+});
+
+test("decodeJwt<T>() types custom claims; the default is JwtPayload (tsc --strict)", async () => {
+  const { execFileSync } = await import("node:child_process");
+  const { writeFileSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const file = "consumer-jwt-types.mts";
+  writeFileSync(file, [
+    'import { decodeJwt, tokenTiming, type DecodedJwt, type JwtPayload, type TokenType, type ClockSource } from "faultline";',
+    "interface AppClaims { user_id: number; roles: string[] }",
+    'const token = "e30.e30.";',
+    "const app: DecodedJwt<AppClaims> = decodeJwt<AppClaims>(token);",
+    "const id: number = app.payload.user_id;",
+    "// @ts-expect-error user_id is a number",
+    "const wrong: string = app.payload.user_id;",
+    "const plain: DecodedJwt<JwtPayload> = decodeJwt(token);",
+    "const sub: string | undefined = plain.payload.sub;",
+    "const alg: string | undefined = plain.header.alg;",
+    "const kind: TokenType | undefined = plain.tokenType;",
+    "const clock: ClockSource = tokenTiming({ exp: 1 }, { nowMs: 0 }).clock;",
+    "export { id, wrong, sub, alg, kind, clock };",
+  ].join("\n"));
+  const tsc = join(process.cwd(), "node_modules/typescript/bin/tsc");
+  execFileSync(process.execPath, [tsc, "--strict", "--noEmit", "--module", "node16", "--moduleResolution", "node16", "--target", "es2022", "--types", "node", file], { stdio: "inherit" });
+});

@@ -10,19 +10,21 @@
 //!   and an absent `exp` means the token never expires. Fractional seconds are kept.
 //! - Duplicate keys: the last one wins, as with `JSON.parse`, so Rust and the JS facade
 //!   (which parses the payload text itself) always see the same claims.
-//! - `alg`, `typ`, `kid` and the kind are informational: a non-string value reads as absent
-//!   rather than failing the token.
+//! - The kind is informational: a non-string `typ` or `token_type` reads as absent rather
+//!   than failing the token.
 //! - Token kind, first source that says something: the SimpleJWT claim `token_type`, then
 //!   the header `typ` (RFC 9068 `at+jwt`), then the payload `typ` (Keycloak: `Bearer`,
 //!   `Refresh`, `Offline`). Generic types (`JWT`, `JOSE`) say nothing; unknown values are
 //!   kept as [`TokenType::Other`] (e.g. Keycloak's `ID`).
+
+use serde::{Deserialize, Serialize};
 
 use crate::core::json::Value;
 
 use super::error::JwtError;
 
 /// The registered time claims of a token, in seconds since the epoch.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Claims {
     /// Expiration time (`exp`); `None` means the token never expires.
     pub exp: Option<f64>,
@@ -32,73 +34,51 @@ pub struct Claims {
     pub nbf: Option<f64>,
 }
 
-/// What kind of token this is, as far as the token itself says.
-#[derive(Debug, Clone, PartialEq, Eq)]
+crate::vocabulary! {
+    /// The token kinds faultline acts on (other declared kinds are kept as written).
+    pub enum TokenKind as "TokenKind" {
+        /// An access token: for the `Authorization` header of API calls.
+        Access = "access",
+        /// A refresh token: only for the token refresh endpoint.
+        Refresh = "refresh",
+    }
+}
+
+/// What kind of token this is, as far as the token itself says. Crosses as a string:
+/// `"access"`, `"refresh"`, or the declared value as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
 pub enum TokenType {
-    /// An access token: for the `Authorization` header of API calls.
-    Access,
-    /// A refresh token: only for the token refresh endpoint.
-    Refresh,
+    /// A kind faultline acts on.
+    Known(TokenKind),
     /// Some other declared kind, as written (e.g. `"ID"`, `"dpop+jwt"`).
     Other(String),
 }
 
 impl TokenType {
+    /// An access token.
+    pub const ACCESS: TokenType = TokenType::Known(TokenKind::Access);
+    /// A refresh token.
+    pub const REFRESH: TokenType = TokenType::Known(TokenKind::Refresh);
+
     /// `"access"`, `"refresh"`, or the declared value as written.
     pub fn as_str(&self) -> &str {
         match self {
-            TokenType::Access => "access",
-            TokenType::Refresh => "refresh",
+            TokenType::Known(kind) => kind.as_str(),
             TokenType::Other(s) => s,
         }
     }
 
-    /// Maps a declared kind; `None` for generic types that say nothing (`JWT`, `JOSE`).
-    pub(crate) fn from_declared(raw: &str) -> Option<TokenType> {
-        match declared_name(strip_prefix_ignore_case(raw, "application/").as_bytes()) {
-            Declared::Generic => None,
-            Declared::Known(kind) => Some(kind),
-            Declared::Other => Some(TokenType::Other(raw.to_owned())),
+    /// Maps a declared kind (ASCII case-insensitive, an `application/` prefix ignored);
+    /// `None` for generic types that say nothing (`JWT`, `JOSE`).
+    pub fn from_declared(raw: &str) -> Option<TokenType> {
+        let name = strip_prefix_ignore_case(raw, "application/").to_ascii_lowercase();
+        match name.as_str() {
+            "jwt" | "jose" | "jose+json" => None,
+            "access" | "at+jwt" | "bearer" => Some(TokenType::ACCESS),
+            "refresh" | "rt+jwt" | "refresh+jwt" | "offline" => Some(TokenType::REFRESH),
+            _ => Some(TokenType::Other(raw.to_owned())),
         }
-    }
-}
-
-/// What a declared `typ` / `token_type` string says, before [`TokenType::Other`] copies it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Declared {
-    /// A generic type (`JWT`, `JOSE`): says nothing.
-    Generic,
-    /// Access or refresh.
-    Known(TokenType),
-    /// Any other value: [`TokenType::Other`] with the string as written.
-    Other,
-}
-
-/// [`TokenType::from_declared`] on the raw bytes of a string, without allocating: the
-/// comparisons are ASCII case-insensitive, so bytes and chars give the same answer.
-pub(crate) fn declared_bytes(raw: &[u8]) -> Declared {
-    let prefix = b"application/";
-    match (raw.get(..prefix.len()), raw.get(prefix.len()..)) {
-        (Some(head), Some(rest)) if head.eq_ignore_ascii_case(prefix) => declared_name(rest),
-        _ => declared_name(raw),
-    }
-}
-
-/// The kind a declared name (prefix removed) says. Dispatches on the length first, so a
-/// name is compared with at most three candidates.
-fn declared_name(name: &[u8]) -> Declared {
-    let is = |s: &[u8]| name.eq_ignore_ascii_case(s);
-    let access = Declared::Known(TokenType::Access);
-    let refresh = Declared::Known(TokenType::Refresh);
-    match name.len() {
-        3 if is(b"jwt") => Declared::Generic,
-        4 if is(b"jose") => Declared::Generic,
-        9 if is(b"jose+json") => Declared::Generic,
-        6 if is(b"access") || is(b"at+jwt") || is(b"bearer") => access,
-        6 if is(b"rt+jwt") => refresh,
-        7 if is(b"refresh") || is(b"offline") => refresh,
-        11 if is(b"refresh+jwt") => refresh,
-        _ => Declared::Other,
     }
 }
 
@@ -125,17 +105,7 @@ pub(crate) fn time_claims(payload: &Value<'_>) -> Result<Claims, JwtError> {
     Ok(Claims { exp, iat, nbf })
 }
 
-/// A string member of an object, owned; `None` when absent or not a string.
-pub(crate) fn string_member(object: &Value<'_>, key: &str) -> Option<String> {
-    object.get(key).and_then(Value::as_str).map(str::to_owned)
-}
-
 /// The token kind from the claim `token_type`, the header `typ`, then the payload `typ`.
-/// The kind a declared `typ` / `token_type` string names (`None` for "JWT" and the like).
-pub(crate) fn declared_type(raw: &str) -> Option<TokenType> {
-    TokenType::from_declared(raw)
-}
-
 pub(crate) fn token_type(header: &Value<'_>, payload: &Value<'_>) -> Option<TokenType> {
     [
         payload.get("token_type"),
@@ -190,25 +160,25 @@ mod tests {
     fn token_kind_sources_and_priority() {
         assert_eq!(
             kind("{}", r#"{"token_type":"access"}"#),
-            Some(TokenType::Access)
+            Some(TokenType::ACCESS)
         );
         assert_eq!(
             kind("{}", r#"{"token_type":"refresh"}"#),
-            Some(TokenType::Refresh)
+            Some(TokenType::REFRESH)
         );
-        assert_eq!(kind(r#"{"typ":"at+jwt"}"#, "{}"), Some(TokenType::Access));
+        assert_eq!(kind(r#"{"typ":"at+jwt"}"#, "{}"), Some(TokenType::ACCESS));
         assert_eq!(
             kind(r#"{"typ":"application/AT+JWT"}"#, "{}"),
-            Some(TokenType::Access)
+            Some(TokenType::ACCESS)
         );
         assert_eq!(kind(r#"{"typ":"JWT"}"#, "{}"), None);
         assert_eq!(
             kind(r#"{"typ":"JWT"}"#, r#"{"typ":"Bearer"}"#),
-            Some(TokenType::Access)
+            Some(TokenType::ACCESS)
         );
         assert_eq!(
             kind(r#"{"typ":"JWT"}"#, r#"{"typ":"Offline"}"#),
-            Some(TokenType::Refresh)
+            Some(TokenType::REFRESH)
         );
         assert_eq!(
             kind(r#"{"typ":"JWT"}"#, r#"{"typ":"ID"}"#),
@@ -217,60 +187,42 @@ mod tests {
         // token_type wins over typ.
         assert_eq!(
             kind(r#"{"typ":"at+jwt"}"#, r#"{"token_type":"refresh"}"#),
-            Some(TokenType::Refresh)
+            Some(TokenType::REFRESH)
         );
         // Non-strings are ignored, the next source is used.
         assert_eq!(
             kind(r#"{"typ":"at+jwt"}"#, r#"{"token_type":7}"#),
-            Some(TokenType::Access)
+            Some(TokenType::ACCESS)
         );
         assert_eq!(kind("{}", "{}"), None);
         assert_eq!(TokenType::Other("dpop+jwt".into()).as_str(), "dpop+jwt");
-        assert_eq!(TokenType::Refresh.as_str(), "refresh");
+        assert_eq!(TokenType::REFRESH.as_str(), "refresh");
     }
 
     #[test]
-    fn declared_bytes_agrees_with_from_declared() {
-        for raw in [
-            "",
-            "JWT",
-            "jwt",
-            "JOSE",
-            "jose+JSON",
-            "access",
-            "AT+JWT",
-            "Bearer",
-            "refresh",
-            "rt+jwt",
-            "Refresh+JWT",
-            "OFFLINE",
-            "ID",
-            "dpop+jwt",
-            "application/at+jwt",
-            "Application/JWT",
-            "application/",
-            "application/x",
-            "applicatio",
-            "é",
-            "accesś",
-            "application/é",
-        ] {
-            let want = TokenType::from_declared(raw);
-            let got = match declared_bytes(raw.as_bytes()) {
-                Declared::Generic => None,
-                Declared::Known(kind) => Some(kind),
-                Declared::Other => Some(TokenType::Other(raw.to_owned())),
-            };
-            assert_eq!(got, want, "{raw}");
-        }
-    }
-
-    #[test]
-    fn string_members() {
-        let h = parse(r#"{"alg":"HS256","kid":5}"#).unwrap();
-        assert_eq!(string_member(&h, "alg").as_deref(), Some("HS256"));
-        assert_eq!(string_member(&h, "kid"), None);
-        assert_eq!(string_member(&h, "typ"), None);
+    fn declared_kinds_ignore_case_and_the_media_type_prefix() {
+        assert_eq!(
+            TokenType::from_declared("OFFLINE"),
+            Some(TokenType::REFRESH)
+        );
+        assert_eq!(
+            TokenType::from_declared("Refresh+JWT"),
+            Some(TokenType::REFRESH)
+        );
+        assert_eq!(TokenType::from_declared("jose+JSON"), None);
+        assert_eq!(TokenType::from_declared("Application/JWT"), None);
+        assert_eq!(
+            TokenType::from_declared("application/"),
+            Some(TokenType::Other("application/".into()))
+        );
+        assert_eq!(
+            TokenType::from_declared("accesś"),
+            Some(TokenType::Other("accesś".into()))
+        );
+        assert_eq!(
+            serde_json::to_value([TokenType::ACCESS, TokenType::Other("ID".into())]).unwrap(),
+            serde_json::json!(["access", "ID"])
+        );
         assert_eq!(
             strip_prefix_ignore_case("Application/x", "application/"),
             "x"

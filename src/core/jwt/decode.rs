@@ -8,19 +8,19 @@
 //! - Exactly three segments; five is a JWE and gets its own error ([`JwtError::Encrypted`]);
 //!   the header and payload must not be empty (the signature may be, for `alg: none`).
 //! - Checks run in a fixed order: header (base64url, UTF-8, JSON, object), payload (same),
-//!   signature (base64url alphabet only, never decoded), then `exp`, `nbf`, `iat`. The first
-//!   failure is reported, so [`decode`] and the fast path [`read_claims`] always agree.
+//!   signature (base64url, never verified), then `exp`, `nbf`, `iat`. The first failure is
+//!   reported.
 //! - UTF-8 is validated strictly (no lossy fallback: that is how jwt-decode garbles names).
-//! - The decoded JSON texts are returned as strings so JS can `JSON.parse` them lazily;
-//!   only the claims faultline uses are extracted here.
-//!
-//! [`read_claims`] / [`read_exp`] are the per-request fast path: one buffer reused for both
-//! segments, no returned strings.
+//! - The decoded JSON texts are returned as strings: the JS side builds the objects with
+//!   `JSON.parse` when they are read, so they are exactly what `JSON.parse` makes of them.
+//!   Only the claims faultline uses are extracted here.
+
+use serde::Serialize;
 
 use crate::core::json::{self, Value};
 
 use super::base64url;
-use super::claims::{self, Claims, TokenType};
+use super::claims::{self, Claims, TokenKind, TokenType};
 use super::error::{JwtError, MalformedReason, Part};
 
 /// Default [`JwtLimits::max_token_bytes`]: 16 KiB, far above real tokens (a few hundred
@@ -45,30 +45,50 @@ impl Default for JwtLimits {
     }
 }
 
-/// A decoded (not verified) token.
-#[derive(Debug, Clone, PartialEq)]
+/// A decoded (not verified) token. Absent claims are left out when serialised.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DecodedJwt {
     /// The header as JSON text (decoded UTF-8), for `JSON.parse` on the JS side.
     pub header: String,
     /// The payload (claims set) as JSON text (decoded UTF-8).
     pub payload: String,
     /// `exp` in seconds since the epoch; `None` means the token never expires.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exp: Option<f64>,
     /// `iat` in seconds since the epoch.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub iat: Option<f64>,
     /// `nbf` in seconds since the epoch.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nbf: Option<f64>,
-    /// Header `alg`, when a string.
-    pub alg: Option<String>,
-    /// Header `typ`, when a string.
-    pub typ: Option<String>,
-    /// Header `kid`, when a string.
-    pub kid: Option<String>,
     /// The token kind (see [`claims`](super::claims) for the sources).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_type: Option<TokenType>,
 }
 
+/// The order of [`DecodedJwt::claim_slots`]; TypeScript reads it as `JwtClaimSlots`.
+pub const CLAIM_SLOTS: [&str; 4] = ["exp", "iat", "nbf", "kind"];
+
+/// [`DecodedJwt::claim_slots`]' `kind` for a declared kind that is not a [`TokenKind`].
+pub const OTHER_KIND: f64 = -1.0;
+
 impl DecodedJwt {
+    /// `exp`, `iat`, `nbf` (NaN when absent) and the kind: NaN for none, the index of a
+    /// [`TokenKind`] in [`TokenKind::ALL`], or [`OTHER_KIND`] (its name is in the texts).
+    pub fn claim_slots(&self) -> [f64; 4] {
+        let kind = match &self.token_type {
+            None => f64::NAN,
+            Some(TokenType::Known(kind)) => TokenKind::ALL
+                .iter()
+                .position(|k| k == kind)
+                .map_or(OTHER_KIND, |i| i as f64),
+            Some(TokenType::Other(_)) => OTHER_KIND,
+        };
+        let or_nan = |v: Option<f64>| v.unwrap_or(f64::NAN);
+        [or_nan(self.exp), or_nan(self.iat), or_nan(self.nbf), kind]
+    }
+
     /// The time claims, for [`timing`](super::timing::timing).
     pub fn claims(&self) -> Claims {
         Claims {
@@ -94,26 +114,16 @@ fn split<'a>(token: &'a [u8], limits: &JwtLimits) -> Result<Segments<'a>, JwtErr
             max: limits.max_token_bytes,
         });
     }
-    // Slice scans (vectorised): the dot count, then the first two dot positions.
-    let segments = token
-        .iter()
-        .filter(|&&b| b == b'.')
-        .count()
-        .saturating_add(1);
-    if segments == 5 {
-        return Err(JwtError::Encrypted);
-    }
-    if segments != 3 {
-        return Err(JwtError::Malformed(MalformedReason::SegmentCount(segments)));
-    }
-    let first = token.iter().position(|&b| b == b'.').unwrap_or(0);
-    let second = token
-        .get(first + 1..)
-        .and_then(|rest| rest.iter().position(|&b| b == b'.'))
-        .map_or(first, |n| first + 1 + n);
-    let header = token.get(..first).unwrap_or_default();
-    let payload = token.get(first + 1..second).unwrap_or_default();
-    let signature = token.get(second + 1..).unwrap_or_default();
+    let mut parts = token.split(|&b| b == b'.');
+    let (Some(header), Some(payload), Some(signature), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        let dots = token.iter().filter(|&&b| b == b'.').count();
+        return Err(match dots + 1 {
+            5 => JwtError::Encrypted,
+            n => JwtError::Malformed(MalformedReason::SegmentCount(n)),
+        });
+    };
     for (part, segment) in [(Part::Header, header), (Part::Payload, payload)] {
         if segment.is_empty() {
             return Err(JwtError::Malformed(MalformedReason::EmptySegment(part)));
@@ -126,17 +136,16 @@ fn split<'a>(token: &'a [u8], limits: &JwtLimits) -> Result<Segments<'a>, JwtErr
     })
 }
 
-fn base64_error(part: Part) -> impl Fn(base64url::Base64Error) -> JwtError {
-    move |error| JwtError::Base64 { part, error }
-}
-
-fn utf8(bytes: &[u8], part: Part) -> Result<&str, JwtError> {
-    std::str::from_utf8(bytes).map_err(|e| JwtError::Utf8 {
+/// Decodes one segment into its UTF-8 text.
+fn segment_text(segment: &[u8], part: Part) -> Result<String, JwtError> {
+    let bytes = base64url::decode(segment).map_err(|error| JwtError::Base64 { part, error })?;
+    String::from_utf8(bytes).map_err(|e| JwtError::Utf8 {
         part,
-        offset: e.valid_up_to(),
+        offset: e.utf8_error().valid_up_to(),
     })
 }
 
+/// Parses a segment's text, which must be a JSON object.
 fn object<'a>(text: &'a str, part: Part, limits: &JwtLimits) -> Result<Value<'a>, JwtError> {
     let json_limits = json::Limits {
         max_depth: limits.max_json_depth,
@@ -152,15 +161,6 @@ fn object<'a>(text: &'a str, part: Part, limits: &JwtLimits) -> Result<Value<'a>
     }
 }
 
-/// Decodes one segment into an owned UTF-8 string (no copy after base64url).
-fn segment_text(segment: &[u8], part: Part) -> Result<String, JwtError> {
-    let bytes = base64url::decode(segment).map_err(base64_error(part))?;
-    String::from_utf8(bytes).map_err(|e| JwtError::Utf8 {
-        part,
-        offset: e.utf8_error().valid_up_to(),
-    })
-}
-
 /// Decodes a compact JWT without verifying it.
 ///
 /// Errors: [`JwtError::TooLarge`], [`JwtError::Encrypted`], [`JwtError::Malformed`],
@@ -172,11 +172,11 @@ pub fn decode(token: &[u8], limits: &JwtLimits) -> Result<DecodedJwt, JwtError> 
     let header_value = object(&header, Part::Header, limits)?;
     let payload = segment_text(segments.payload, Part::Payload)?;
     let payload_value = object(&payload, Part::Payload, limits)?;
-    base64url::validate(segments.signature).map_err(base64_error(Part::Signature))?;
+    base64url::decode(segments.signature).map_err(|error| JwtError::Base64 {
+        part: Part::Signature,
+        error,
+    })?;
     let Claims { exp, iat, nbf } = claims::time_claims(&payload_value)?;
-    let alg = claims::string_member(&header_value, "alg");
-    let typ = claims::string_member(&header_value, "typ");
-    let kid = claims::string_member(&header_value, "kid");
     let token_type = claims::token_type(&header_value, &payload_value);
     drop((header_value, payload_value));
     Ok(DecodedJwt {
@@ -185,176 +185,8 @@ pub fn decode(token: &[u8], limits: &JwtLimits) -> Result<DecodedJwt, JwtError> 
         exp,
         iat,
         nbf,
-        alg,
-        typ,
-        kid,
         token_type,
     })
-}
-
-/// The time claims and kind of a token: what the per-request path needs.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Summary {
-    /// `exp`, `iat`, `nbf`.
-    pub claims: Claims,
-    /// The token kind, as [`DecodedJwt::token_type`].
-    pub token_type: Option<TokenType>,
-}
-
-/// Validates one decoded segment as a JSON object, handing its members to `f` without
-/// building a tree (same errors as [`object`]).
-fn visit<'a>(
-    text: &'a str,
-    part: Part,
-    limits: &JwtLimits,
-    f: impl FnMut(std::borrow::Cow<'a, str>, json::Scalar<'a>),
-) -> Result<(), JwtError> {
-    let json_limits = json::Limits {
-        max_depth: limits.max_json_depth,
-    };
-    let is_object = json::visit_object(text, json_limits, f).map_err(|e| JwtError::Json {
-        part,
-        kind: e.kind,
-        offset: e.offset,
-    })?;
-    if is_object {
-        Ok(())
-    } else {
-        Err(JwtError::NotObject { part })
-    }
-}
-
-/// The last value seen for a time claim: absent, a finite number, or the wrong type.
-fn time_slot(scalar: &json::Scalar<'_>) -> Result<f64, ()> {
-    match scalar {
-        json::Scalar::Number(n) if n.is_finite() => Ok(*n),
-        _ => Err(()),
-    }
-}
-
-/// The kind a `typ`/`token_type` member declares (non-strings declare nothing).
-fn declared(scalar: &json::Scalar<'_>) -> Option<TokenType> {
-    match scalar {
-        json::Scalar::String(s) => claims::declared_type(s),
-        _ => None,
-    }
-}
-
-/// The claims and kind of a token, with exactly the checks of [`decode`] (same errors for
-/// the same input) but one reused buffer, no JSON tree and no returned strings.
-pub fn read_summary(token: &[u8], limits: &JwtLimits) -> Result<Summary, JwtError> {
-    read_summary_with(token, limits, &mut Vec::new())
-}
-
-/// [`read_summary`] decoding into a caller-owned buffer, so a caller that checks tokens
-/// repeatedly (the wasm bindings) allocates nothing per call.
-///
-/// Well-formed tokens take a one-pass fast path ([`fast`](super::fast)); anything else
-/// (including every error) reruns the exact checks.
-pub fn read_summary_with(
-    token: &[u8],
-    limits: &JwtLimits,
-    buf: &mut Vec<u8>,
-) -> Result<Summary, JwtError> {
-    match super::fast::summary(token, limits, buf, None) {
-        Some(summary) => Ok(summary),
-        None => read_summary_exact(token, limits, buf),
-    }
-}
-
-/// Reads the summaries of many tokens in a row, with exactly the checks and results of
-/// [`read_summary`], keeping its decode buffer (no allocation per token) and the last
-/// header it accepted: tokens from one issuer share a byte-identical header, which is then
-/// neither decoded nor checked again. This is what the wasm bindings use.
-#[derive(Debug, Default)]
-pub struct SummaryReader {
-    buf: Vec<u8>,
-    pub(super) memo: super::fast::HeaderMemo,
-}
-
-impl SummaryReader {
-    /// A reader with nothing remembered.
-    pub const fn new() -> Self {
-        SummaryReader {
-            buf: Vec::new(),
-            memo: super::fast::HeaderMemo::new(),
-        }
-    }
-
-    /// The summary of `token`: the same result as [`read_summary`].
-    pub fn read(&mut self, token: &[u8], limits: &JwtLimits) -> Result<Summary, JwtError> {
-        match super::fast::summary(token, limits, &mut self.buf, Some(&mut self.memo)) {
-            Some(summary) => Ok(summary),
-            None => read_summary_exact(token, limits, &mut self.buf),
-        }
-    }
-}
-
-/// [`read_summary_with`] without the fast path: every check in the documented order.
-pub(super) fn read_summary_exact(
-    token: &[u8],
-    limits: &JwtLimits,
-    buf: &mut Vec<u8>,
-) -> Result<Summary, JwtError> {
-    let segments = split(token, limits)?;
-    // An upper bound for both segments, so the buffer grows at most once.
-    let longest = segments.header.len().max(segments.payload.len());
-    buf.clear();
-    buf.reserve(longest / 4 * 3 + 3);
-    base64url::decode_into(segments.header, buf).map_err(base64_error(Part::Header))?;
-    let mut header_typ = None;
-    visit(utf8(buf, Part::Header)?, Part::Header, limits, |k, v| {
-        if k == "typ" {
-            header_typ = Some(declared(&v));
-        }
-    })?;
-    buf.clear();
-    base64url::decode_into(segments.payload, buf).map_err(base64_error(Part::Payload))?;
-    let (mut exp, mut iat, mut nbf) = (None, None, None);
-    let (mut payload_token_type, mut payload_typ) = (None, None);
-    visit(
-        utf8(buf, Part::Payload)?,
-        Part::Payload,
-        limits,
-        |k, v| match &*k {
-            "exp" => exp = Some(time_slot(&v)),
-            "iat" => iat = Some(time_slot(&v)),
-            "nbf" => nbf = Some(time_slot(&v)),
-            "token_type" => payload_token_type = Some(declared(&v)),
-            "typ" => payload_typ = Some(declared(&v)),
-            _ => {}
-        },
-    )?;
-    base64url::validate(segments.signature).map_err(base64_error(Part::Signature))?;
-    // Same order of checks as `claims::time_claims`: exp, nbf, iat.
-    let check = |slot: Option<Result<f64, ()>>, claim: &'static str| match slot {
-        None => Ok(None),
-        Some(Ok(n)) => Ok(Some(n)),
-        Some(Err(())) => Err(JwtError::ClaimType { claim }),
-    };
-    let exp = check(exp, "exp")?;
-    let nbf = check(nbf, "nbf")?;
-    let iat = check(iat, "iat")?;
-    let token_type = [payload_token_type, header_typ, payload_typ]
-        .into_iter()
-        .flatten()
-        .flatten()
-        .next();
-    Ok(Summary {
-        claims: Claims { exp, iat, nbf },
-        token_type,
-    })
-}
-
-/// The time claims of a token, with exactly the checks of [`decode`].
-pub fn read_claims(token: &[u8], limits: &JwtLimits) -> Result<Claims, JwtError> {
-    read_summary(token, limits).map(|s| s.claims)
-}
-
-/// `exp` of a token in seconds (`None`: never expires), with the checks of [`decode`].
-/// This is the per-request fast path the bindings call with the token's bytes.
-pub fn read_exp(token: &[u8], limits: &JwtLimits) -> Result<Option<f64>, JwtError> {
-    read_claims(token, limits).map(|c| c.exp)
 }
 
 #[cfg(test)]
@@ -376,10 +208,11 @@ mod tests {
     }
 
     fn code(t: &str) -> &'static str {
-        let d = decode(t.as_bytes(), &LIMITS).unwrap_err();
-        let r = read_claims(t.as_bytes(), &LIMITS).unwrap_err();
-        assert_eq!(d, r, "decode and read_claims disagree on {t}");
-        d.code()
+        decode(t.as_bytes(), &LIMITS).unwrap_err().code()
+    }
+
+    fn exp(t: &[u8], limits: &JwtLimits) -> Result<Option<f64>, JwtError> {
+        decode(t, limits).map(|d| d.exp)
     }
 
     #[test]
@@ -393,12 +226,33 @@ mod tests {
         assert_eq!(d.exp, Some(1_700_003_600.0));
         assert_eq!(d.iat, Some(1_700_000_000.0));
         assert_eq!(d.nbf, None);
-        assert_eq!(d.alg.as_deref(), Some("HS256"));
-        assert_eq!(d.typ.as_deref(), Some("JWT"));
-        assert_eq!(d.kid.as_deref(), Some("k1"));
-        assert_eq!(d.token_type, Some(TokenType::Access));
-        assert_eq!(read_claims(t.as_bytes(), &LIMITS).unwrap(), d.claims());
-        assert_eq!(read_exp(t.as_bytes(), &LIMITS), Ok(Some(1_700_003_600.0)));
+        assert_eq!(d.token_type, Some(TokenType::ACCESS));
+        assert_eq!(
+            serde_json::to_value(&d).unwrap(),
+            serde_json::json!({
+                "header": r#"{"alg":"HS256","typ":"JWT","kid":"k1"}"#,
+                "payload": r#"{"token_type":"access","exp":1700003600,"iat":1700000000,"jti":"x","user_id":7}"#,
+                "exp": 1_700_003_600.0,
+                "iat": 1_700_000_000.0,
+                "tokenType": "access",
+            })
+        );
+    }
+
+    #[test]
+    fn claim_slots_follow_their_layout() {
+        let slots = |h: &str, p: &str| {
+            decode(token(h, p).as_bytes(), &LIMITS)
+                .unwrap()
+                .claim_slots()
+        };
+        let s = slots("{}", r#"{"exp":5,"iat":1,"token_type":"refresh"}"#);
+        assert_eq!(CLAIM_SLOTS, ["exp", "iat", "nbf", "kind"]);
+        assert_eq!((s[0], s[1]), (5.0, 1.0));
+        assert!(s[2].is_nan());
+        assert_eq!(TokenKind::ALL[s[3] as usize], TokenKind::Refresh);
+        assert_eq!(slots(r#"{"typ":"ID"}"#, "{}")[3], OTHER_KIND);
+        assert!(slots("{}", "{}").iter().all(|v| v.is_nan()));
     }
 
     #[test]
@@ -423,7 +277,7 @@ mod tests {
             )))
         );
         // alg "none": empty signature is fine.
-        assert_eq!(read_exp(b"e30.e30.", &LIMITS), Ok(None));
+        assert_eq!(exp(b"e30.e30.", &LIMITS), Ok(None));
     }
 
     #[test]
@@ -438,10 +292,10 @@ mod tests {
             Err(JwtError::TooLarge { len: 11, max: 10 })
         );
         assert_eq!(
-            read_exp(b"e30.e30.e30", &small).unwrap_err().code(),
+            exp(b"e30.e30.e30", &small).unwrap_err().code(),
             "jwt_too_large"
         );
-        assert_eq!(read_exp(b"e30.e30.eA", &small), Ok(None));
+        assert_eq!(exp(b"e30.e30.eA", &small), Ok(None));
     }
 
     #[test]
@@ -499,33 +353,5 @@ mod tests {
                 offset: 68
             }
         );
-    }
-
-    #[test]
-    fn random_tokens_decode_and_read_claims_agree() {
-        let mut rng = crate::core::rand::SplitMix64::new(0x6a77_7432);
-        let pieces = [
-            "e30",
-            "eyJleHAiOjF9",
-            "eyJleHAiOiJ4In0",
-            "WzFd",
-            "__4",
-            ".",
-            ".",
-            "+",
-            "=",
-            "",
-            "eyJhbGciOiJIUzI1NiJ9",
-            "e3",
-            "Zg==",
-        ];
-        for case in 0..5_000 {
-            let t: String = (0..rng.below(8))
-                .map(|_| pieces[rng.below(pieces.len() as u64) as usize])
-                .collect();
-            let d = decode(t.as_bytes(), &LIMITS).map(|d| d.claims());
-            let r = read_claims(t.as_bytes(), &LIMITS);
-            assert_eq!(d, r, "case {case}: {t}");
-        }
     }
 }

@@ -4,10 +4,8 @@
 //! time, and must not be fooled by malformed tokens or a wrong local clock. The signature is
 //! never verified (a browser has no key); this module only reads.
 //!
-//! - [`base64url`]: strict RFC 4648 §5 decoder (own, table-driven).
-//! - [`decode`](mod@decode): `header.payload.signature` -> [`DecodedJwt`], plus the
-//!   allocation-light fast path [`read_claims`] / [`read_exp`] with identical checks.
-//! - `fast`: the one-pass path those take for well-formed tokens (falls back on anything else).
+//! - [`base64url`]: strict RFC 4648 §5 segments, decoded by the `base64` crate.
+//! - [`decode`](mod@decode): `header.payload.signature` -> [`DecodedJwt`].
 //! - [`claims`]: `exp`/`iat`/`nbf` and the token kind (access vs refresh).
 //! - [`timing`](mod@timing): local expiry and refresh instants, corrected for clock skew.
 //! - [`error`]: [`JwtError`], one stable code per failure (listed in [`CODES`]).
@@ -16,20 +14,78 @@ pub mod base64url;
 pub mod claims;
 pub mod decode;
 pub mod error;
-mod fast;
 pub mod timing;
 
-pub use claims::{Claims, TokenType};
-pub use decode::{
-    DEFAULT_MAX_TOKEN_BYTES, DecodedJwt, JwtLimits, Summary, SummaryReader, decode, read_claims,
-    read_exp, read_summary, read_summary_with,
-};
+pub use claims::{Claims, TokenKind, TokenType};
+pub use decode::{CLAIM_SLOTS, DEFAULT_MAX_TOKEN_BYTES, DecodedJwt, JwtLimits, OTHER_KIND, decode};
 pub use error::{JwtError, MalformedReason, Part};
 pub use timing::{
     ClockSource, DEFAULT_REFRESH_AHEAD_MS, MAX_TIME_MS, Timing, TimingInput, timing, token_timing,
 };
 
 use crate::core::error::CodeInfo;
+use crate::core::schema::{Field, Shape};
+
+/// What crosses to JavaScript: the decoded token (its texts and claims) and its timing.
+pub const SHAPES: &[Shape] = &[
+    Shape {
+        ts_name: "RawDecodedJwt",
+        doc: "What the wasm module returns for a token; `decodeJwt` parses the texts when they are read.",
+        fields: &[
+            Field::new("header", "string", "The JOSE header as JSON text."),
+            Field::new("payload", "string", "The claims set as JSON text."),
+            Field::optional(
+                "exp",
+                "number",
+                "Expiry, seconds since the epoch; absent: never expires.",
+            ),
+            Field::optional("iat", "number", "Issued-at, seconds since the epoch."),
+            Field::optional("nbf", "number", "Not-before, seconds since the epoch."),
+            Field::optional(
+                "tokenType",
+                "TokenKind | (string & {})",
+                "The kind the token declares (`token_type`, else header `typ`, else payload `typ`).",
+            ),
+        ],
+    },
+    Shape {
+        ts_name: "TokenTiming",
+        doc: "When a token expires and when to refresh it, on the local clock.",
+        fields: &[
+            Field::new(
+                "expiresAtMs",
+                "number | null",
+                "Local instant of expiry; `null` when the token never expires.",
+            ),
+            Field::new(
+                "refreshAtMs",
+                "number | null",
+                "Local instant to refresh at; `null` when it never expires.",
+            ),
+            Field::new("expired", "boolean", "True at or after `expiresAtMs`."),
+            Field::new(
+                "shouldRefresh",
+                "boolean",
+                "True at or after `refreshAtMs`.",
+            ),
+            Field::new(
+                "lifetimeMs",
+                "number | null",
+                "The token's lifetime in ms (`exp − iat`, else `expiresAt − receivedAt`), when known.",
+            ),
+            Field::new(
+                "skewMs",
+                "number | null",
+                "Estimated server clock minus local clock in ms, when known.",
+            ),
+            Field::new(
+                "clock",
+                "ClockSource",
+                "Which clock the expiry was placed on.",
+            ),
+        ],
+    },
+];
 
 /// Error codes raised by this concern.
 pub const CODES: &[CodeInfo] = &[
@@ -93,5 +149,33 @@ mod tests {
         let produced: Vec<&str> = samples.iter().map(ErrorCode::code).collect();
         let listed: Vec<&str> = CODES.iter().map(|c| c.code).collect();
         assert_eq!(produced, listed);
+    }
+
+    /// Each shape matches the serde output of a real value, optional fields present or not.
+    #[test]
+    fn shapes_match_serde_output() {
+        use crate::core::schema::shape_mismatch;
+        let keys = |v: serde_json::Value| -> Vec<String> {
+            v.as_object().unwrap().keys().cloned().collect()
+        };
+        let check = |ts_name: &str, v: serde_json::Value| {
+            let shape = SHAPES.iter().find(|s| s.ts_name == ts_name).unwrap();
+            let keys = keys(v);
+            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+            assert_eq!(shape_mismatch(shape, &keys), None);
+        };
+        let full = decode(
+            b"eyJ0eXAiOiJhdCtqd3QifQ.eyJleHAiOjIsImlhdCI6MSwibmJmIjoxfQ.",
+            &JwtLimits::default(),
+        )
+        .unwrap();
+        assert_eq!(full.token_type, Some(TokenType::ACCESS));
+        check("RawDecodedJwt", serde_json::to_value(&full).unwrap());
+        let bare = decode(b"e30.e30.", &JwtLimits::default()).unwrap();
+        check("RawDecodedJwt", serde_json::to_value(&bare).unwrap());
+        for claims in [Claims::default(), full.claims()] {
+            let t = timing(&claims, &TimingInput::at(0.0)).unwrap();
+            check("TokenTiming", serde_json::to_value(t).unwrap());
+        }
     }
 }

@@ -26,7 +26,9 @@
 //!   to a refresh like any other.
 
 use super::claims::Claims;
-use super::decode::{JwtLimits, read_claims};
+use serde::{Deserialize, Serialize};
+
+use super::decode::{JwtLimits, decode};
 use super::error::JwtError;
 
 /// Default refresh-ahead: 5 minutes before expiry (seed 000).
@@ -36,7 +38,8 @@ pub const DEFAULT_REFRESH_AHEAD_MS: f64 = 300_000.0;
 pub const MAX_TIME_MS: f64 = 8.64e15;
 
 /// What [`timing`] needs besides the claims. Field names mirror `tokenTiming`'s options.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TimingInput {
     /// The local clock now, epoch ms.
     pub now_ms: f64,
@@ -61,30 +64,21 @@ impl TimingInput {
     }
 }
 
-/// Which reference the local expiry was computed from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClockSource {
-    /// `receivedAt + (exp − iat)`: immune to client clock skew.
-    Lifetime,
-    /// `exp` shifted by the offset between the server `Date` and the local clock.
-    ServerDate,
-    /// `exp` on the local clock as is: assumes the client clock is right.
-    Local,
-}
-
-impl ClockSource {
-    /// `"lifetime"`, `"server_date"` or `"local"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ClockSource::Lifetime => "lifetime",
-            ClockSource::ServerDate => "server_date",
-            ClockSource::Local => "local",
-        }
+crate::vocabulary! {
+    /// Which clock a token's local expiry was placed on.
+    pub enum ClockSource as "ClockSource" {
+        /// `receivedAt + (exp − iat)`: immune to client clock skew.
+        Lifetime = "lifetime",
+        /// `exp` shifted by the offset between the server `Date` and the local clock.
+        ServerDate = "server_date",
+        /// `exp` on the local clock as is: assumes the client clock is right.
+        Local = "local",
     }
 }
 
 /// When a token expires and should be refreshed, on the local clock.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Timing {
     /// Local epoch ms at which the token expires; `None`: never.
     pub expires_at_ms: Option<f64>,
@@ -209,7 +203,7 @@ pub fn token_timing(
     limits: &JwtLimits,
     input: &TimingInput,
 ) -> Result<Timing, JwtError> {
-    timing(&read_claims(token, limits)?, input)
+    timing(&decode(token, limits)?.claims(), input)
 }
 
 #[cfg(test)]
