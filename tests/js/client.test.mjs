@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { ApiError, createClient, FaultlineError, RetryPolicy } from "faultline";
+import { scenarios } from "./helper.scenarios.mjs";
 import { closedPort, startApi, stubTokens } from "./helper.server.mjs";
 
 let s;
@@ -12,6 +13,12 @@ after(async () => { await s.close(); });
 const fast = (extra = {}) => new RetryPolicy({ baseMs: 1, capMs: 5, seed: 7, maxRetryAfterMs: 1500, largeHint: "fail", ...extra });
 let n = 0;
 const k = () => `k${++n}-${Date.now()}`;
+// The scenarios faultlineKy and faultlineAxios pass as well.
+scenarios("createClient", ({ baseUrl, ...options }) => {
+  const api = createClient({ baseUrl, ...options });
+  return { send: (method, path, { query, json, idempotencyKey, signal } = {}) => api.request(method, path, { query, json, idempotencyKey, signal }) };
+});
+
 const isInvalid = (re) => (e) => e instanceof FaultlineError && e.code === "invalid_argument" && re.test(e.message);
 
 test("the base URL's path prefix is kept, with or without a leading slash", async () => {
@@ -157,35 +164,11 @@ test("automatic Idempotency-Key: one per POST call, kept across retries, so POST
   assert.equal(echoed.headers["idempotency-key"], "mine");
 });
 
-test("POST is not retried without an Idempotency-Key, and is with one", async () => {
-  const api = createClient({ baseUrl: `${s.url}/v1`, retry: fast() });
-  await assert.rejects(api.request("POST", "flaky", { query: { fail: 1, key: k() }, json: { a: 1 } }), (e) => {
-    assert.ok(e instanceof ApiError);
-    assert.equal(e.status, 503);
-    assert.equal(e.classification.category, "unavailable");
-    return true;
-  });
-  const out = await api.request("POST", "flaky", { query: { fail: 1, key: k() }, json: { a: 1 }, idempotencyKey: "idem-1" });
-  assert.equal(out.attempts, 2);
-});
-
 test("a 503 is retried to success; events: request, response, retry", async () => {
   const events = [];
   const api = createClient({ baseUrl: `${s.url}/v1`, retry: fast(), onEvent: (e) => events.push(e.type) });
   assert.deepEqual(await api.request("GET", "flaky", { query: { fail: 2, key: k() } }), { ok: true, attempts: 3, body: "" });
   assert.deepEqual(events, ["request", "response", "retry", "request", "response", "retry", "request", "response"]);
-});
-
-test("a 429 hint is honoured: waits about Retry-After", async () => {
-  const decisions = [];
-  const api = createClient({ baseUrl: `${s.url}/v1`, retry: fast(), onEvent: (e) => e.type === "retry" && decisions.push(e.decision) });
-  const t0 = Date.now();
-  const out = await api.request("GET", "flaky", { query: { fail: 1, status: 429, retryAfter: 1, key: k() } });
-  assert.equal(out.attempts, 2);
-  assert.equal(decisions[0].reason, "retry_hint");
-  assert.equal(decisions[0].hintSource, "retry-after");
-  assert.ok(decisions[0].delayMs >= 1000 && decisions[0].delayMs <= 1100, `delay ${decisions[0].delayMs}`);
-  assert.ok(Date.now() - t0 >= 1000);
 });
 
 test("429 with Retry-After: 3600 (default policy): exactly one request, retryAtMs about now + 3600 s", async () => {
@@ -204,18 +187,6 @@ test("429 with Retry-After: 3600 (default policy): exactly one request, retryAtM
   assert.equal(Date.now() - t0 < 1000, true);
   assert.equal(gaveUp[0].decision.reason, "hint_too_large");
   assert.ok(Math.abs(gaveUp[0].retryAtMs - (t0 + 3_600_000)) < 2000);
-});
-
-test("5 concurrent requests with a rejected token: one refresh, all succeed, one refresh event", async () => {
-  const events = [];
-  const tokens = stubTokens({ initial: "expired", refresh: async () => s.tokens.issue() });
-  const api = createClient({ baseUrl: `${s.url}/v1`, tokens, retry: false, onEvent: (e) => events.push(e.type) });
-  const outs = await Promise.all(Array.from({ length: 5 }, () => api.request("GET", "me")));
-  assert.equal(tokens.refreshes, 1);
-  assert.ok(outs.every((o) => o.user === "ada" && o.token === outs[0].token));
-  assert.equal(events.filter((t) => t === "token_rejected").length, 5);
-  assert.equal(events.filter((t) => t === "refresh").length, 1);
-  assert.deepEqual(tokens.logouts, []);
 });
 
 test("a second 401 after refresh-and-replay: one onLogout('rejected') and action reauthenticate", async () => {

@@ -50,6 +50,26 @@ export type ClientEvent =
   | { type: "circuit"; origin: string; state: BreakerState }
   | ({ type: "give_up"; classification: Classification; decision: RetryDecision | null; retryAtMs: number | null } & At);
 
+/** Options of `faultlineKy` and `faultlineAxios`. */
+export interface AdapterOptions {
+  /** Bearer tokens (a `createTokenManager` result fits). */
+  tokens?: TokenSource;
+  /** A policy (shared budget and breaker), its options, or `false` for no retries (refresh-and-replay still happens). */
+  retry?: RetryPolicy | RetryPolicyOptions | false;
+  /** Called for every {@link ClientEvent}; exceptions it throws are ignored. */
+  onEvent?: (event: ClientEvent) => void;
+}
+
+/** Puts the classification (and `retryAtMs`) on another library's error, as `createClient`'s ApiError has them. */
+export function attach(error: unknown, c: Classification, retryAtMs: number | null): void {
+  if (typeof error !== "object" || error === null) return;
+  try {
+    Object.assign(error, { classification: c, retryAtMs });
+  } catch {
+    // a frozen error keeps its shape
+  }
+}
+
 /** Per-client state shared by its calls. */
 export interface Shared {
   policy: RetryPolicy | null;

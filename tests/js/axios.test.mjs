@@ -1,0 +1,43 @@
+// faultlineAxios on a real axios 1.x instance: the client's scenarios (helper.scenarios.mjs),
+// the Classification on AxiosError, axios's timeout, and eject.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import axios from "axios";
+import { FaultlineError } from "faultline";
+import { faultlineAxios } from "faultline/axios";
+import { scenarios } from "./helper.scenarios.mjs";
+import { startApi } from "./helper.server.mjs";
+
+const make = ({ baseUrl, ...options }) => {
+  const api = axios.create({ baseURL: baseUrl });
+  faultlineAxios(api, options);
+  return {
+    send: async (method, path, { query, json, idempotencyKey, signal } = {}) =>
+      (await api.request({ method, url: path, params: query, data: json, signal, headers: idempotencyKey ? { "idempotency-key": idempotencyKey } : {} })).data,
+  };
+};
+scenarios("axios", make);
+
+test("axios: the error is the AxiosError with the classification attached; timeouts; eject", async () => {
+  const s = await startApi();
+  try {
+    const api = axios.create({ baseURL: `${s.url}/v1/`, timeout: 100 });
+    const eject = faultlineAxios(api, { retry: false });
+    await assert.rejects(api.get("nope"), (e) => {
+      assert.equal(e.name, "AxiosError");
+      assert.equal(e.response.status, 404);
+      assert.equal(e.classification.category, "not_found");
+      return true;
+    });
+    await assert.rejects(api.get("hang"), (e) => e.classification.category === "timeout" && e.classification.retryable === true);
+    eject();
+    await assert.rejects(api.get("nope"), (e) => e.response.status === 404 && e.classification === undefined);
+  } finally {
+    await s.close();
+  }
+});
+
+test("axios: bad arguments are typed errors", () => {
+  assert.throws(() => faultlineAxios({}), (e) => e instanceof FaultlineError && e.code === "invalid_argument");
+  assert.throws(() => faultlineAxios(axios.create(), { tokens: 5 }), (e) => e instanceof FaultlineError && e.code === "invalid_argument");
+});
