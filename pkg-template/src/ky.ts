@@ -2,7 +2,7 @@
  * `faultline/ky`: the client's decisions inside a ky (2.x) instance a team already has.
  *
  * `faultlineKy()` returns options for `ky.create()` / `ky.extend()`: hooks that set the bearer
- * token before each attempt, classify every failure, refresh-and-replay on a 401 that asks
+ * token before each attempt (and wrap the call's `fetch` to see each response), classify every failure, refresh-and-replay on a 401 that asks
  * for it, and ask the {@link RetryPolicy} (server hints, backoff, budget, breaker,
  * idempotency) whether and when to retry; plus a `retry` setting that lets ky retry any
  * method and leaves the decision and the wait to those hooks. The failure's
@@ -37,7 +37,6 @@ export interface FaultlineKyOptionsForKy {
   hooks: {
     init: Array<(options: Record<string, unknown>) => void>;
     beforeRequest: Array<(state: KyState) => Promise<void>>;
-    afterResponse: Array<(state: KyState) => Promise<void>>;
     beforeRetry: Array<(state: KyState) => Promise<void>>;
     beforeError: Array<(state: KyState) => Error>;
   };
@@ -94,33 +93,38 @@ export function faultlineKy(options: FaultlineKyOptions = {}): FaultlineKyOption
     shared.emit({ type: "request", ...at });
   }
 
+  function seen(request: Request, res: Response, c: Call): void {
+    shared.emit({ type: "response", method: request.method, url: request.url, attempt: c.call.attempt, status: res.status, durationMs: Date.now() - c.sentAt });
+    if (res.ok) succeeded(shared, new URL(request.url).origin);
+  }
+
   return {
     hooks: {
       // A context object of our own per call (ky keeps it for the call's hooks), holding its state.
+      // Per call: a context object of our own (ky hands it to every hook of the call) that
+      // finds the call's state, and the call's fetch wrapped to see each response (an
+      // afterResponse hook would make ky copy every response body).
       init: [(o) => {
         const context = { ...(isObject(o.context) ? o.context : {}) };
         o.context = context;
         const signal = o.signal instanceof AbortSignal ? o.signal : undefined;
-        calls.set(context, { call: newCall(), signal, token: undefined, sentAt: 0, last: undefined });
+        const c: Call = { call: newCall(), signal, token: undefined, sentAt: 0, last: undefined };
+        calls.set(context, c);
+        const inner = typeof o.fetch === "function" ? (o.fetch as typeof fetch) : globalThis.fetch.bind(globalThis);
+        o.fetch = async (input: Request, init?: RequestInit) => {
+          const res = await inner(input, init);
+          seen(input, res, c);
+          if (!res.ok) {
+            const credentialsSent = input.headers.has("authorization") || input.credentials === "include";
+            const opts: ResponseOptions & { credentialsSent: boolean } = { method: input.method, credentialsSent };
+            c.last = await classifyResponse(res.clone(), opts);
+          }
+          return res;
+        };
       }],
       beforeRequest: [async (s) => {
         const c = callOf(s);
         if (c !== undefined) await send(s, c);
-      }],
-      afterResponse: [async (s) => {
-        const c = callOf(s);
-        const res = s.response;
-        if (c === undefined || res === undefined) return;
-        const at = { method: s.request.method, url: s.request.url, attempt: c.call.attempt };
-        shared.emit({ type: "response", ...at, status: res.status, durationMs: Date.now() - c.sentAt });
-        const origin = new URL(s.request.url).origin;
-        if (res.ok) {
-          succeeded(shared, origin);
-          return;
-        }
-        const credentialsSent = s.request.headers.has("authorization") || s.request.credentials === "include";
-        const opts: ResponseOptions & { credentialsSent: boolean } = { method: s.request.method, credentialsSent };
-        c.last = await classifyResponse(res, opts);
       }],
       beforeRetry: [async (s) => {
         const c = callOf(s);

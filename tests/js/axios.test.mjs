@@ -1,6 +1,7 @@
 // faultlineAxios on a real axios 1.x instance: the client's scenarios (helper.scenarios.mjs),
 // the Classification on AxiosError, axios's timeout, and eject.
 import assert from "node:assert/strict";
+import { createRequire } from "node:module";
 import { test } from "node:test";
 import axios from "axios";
 import { FaultlineError } from "faultline";
@@ -40,4 +41,13 @@ test("axios: the error is the AxiosError with the classification attached; timeo
 test("axios: bad arguments are typed errors", () => {
   assert.throws(() => faultlineAxios({}), (e) => e instanceof FaultlineError && e.code === "invalid_argument");
   assert.throws(() => faultlineAxios(axios.create(), { tokens: 5 }), (e) => e instanceof FaultlineError && e.code === "invalid_argument");
+});
+
+test("faultline/axios and faultline/ky load through require too, sharing the package's classes", () => {
+  const require = createRequire(import.meta.url);
+  const cjs = require("faultline/axios");
+  assert.equal(typeof cjs.faultlineAxios, "function");
+  assert.equal(typeof require("faultline/ky").faultlineKy, "function");
+  // The adapter's errors are the package's own FaultlineError class.
+  assert.throws(() => cjs.faultlineAxios({}), (e) => e instanceof require("faultline").FaultlineError);
 });
