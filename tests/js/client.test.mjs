@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { ApiError, createClient, FaultlineError, RetryPolicy } from "faultline";
 import { scenarios } from "./helper.scenarios.mjs";
-import { closedPort, startApi, stubTokens } from "./helper.server.mjs";
+import { closedPort, startApi } from "./helper.server.mjs";
+import { stubTokens } from "./helper.tokens.mjs";
 
 let s;
 before(async () => { s = await startApi(); });

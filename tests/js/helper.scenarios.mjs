@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { RetryPolicy } from "faultline";
-import { startApi, stubTokens } from "./helper.server.mjs";
+import { startApi } from "./helper.server.mjs";
+import { stubTokens } from "./helper.tokens.mjs";
 
 export function scenarios(name, make) {
   let s;

@@ -8,10 +8,11 @@
 //   /v1/hang            never answers
 //   /v1/reset           destroys the connection (ECONNRESET)
 //   /v1/storm?key       per key: 429, then 503, then a reset, then 200 (cycling by the key's hit count)
-// `hits` counts requests per path; `tokens.issue()` makes a token the API accepts.
+// `hits` counts requests per path; `tokens.issue()` makes a token the API accepts; `files`
+// ({ "/app.js": { type, body } }) serves pages from the same origin.
 import { createServer } from "node:http";
 
-export async function startApi() {
+export async function startApi({ files = {}, routes = {} } = {}) {
   const hits = new Map();
   const flaky = new Map();
   const valid = new Set();
@@ -29,6 +30,12 @@ export async function startApi() {
     req.on("data", (c) => { body += c; });
     req.on("end", () => {
       const q = Object.fromEntries(url.searchParams);
+      const file = files[path];
+      if (file !== undefined) {
+        res.writeHead(200, { "content-type": file.type });
+        return res.end(file.body);
+      }
+      if (routes[path] !== undefined) return routes[path](res, req);
       if (path.startsWith("/v1/echo")) {
         return json(res, 200, { method: req.method, path, query: q, headers: req.headers, body });
       }
@@ -90,40 +97,6 @@ export async function startApi() {
       server.close(() => resolve());
     }),
   };
-}
-
-/**
- * A token source for tests: starts with `initial` (an expired or revoked token), and
- * refreshes through `refresh()` (one at a time, counted). Invalidating a token that came
- * from a refresh ends the session (`onLogout("rejected")`, once), as the token manager does.
- */
-export function stubTokens({ initial, refresh, delayMs = 20 }) {
-  const s = { refreshes: 0, logouts: [], invalidated: [], token: initial, fresh: false, stale: false, loggedOut: false, inflight: null };
-  s.getAccessToken = async () => {
-    if (s.loggedOut) throw Object.assign(new Error("logged out"), { code: "refresh_logged_out" });
-    if (!s.stale) return s.token;
-    s.inflight ??= (async () => {
-      s.refreshes++;
-      await new Promise((r) => setTimeout(r, delayMs));
-      s.token = await refresh();
-      s.stale = false;
-      s.fresh = true;
-      s.inflight = null;
-      return s.token;
-    })();
-    return s.inflight;
-  };
-  s.invalidate = (token) => {
-    s.invalidated.push(token);
-    if (token !== s.token || s.loggedOut) return;
-    if (s.fresh) {
-      s.loggedOut = true;
-      s.logouts.push("rejected");
-      return;
-    }
-    s.stale = true;
-  };
-  return s;
 }
 
 /** The URL of a port nothing listens on (connection refused). */
