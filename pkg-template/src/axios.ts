@@ -34,14 +34,17 @@ interface Config {
   faultlineCall?: AxiosCall;
 }
 
+/** Handlers as axios declares them (its types are not imported, so any instance fits). */
+type Handler = ((value: any) => any) | null;
+
 /** The part of an axios instance used. */
 export interface AxiosLike {
   interceptors: {
-    request: { use(onFulfilled: (config: never) => unknown, onRejected?: (error: unknown) => unknown): number; eject(id: number): void };
-    response: { use(onFulfilled: (response: never) => unknown, onRejected?: (error: never) => unknown): number; eject(id: number): void };
+    request: { use(onFulfilled?: Handler, onRejected?: Handler, options?: any): number; eject(id: number): void };
+    response: { use(onFulfilled?: Handler, onRejected?: Handler): number; eject(id: number): void };
   };
-  request(config: never): Promise<unknown>;
-  getUri(config?: never): string;
+  request(config: any): Promise<any>;
+  getUri(config?: any): string;
 }
 
 interface AxiosResponseLike {
@@ -98,14 +101,14 @@ export function faultlineAxios(instance: AxiosLike, options: FaultlineAxiosOptio
   const where = (config: Config) => {
     let url = "";
     try {
-      url = instance.getUri(config as never);
+      url = instance.getUri(config);
       return { url, origin: new URL(url, (globalThis as { location?: { href?: string } }).location?.href).origin };
     } catch {
       return { url, origin: "null" };
     }
   };
 
-  const requestId = instance.interceptors.request.use((async (config: Config) => {
+  const requestId = instance.interceptors.request.use(async (config: Config) => {
     const st = (config.faultlineCall ??= new AxiosCall());
     st.call.attempt++;
     const at = { method: (config.method ?? "get").toUpperCase(), url: where(config).url, attempt: st.call.attempt };
@@ -118,7 +121,7 @@ export function faultlineAxios(instance: AxiosLike, options: FaultlineAxiosOptio
     st.sentAt = Date.now();
     shared.emit({ type: "request", ...at });
     return config;
-  }) as (config: never) => unknown);
+  });
 
   const onResponse = (response: AxiosResponseLike) => {
     const config = response.config;
@@ -163,9 +166,9 @@ export function faultlineAxios(instance: AxiosLike, options: FaultlineAxiosOptio
         throw error;
       }
     }
-    return instance.request(config as never);
+    return instance.request(config);
   };
-  const responseId = instance.interceptors.response.use(onResponse as (response: never) => unknown, onFailure as (error: never) => unknown);
+  const responseId = instance.interceptors.response.use(onResponse, onFailure);
 
   return () => {
     instance.interceptors.request.eject(requestId);

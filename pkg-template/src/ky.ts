@@ -35,7 +35,7 @@ interface KyState {
 /** What {@link faultlineKy} returns: pass it to `ky.create()` or `ky.extend()` (after your own retry settings). */
 export interface FaultlineKyOptionsForKy {
   hooks: {
-    init: Array<(options: Record<string, unknown>) => void>;
+    init: Array<(options: object) => void>;
     beforeRequest: Array<(state: KyState) => Promise<void>>;
     beforeRetry: Array<(state: KyState) => Promise<void>>;
     beforeError: Array<(state: KyState) => Error>;
@@ -104,7 +104,8 @@ export function faultlineKy(options: FaultlineKyOptions = {}): FaultlineKyOption
       // Per call: a context object of our own (ky hands it to every hook of the call) that
       // finds the call's state, and the call's fetch wrapped to see each response (an
       // afterResponse hook would make ky copy every response body).
-      init: [(o) => {
+      init: [(given) => {
+        const o = given as Record<string, unknown>;
         const context = { ...(isObject(o.context) ? o.context : {}) };
         o.context = context;
         const signal = o.signal instanceof AbortSignal ? o.signal : undefined;

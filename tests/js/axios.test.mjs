@@ -1,7 +1,10 @@
 // faultlineAxios on a real axios 1.x instance: the client's scenarios (helper.scenarios.mjs),
 // the Classification on AxiosError, axios's timeout, and eject.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import { test } from "node:test";
 import axios from "axios";
 import { FaultlineError } from "faultline";
@@ -50,4 +53,24 @@ test("faultline/axios and faultline/ky load through require too, sharing the pac
   assert.equal(typeof require("faultline/ky").faultlineKy, "function");
   // The adapter's errors are the package's own FaultlineError class.
   assert.throws(() => cjs.faultlineAxios({}), (e) => e instanceof require("faultline").FaultlineError);
+});
+
+test("types: the adapters fit the real ky and axios instances (tsc --strict, node16)", () => {
+  const file = "consumer-adapters.mts";
+  writeFileSync(file, [
+    'import ky from "ky";',
+    'import axios from "axios";',
+    'import { faultlineKy } from "faultline/ky";',
+    'import { faultlineAxios } from "faultline/axios";',
+    'import { createClient, RetryPolicy, type ClientEvent } from "faultline";',
+    'const seen: string[] = [];',
+    'const api = ky.create({ baseUrl: "https://x.example/" }).extend(faultlineKy({ retry: new RetryPolicy(), onEvent: (e: ClientEvent) => void seen.push(e.type) }));',
+    'const eject: () => void = faultlineAxios(axios.create(), { retry: false });',
+    'const c = createClient({ baseUrl: "https://x.example/v1", headers: new Headers(), credentials: "include", hooks: { beforeRequest: [(r) => { r.init.headers["x"] = "1"; }] } });',
+    'const res: Promise<Response> = c.fetch("GET", "x");',
+    'const body: Promise<{ id: number }> = c.request<{ id: number }>("GET", "x", { query: { a: 1 } });',
+    "export { api, eject, res, body };",
+  ].join("\n"));
+  const tsc = join(process.cwd(), "node_modules/typescript/bin/tsc");
+  execFileSync(process.execPath, [tsc, "--strict", "--noEmit", "--module", "node16", "--moduleResolution", "node16", "--target", "es2022", "--types", "node", file], { stdio: "inherit" });
 });
