@@ -16,9 +16,10 @@ import type { RetryDecision, RetryPolicy, RetryPolicyOptions } from "./retry.js"
 import type { Classification } from "./types.js";
 import { addQuery, checkBaseUrl, checkKeys, checkMs, fetchOptions, FETCH_OPTIONS, resolveUrl, toHeaders } from "./client/options.js";
 import {
-  checkTokens, circuitOpen, isObject, makePolicy, makeShared, newCall, nextStep, sleep, succeeded, takeToken, timeoutError,
+  checkTokens, circuitOpen, isObject, makePolicy, makeShared, newCall, nextStep, sleep, succeeded, takeToken,
   type ClientEvent, type TokenSource,
 } from "./client/shared.js";
+import { attemptSignal, callSignal } from "./client/signals.js";
 
 export type { ClientEvent, TokenSource };
 
@@ -213,16 +214,14 @@ export function createClient(options: ClientOptions = {}): Client {
     throw thrown;
   }
 
-  async function send(method: unknown, path: unknown, opts: RequestOptions, raw: boolean): Promise<unknown> {
+  /** Checks a call's arguments and builds its request (nothing is sent yet). */
+  function prepare(method: unknown, path: unknown, opts: RequestOptions) {
     if (typeof method !== "string" || !/^[A-Za-z]{1,20}$/.test(method)) throw bad("the method must be a word such as \"GET\"");
     if (!isObject(opts as unknown)) throw bad("request options must be an object");
     checkKeys("request", opts as Record<string, unknown>, REQUEST_KEYS);
-    method = method.toUpperCase();
-    const verb = method as string;
+    const verb = method.toUpperCase();
     const url = resolveUrl(base, path);
     addQuery(url, opts.query);
-    const href = url.href;
-    const origin = url.origin;
     const headers = toHeaders("request headers", opts.headers, { ...baseHeaders });
     const init: HookRequest["init"] = { ...baseInit, method: verb, headers };
     fetchOptions(opts as Record<string, unknown>, init as unknown as Record<string, unknown>);
@@ -239,42 +238,43 @@ export function createClient(options: ClientOptions = {}): Client {
     if (key !== undefined) headers["idempotency-key"] = key;
     const phase = opts.phase ?? "request";
     if (!PHASES.has(phase)) throw bad(`phase must be "request", "refresh" or "login"`);
-    const callerSignal = opts.signal;
-    if (callerSignal !== undefined && !(callerSignal instanceof AbortSignal)) throw bad("signal must be an AbortSignal");
-    const perAttempt = checkMs("timeoutMs", opts.timeoutMs, timeoutMs);
-    const overall = checkMs("deadlineMs", opts.deadlineMs, deadlineMs);
-    const wantRaw = raw || opts.raw === true;
-    const request: HookRequest = { url: href, init, attempt: 0 };
-    const call = newCall();
+    const signal = opts.signal;
+    if (signal !== undefined && !(signal instanceof AbortSignal)) throw bad("signal must be an AbortSignal");
+    return {
+      request: { url: url.href, init, attempt: 0 } as HookRequest,
+      origin: url.origin,
+      key: key ?? null,
+      phase,
+      signal,
+      timeoutMs: checkMs("timeoutMs", opts.timeoutMs, timeoutMs),
+      deadlineMs: checkMs("deadlineMs", opts.deadlineMs, deadlineMs),
+    };
+  }
 
-    // One controller for the call: the caller's abort and the deadline stop attempts and waits.
-    let callAc: AbortController | undefined;
-    let deadlineTimer: ReturnType<typeof setTimeout> | undefined;
-    const onCallerAbort = () => callAc?.abort(callerSignal?.reason);
-    if (callerSignal !== undefined || overall !== false) {
-      callAc = new AbortController();
-      if (callerSignal?.aborted) callAc.abort(callerSignal.reason);
-      else callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
-      if (overall !== false) deadlineTimer = setTimeout(() => callAc?.abort(timeoutError(`the call took longer than its deadline of ${overall} ms`)), overall);
-    }
-    /** Why the call or attempt stopped, if it did: the caller's abort wins over a timeout. */
-    const stopped = (attemptTimedOut: boolean, attemptMs: number | false): Classification | null => {
-      if (callerSignal?.aborted) return classifyError(callerSignal.reason);
-      if (callAc?.signal.aborted) return classifyError(callAc.signal.reason);
-      if (attemptTimedOut) return classifyError(timeoutError(`no response within the timeout of ${attemptMs} ms`));
+  async function send(method: unknown, path: unknown, opts: RequestOptions, raw: boolean): Promise<unknown> {
+    const p = prepare(method, path, opts);
+    const { request, origin } = p;
+    const { method: verb, headers } = request.init;
+    const wantRaw = raw || opts.raw === true;
+    const call = newCall();
+    const limit = callSignal(p.signal, p.deadlineMs);
+    /** Why the call stopped, if it did: the caller's abort (`aborted`) wins over the deadline (`timeout`). */
+    const stopped = (): Classification | null => {
+      if (p.signal?.aborted) return classifyError(p.signal.reason);
+      if (limit.signal?.aborted) return classifyError(limit.signal.reason);
       return null;
     };
-    const report = () => ({ method: verb, url: request.url, headers: request.init.headers, timestampMs: Date.now() });
+    const report = () => ({ method: verb, url: request.url, headers, timestampMs: Date.now() });
 
     try {
       for (;;) {
         call.attempt++;
         request.attempt = call.attempt;
         const at = { method: verb, url: request.url, attempt: call.attempt };
-        const early = stopped(false, false);
+        const early = stopped();
         if (early !== null) {
           emit({ type: "give_up", ...at, classification: early, decision: null, retryAtMs: null });
-          return await fail(new ApiError(early, undefined, { cause: callAc?.signal.reason, request: report() }));
+          return await fail(new ApiError(early, undefined, { cause: limit.signal?.reason, request: report() }));
         }
         if (policy && !policy.allowRequest(origin)) {
           const c = circuitOpen(classify({ status: 503, headers: {}, body: "" }), origin);
@@ -286,32 +286,20 @@ export function createClient(options: ClientOptions = {}): Client {
           return await fail(new ApiError(c, undefined, { request: report() }));
         }
         let token: string | undefined;
+        let short: Response | void | undefined;
         try {
           token = await takeToken(shared, at);
+          if (token !== undefined) headers.authorization = `Bearer ${token}`;
+          short = await runHooks("beforeRequest", hooks.beforeRequest, [request], true);
         } catch (e) {
-          if (e instanceof FaultlineError) throw e;
-          throw hookFailed("tokens.getAccessToken", e, true);
+          if (e instanceof ApiError) return await fail(e);
+          if (e instanceof FaultlineError) throw e; // the token source's own typed error (e.g. refresh_logged_out)
+          return await fail(hookFailed("tokens.getAccessToken", e, true));
         }
-        if (token !== undefined) headers.authorization = `Bearer ${token}`;
-        const short = await runHooks("beforeRequest", hooks.beforeRequest, [request], true);
         emit({ type: "request", ...at });
 
-        // This attempt's controller: the call's signal plus the per-attempt timer.
-        let ac: AbortController | undefined;
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        let timedOut = false;
-        const follow = () => ac?.abort(callAc?.signal.reason);
-        if (callAc !== undefined || perAttempt !== false) {
-          ac = new AbortController();
-          request.init.signal = ac.signal;
-          callAc?.signal.addEventListener("abort", follow, { once: true });
-          if (perAttempt !== false) {
-            timer = setTimeout(() => {
-              timedOut = true;
-              ac?.abort(timeoutError(`no response within the timeout of ${perAttempt} ms`));
-            }, perAttempt);
-          }
-        }
+        const attempt = attemptSignal(limit.signal, p.timeoutMs);
+        if (attempt.signal !== undefined) request.init.signal = attempt.signal;
         const t0 = Date.now();
         let c: Classification;
         let cause: unknown;
@@ -325,42 +313,41 @@ export function createClient(options: ClientOptions = {}): Client {
             try {
               return await parseBody(res);
             } catch (e) {
-              const why = stopped(timedOut, perAttempt);
+              const why = stopped() ?? (attempt.timedOut ? classifyError(attempt.signal?.reason) : null);
               if (why !== null) throw new ApiError(why, undefined, { cause: e, request: report() });
               throw new ApiError({ ...classifyError(e), status: res.status, retryable: false }, `the response body could not be read: ${String(e)}`, { cause: e, request: report() });
             }
           }
           const credentialsSent = headers.authorization !== undefined || request.init.credentials === "include";
-          const classifyOptions: ResponseOptions & { credentialsSent: boolean } = { method: verb, phase, credentialsSent };
+          const classifyOptions: ResponseOptions & { credentialsSent: boolean } = { method: verb, phase: p.phase, credentialsSent };
           c = await classifyResponse(res, classifyOptions);
         } catch (e) {
           if (e instanceof ApiError) return await fail(e);
           cause = e;
-          c = stopped(timedOut, perAttempt) ?? classifyError(e);
+          c = stopped() ?? classifyError(attempt.timedOut ? attempt.signal?.reason : e);
         } finally {
-          clearTimeout(timer);
-          callAc?.signal.removeEventListener("abort", follow);
+          attempt.end();
         }
 
-        const next = nextStep(shared, call, { ...at, origin, idempotencyKey: key ?? null, token }, c);
+        const next = nextStep(shared, call, { ...at, origin, idempotencyKey: p.key, token }, c);
         if (next.kind === "give_up") {
           return await fail(new ApiError(next.classification, undefined, { cause, retryAtMs: next.retryAtMs, request: report() }));
         }
         if (next.kind === "retry") {
           try {
-            await sleep(next.decision.delayMs, callAc?.signal);
+            await sleep(next.decision.delayMs, limit.signal);
+            await runHooks("beforeRetry", hooks.beforeRetry, [{ request, classification: c, decision: next.decision }], true);
           } catch (e) {
-            const why = stopped(false, false) ?? classifyError(e);
+            if (e instanceof ApiError) return await fail(e);
+            const why = stopped() ?? classifyError(e);
             emit({ type: "give_up", ...at, classification: why, decision: null, retryAtMs: null });
             const last = new ApiError(c, undefined, { cause, request: report() });
             return await fail(new ApiError(why, undefined, { cause: last, request: report() }));
           }
-          await runHooks("beforeRetry", hooks.beforeRetry, [{ request, classification: c, decision: next.decision }], true);
         }
       }
     } finally {
-      clearTimeout(deadlineTimer);
-      callerSignal?.removeEventListener("abort", onCallerAbort);
+      limit.end();
     }
   }
 
