@@ -79,6 +79,24 @@ writeFileSync(
   `${banner.js}\nimport cjs from "./node.cjs";\nexport * from "./node.cjs";\nexport default cjs.default;\n`,
 );
 
+// faultline/ky and faultline/axios: only the adapter and the client's shared steps are bundled;
+// every other facade import becomes an import of the installed "faultline" package, so the
+// adapter uses the app's one copy (one wasm instance, one ApiError class, one RetryPolicy).
+const adapterOwn = /[/\\]src[/\\](ky|axios|client[/\\]shared)\.ts$/;
+const useInstalledFaultline = {
+  name: "use-installed-faultline",
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\// }, ({ path, resolveDir }) =>
+      adapterOwn.test(new URL(path.replace(/\.js$/, ".ts"), `file://${resolveDir}/`).pathname) ? undefined : { path: "faultline", external: true });
+  },
+};
+for (const name of ["ky", "axios"]) {
+  for (const [format, ext, dir] of [["esm", "mjs", "esm"], ["cjs", "cjs", "cjs"]]) {
+    await build({ ...common, banner, plugins: [useInstalledFaultline], entryPoints: [`${root}pkg-template/src/${name}.ts`], outfile: `${dist}${name}.${ext}`, format, platform: "neutral" });
+    writeFileSync(`${dist}${name}.d.${ext.slice(0, 1)}ts`, `export * from "./types/${dir}/${name}.js";\n`);
+  }
+}
+
 const version = /^version = "([^"]+)"/m.exec(readFileSync(`${root}Cargo.toml`, "utf8"))[1];
 const pkg = JSON.parse(readFileSync(`${root}pkg-template/package.json`, "utf8"));
 pkg.version = version;

@@ -1,93 +1,151 @@
 /**
  * `createClient`: a `fetch` wrapper that does what the rest of the library decides.
  *
- * Each call: bearer token from the token manager -> fetch -> on failure classify it -> on a
- * 401 that says "refresh" invalidate the token and repeat once -> otherwise ask the
- * {@link RetryPolicy} whether and when to retry (server hints, backoff, budget, breaker,
- * idempotency) -> sleep (abortable) -> repeat, or throw an {@link ApiError} carrying the
- * classification. All decisions are the core's; this module only does I/O.
+ * Each attempt: bearer token from the token source -> `beforeRequest` hooks -> fetch, bounded
+ * by the attempt's `timeoutMs` and the call's `deadlineMs` -> `afterResponse` hooks -> on
+ * failure classify it -> on a 401 that says "refresh" invalidate the token and repeat once
+ * (a second 401 ends the session) -> otherwise ask the {@link RetryPolicy} whether and when
+ * to retry -> sleep (cut by abort and deadline) -> `beforeRetry` hooks -> repeat; or throw an
+ * {@link ApiError} (through `beforeError` hooks). All decisions are the core's; this module
+ * only does I/O. The caller's abort is `aborted`; a timeout or the deadline is `timeout`.
  * @module
  */
-import { classify, classifyError, classifyResponse } from "./classify.js";
+import { classify, classifyError, classifyResponse, type Phase, type ResponseOptions } from "./classify.js";
 import { ApiError, FaultlineError } from "./errors.js";
-import { RetryPolicy, type RetryDecision, type RetryPolicyOptions } from "./retry.js";
+import type { RetryDecision, RetryPolicy, RetryPolicyOptions } from "./retry.js";
 import type { Classification } from "./types.js";
+import { addQuery, checkBaseUrl, checkKeys, checkMs, fetchOptions, FETCH_OPTIONS, resolveUrl, toHeaders } from "./client/options.js";
+import {
+  checkTokens, circuitOpen, isObject, makePolicy, makeShared, newCall, nextStep, sleep, succeeded, takeToken,
+  type ClientEvent, type TokenSource,
+} from "./client/shared.js";
+import { attemptSignal, callSignal } from "./client/signals.js";
 
-/** What the client needs from a token source (a `createTokenManager` result fits). */
-export interface TokenSource {
-  /** A valid access token (refreshing first when needed). */
-  getAccessToken(): Promise<string>;
-  /** Tells the source the API rejected `token` (401), so the next call refreshes. */
-  invalidate?(token: string): void;
+export type { ClientEvent, TokenSource };
+
+/** The request of one attempt, as hooks see it: change `url` or `init` (headers, body, ...) in place. */
+export interface HookRequest {
+  /** The full URL. */
+  url: string;
+  /** What is passed to fetch; `headers` is a plain object with lower-case names. */
+  init: RequestInit & { method: string; headers: Record<string, string> };
+  /** 1-based attempt number. */
+  attempt: number;
 }
 
-/** One thing that happened during a request, for logging and metrics. */
-export type ClientEvent =
-  | { type: "request"; method: string; url: string; attempt: number }
-  | { type: "response"; method: string; url: string; attempt: number; status: number; durationMs: number }
-  | { type: "retry"; method: string; url: string; attempt: number; classification: Classification; decision: RetryDecision }
-  | { type: "token_rejected"; method: string; url: string; attempt: number }
-  | { type: "give_up"; method: string; url: string; attempt: number; classification: Classification; decision: RetryDecision | null };
+/** Hooks that may change a request or a response. Each may be async; one that throws fails the call with an {@link ApiError}. */
+export interface ClientHooks {
+  /** Before each attempt (after the bearer token is set). Return a `Response` to skip the fetch. */
+  beforeRequest?: Array<(request: HookRequest) => Response | void | Promise<Response | void>>;
+  /** After each response (any status). Return a `Response` to replace it. */
+  afterResponse?: Array<(response: Response, request: HookRequest) => Response | void | Promise<Response | void>>;
+  /** After the wait, before a retry: change `request` for it. */
+  beforeRetry?: Array<(info: { request: HookRequest; classification: Classification; decision: RetryDecision }) => void | Promise<void>>;
+  /** Before an {@link ApiError} is thrown. Return an `Error` to throw that instead. */
+  beforeError?: Array<(error: ApiError) => Error | void | Promise<Error | void>>;
+}
+
+/** fetch options passed through to every request (and overridable per call). */
+export interface FetchOptions {
+  credentials?: RequestCredentials;
+  redirect?: RequestRedirect;
+  cache?: RequestCache;
+  mode?: RequestMode;
+  keepalive?: boolean;
+}
 
 /** Options of {@link createClient}. */
-export interface ClientOptions {
-  /** Prefix for relative paths, e.g. `"https://api.example.com"`. */
-  baseUrl?: string;
-  /** Bearer tokens; on a 401 asking for a refresh the token is invalidated and the call repeated once. */
+export interface ClientOptions extends FetchOptions {
+  /** Prefix for relative paths, path included: `"https://api.example.com/v1"` + `"users"`. */
+  baseUrl?: string | URL;
+  /** Bearer tokens; see {@link TokenSource} for what happens on a 401. */
   tokens?: TokenSource;
   /** A policy (shared budget and breaker across calls), its options, or `false` for no retries. */
   retry?: RetryPolicy | RetryPolicyOptions | false;
   /** The fetch to use. Default `globalThis.fetch`. */
   fetch?: typeof fetch;
   /** Headers sent with every request. */
-  headers?: Record<string, string>;
+  headers?: HeadersInit;
+  /** Time limit of each attempt in ms (the fetch and reading the body). Default 10 000; `false` for none. */
+  timeoutMs?: number | false;
+  /** Time limit of a whole call (attempts and waits) in ms. Default none. */
+  deadlineMs?: number | false;
+  /** Give every POST and PATCH an `Idempotency-Key` (one per call, kept across retries), so they can be retried. */
+  idempotencyKeys?: boolean;
+  /** Hooks that may change requests, responses and errors. */
+  hooks?: ClientHooks;
   /** Called for every {@link ClientEvent}; exceptions it throws are ignored. */
   onEvent?: (event: ClientEvent) => void;
 }
 
-/** Options of one {@link Client.request}. */
-export interface RequestOptions {
+/** Options of one call. */
+export interface RequestOptions extends FetchOptions {
   /** A JSON body (sets `content-type: application/json`). */
   json?: unknown;
   /** A raw body (instead of `json`). */
   body?: BodyInit | null;
   /** Extra headers for this request. */
-  headers?: Record<string, string>;
-  /** Query parameters appended to the URL. */
-  query?: Record<string, string | number | boolean>;
-  /** Aborts the request and any retry wait. */
+  headers?: HeadersInit;
+  /** Query parameters appended to the URL (arrays repeat the name; `undefined`/`null` are skipped). */
+  query?: Record<string, string | number | boolean | null | undefined | ReadonlyArray<string | number | boolean>> | URLSearchParams;
+  /** Aborts the request and any retry wait (category `aborted`). */
   signal?: AbortSignal;
   /** Sent as `Idempotency-Key`; lets POST/PATCH be retried safely. */
   idempotencyKey?: string;
+  /** This call's per-attempt time limit (overrides the client's). */
+  timeoutMs?: number | false;
+  /** This call's overall time limit (overrides the client's). */
+  deadlineMs?: number | false;
   /** Which call this is, for classification (`"login"`, `"refresh"`). Default `"request"`. */
-  phase?: "request" | "refresh" | "login";
+  phase?: Phase;
+  /** Resolve with the `Response` (status, headers, unread body) instead of the parsed body. */
+  raw?: boolean;
 }
 
 /** A client made by {@link createClient}. */
 export interface Client {
   /**
    * Sends a request and returns the parsed body (JSON when the response says so, else text,
-   * `null` for an empty body). Throws {@link ApiError} with the classification when it fails
-   * for good.
+   * `null` for an empty body), or the `Response` with `raw: true`. Throws {@link ApiError}
+   * with the classification when it fails for good.
    */
-  request<T = unknown>(method: string, path: string, options?: RequestOptions): Promise<T>;
+  request<T = unknown>(method: string, path: string, options?: RequestOptions & { raw?: false }): Promise<T>;
+  request(method: string, path: string, options: RequestOptions & { raw: true }): Promise<Response>;
+  /** Like `request(..., { raw: true })`: the successful `Response`, body unread. */
+  fetch(method: string, path: string, options?: RequestOptions): Promise<Response>;
   /** The policy in use (or `null`), e.g. to read `budgetTokens`. */
   readonly retryPolicy: RetryPolicy | null;
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+const bad = (message: string): FaultlineError => new FaultlineError("invalid_argument", message);
+
+const CLIENT_KEYS = new Set(["baseUrl", "tokens", "retry", "fetch", "headers", "timeoutMs", "deadlineMs", "idempotencyKeys", "hooks", "onEvent", ...Object.keys(FETCH_OPTIONS)]);
+const REQUEST_KEYS = new Set(["json", "body", "headers", "query", "signal", "idempotencyKey", "timeoutMs", "deadlineMs", "phase", "raw", ...Object.keys(FETCH_OPTIONS)]);
+const HOOK_NAMES = ["beforeRequest", "afterResponse", "beforeRetry", "beforeError"] as const;
+const PHASES = new Set(["request", "refresh", "login"]);
+const WITH_KEY = new Set(["POST", "PATCH"]);
+
+function checkHooks(hooks: unknown): Required<ClientHooks> {
+  const out = { beforeRequest: [], afterResponse: [], beforeRetry: [], beforeError: [] } as Required<ClientHooks>;
+  if (hooks === undefined) return out;
+  if (!isObject(hooks)) throw bad("hooks must be an object");
+  checkKeys("hooks", hooks, new Set(HOOK_NAMES));
+  for (const name of HOOK_NAMES) {
+    const list = hooks[name];
+    if (list === undefined) continue;
+    const fns = typeof list === "function" ? [list] : list;
+    if (!Array.isArray(fns) || !fns.every((f) => typeof f === "function")) throw bad(`hooks.${name} must be a function or an array of functions`);
+    (out[name] as unknown[]) = [...fns];
+  }
+  return out;
+}
+
+/** A hook threw: the call fails with an ApiError (never retried) whose cause is what it threw. */
+function hookFailed(name: string, thrown: unknown, notSent: boolean): ApiError {
+  if (thrown instanceof ApiError) return thrown;
+  const c = { ...classifyError(thrown), retryable: false, notSent };
+  const what = thrown instanceof Error ? thrown.message : String(thrown);
+  return new ApiError(c, `the ${name} hook threw: ${what}`, { cause: thrown });
 }
 
 async function parseBody(res: Response): Promise<unknown> {
@@ -97,119 +155,205 @@ async function parseBody(res: Response): Promise<unknown> {
   return /[/+]json\b/i.test(type) ? JSON.parse(text) : text;
 }
 
+function newKey(): string {
+  const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
+  if (typeof c?.randomUUID === "function") return c.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`;
+}
+
 /**
- * Makes a client that retries, refreshes tokens and classifies failures.
- * @throws {FaultlineError} `invalid_argument` for bad options; the retry options' codes.
+ * Makes a client that retries, refreshes tokens, bounds time and classifies failures.
+ * @throws {FaultlineError} `invalid_argument` for a bad or unknown option (the message names
+ *   it); the retry options' codes.
  * @example
- * const api = createClient({ baseUrl: "https://api.example.com", tokens });
- * const uploads = await api.request("GET", "/api/v1/uploads/");
+ * const api = createClient({ baseUrl: "https://api.example.com/v1", tokens, timeoutMs: 5000 });
+ * const uploads = await api.request("GET", "uploads/");
  */
 export function createClient(options: ClientOptions = {}): Client {
-  if (options === null || typeof options !== "object") {
-    throw new FaultlineError("invalid_argument", "createClient takes an options object");
-  }
+  if (!isObject(options as unknown)) throw bad("createClient takes an options object");
+  checkKeys("createClient", options as Record<string, unknown>, CLIENT_KEYS);
+  const base = checkBaseUrl(options.baseUrl);
   const doFetch = options.fetch ?? globalThis.fetch;
-  if (typeof doFetch !== "function") {
-    throw new FaultlineError("invalid_argument", "no fetch: pass options.fetch");
-  }
-  const policy =
-    options.retry === false ? null : options.retry instanceof RetryPolicy ? options.retry : new RetryPolicy(options.retry ?? {});
-  const emit = (e: ClientEvent) => {
-    try {
-      options.onEvent?.(e);
-    } catch {
-      // An observer must not break requests.
-    }
-  };
+  if (typeof doFetch !== "function") throw bad("no fetch: pass options.fetch (a function)");
+  const tokens = checkTokens(options.tokens);
+  const shared = makeShared({ policy: makePolicy(options.retry), tokens, onEvent: options.onEvent });
+  const { policy, emit } = shared;
+  const baseHeaders = toHeaders("headers", options.headers);
+  const baseInit: Record<string, unknown> = {};
+  fetchOptions(options as Record<string, unknown>, baseInit);
+  const timeoutMs = checkMs("timeoutMs", options.timeoutMs, 10_000);
+  const deadlineMs = checkMs("deadlineMs", options.deadlineMs, false);
+  if (options.idempotencyKeys !== undefined && typeof options.idempotencyKeys !== "boolean") throw bad("idempotencyKeys must be a boolean");
+  const autoKeys = options.idempotencyKeys === true;
+  const hooks = checkHooks(options.hooks);
 
-  async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-    if (typeof method !== "string" || typeof path !== "string") {
-      throw new FaultlineError("invalid_argument", "request(method, path) takes two strings");
+  async function runHooks<A extends unknown[], R>(name: string, fns: Array<(...args: A) => R>, args: A, notSent: boolean): Promise<Awaited<R> | undefined> {
+    for (const fn of fns) {
+      let out: Awaited<R>;
+      try {
+        out = await fn(...args);
+      } catch (e) {
+        throw hookFailed(name, e, notSent);
+      }
+      if (out !== undefined) return out;
     }
-    method = method.toUpperCase();
-    const url = new URL(path, options.baseUrl ?? (globalThis as { location?: { href: string } }).location?.href);
-    for (const [k, v] of Object.entries(opts.query ?? {})) url.searchParams.set(k, String(v));
-    const href = url.href;
-    const origin = url.origin;
-    const headers: Record<string, string> = { ...options.headers, ...opts.headers };
-    let body = opts.body ?? null;
+    return undefined;
+  }
+
+  async function fail(error: ApiError): Promise<never> {
+    let thrown: Error = error;
+    for (const fn of hooks.beforeError) {
+      let out: Error | void;
+      try {
+        out = await fn(error);
+      } catch (e) {
+        throw hookFailed("beforeError", e, error.classification.notSent);
+      }
+      if (out instanceof Error) thrown = out;
+    }
+    throw thrown;
+  }
+
+  /** Checks a call's arguments and builds its request (nothing is sent yet). */
+  function prepare(method: unknown, path: unknown, opts: RequestOptions) {
+    if (typeof method !== "string" || !/^[A-Za-z]{1,20}$/.test(method)) throw bad("the method must be a word such as \"GET\"");
+    if (!isObject(opts as unknown)) throw bad("request options must be an object");
+    checkKeys("request", opts as Record<string, unknown>, REQUEST_KEYS);
+    const verb = method.toUpperCase();
+    const url = resolveUrl(base, path);
+    addQuery(url, opts.query);
+    const headers = toHeaders("request headers", opts.headers, { ...baseHeaders });
+    const init: HookRequest["init"] = { ...baseInit, method: verb, headers };
+    fetchOptions(opts as Record<string, unknown>, init as unknown as Record<string, unknown>);
+    if (opts.json !== undefined && opts.body !== undefined) throw bad("give json or body, not both");
     if (opts.json !== undefined) {
-      body = JSON.stringify(opts.json);
+      init.body = JSON.stringify(opts.json);
       headers["content-type"] ??= "application/json";
+    } else if (opts.body !== undefined) {
+      init.body = opts.body;
     }
-    if (opts.idempotencyKey) headers["idempotency-key"] = opts.idempotencyKey;
+    let key = opts.idempotencyKey;
+    if (key !== undefined && (typeof key !== "string" || key === "")) throw bad("idempotencyKey must be a non-empty string");
+    key ??= headers["idempotency-key"] ?? (autoKeys && WITH_KEY.has(verb) ? newKey() : undefined);
+    if (key !== undefined) headers["idempotency-key"] = key;
+    const phase = opts.phase ?? "request";
+    if (!PHASES.has(phase)) throw bad(`phase must be "request", "refresh" or "login"`);
+    const signal = opts.signal;
+    if (signal !== undefined && !(signal instanceof AbortSignal)) throw bad("signal must be an AbortSignal");
+    return {
+      request: { url: url.href, init, attempt: 0 } as HookRequest,
+      origin: url.origin,
+      key: key ?? null,
+      phase,
+      signal,
+      timeoutMs: checkMs("timeoutMs", opts.timeoutMs, timeoutMs),
+      deadlineMs: checkMs("deadlineMs", opts.deadlineMs, deadlineMs),
+    };
+  }
 
-    const started = Date.now();
-    let attempt = 1;
-    let throttledRetries = 0;
-    let previousDelayMs: number | undefined;
-    let tokenRetried = false;
-    for (;;) {
-      if (opts.signal?.aborted) throw new ApiError(classifyError(opts.signal.reason), undefined, { cause: opts.signal.reason });
-      if (policy && !policy.allowRequest(origin)) {
-        const c: Classification = { ...classify({ status: 503, headers: {}, body: "" }), status: null, code: "circuit_open", message: `circuit open for ${origin}`, notSent: true, format: "unknown" };
-        emit({ type: "give_up", method, url: href, attempt, classification: c, decision: null });
-        throw new ApiError(c);
-      }
-      let token: string | undefined;
-      if (options.tokens) {
-        token = await options.tokens.getAccessToken();
-        headers.authorization = `Bearer ${token}`;
-      }
-      emit({ type: "request", method, url: href, attempt });
-      const t0 = Date.now();
-      let classification: Classification;
-      let cause: unknown;
-      try {
-        const init: RequestInit = { method, headers, body };
-        if (opts.signal) init.signal = opts.signal;
-        const res = await doFetch(href, init);
-        emit({ type: "response", method, url: href, attempt, status: res.status, durationMs: Date.now() - t0 });
-        if (res.ok) {
-          policy?.recordSuccess(origin);
-          return (await parseBody(res)) as T;
+  async function send(method: unknown, path: unknown, opts: RequestOptions, raw: boolean): Promise<unknown> {
+    const p = prepare(method, path, opts);
+    const { request, origin } = p;
+    const { method: verb, headers } = request.init;
+    const wantRaw = raw || opts.raw === true;
+    const call = newCall();
+    const limit = callSignal(p.signal, p.deadlineMs);
+    /** Why the call stopped, if it did: the caller's abort (`aborted`) wins over the deadline (`timeout`). */
+    const stopped = (): Classification | null => {
+      if (p.signal?.aborted) return classifyError(p.signal.reason);
+      if (limit.signal?.aborted) return classifyError(limit.signal.reason);
+      return null;
+    };
+    const report = () => ({ method: verb, url: request.url, headers, timestampMs: Date.now() });
+
+    try {
+      for (;;) {
+        call.attempt++;
+        request.attempt = call.attempt;
+        const at = { method: verb, url: request.url, attempt: call.attempt };
+        const early = stopped();
+        if (early !== null) {
+          emit({ type: "give_up", ...at, classification: early, decision: null, retryAtMs: null });
+          return await fail(new ApiError(early, undefined, { cause: limit.signal?.reason, request: report() }));
         }
-        classification = await classifyResponse(res, { method, phase: opts.phase ?? "request" });
-      } catch (e) {
-        if (e instanceof ApiError) throw e;
-        cause = e;
-        classification = classifyError(e);
+        if (policy && !policy.allowRequest(origin)) {
+          const c = circuitOpen(classify({ status: 503, headers: {}, body: "" }), origin);
+          if (shared.circuits.get(origin) !== "open") {
+            shared.circuits.set(origin, "open");
+            emit({ type: "circuit", origin, state: "open" });
+          }
+          emit({ type: "give_up", ...at, classification: c, decision: null, retryAtMs: null });
+          return await fail(new ApiError(c, undefined, { request: report() }));
+        }
+        let token: string | undefined;
+        let short: Response | void | undefined;
+        try {
+          token = await takeToken(shared, at);
+          if (token !== undefined) headers.authorization = `Bearer ${token}`;
+          short = await runHooks("beforeRequest", hooks.beforeRequest, [request], true);
+        } catch (e) {
+          if (e instanceof ApiError) return await fail(e);
+          if (e instanceof FaultlineError) throw e; // the token source's own typed error (e.g. refresh_logged_out)
+          return await fail(hookFailed("tokens.getAccessToken", e, true));
+        }
+        emit({ type: "request", ...at });
+
+        const attempt = attemptSignal(limit.signal, p.timeoutMs);
+        if (attempt.signal !== undefined) request.init.signal = attempt.signal;
+        const t0 = Date.now();
+        let c: Classification;
+        let cause: unknown;
+        try {
+          let res = short instanceof Response ? short : await doFetch(request.url, request.init);
+          res = (await runHooks("afterResponse", hooks.afterResponse, [res, request], false)) ?? res;
+          emit({ type: "response", ...at, status: res.status, durationMs: Date.now() - t0 });
+          if (res.ok) {
+            succeeded(shared, origin);
+            if (wantRaw) return res;
+            try {
+              return await parseBody(res);
+            } catch (e) {
+              const why = stopped() ?? (attempt.timedOut ? classifyError(attempt.signal?.reason) : null);
+              if (why !== null) throw new ApiError(why, undefined, { cause: e, request: report() });
+              throw new ApiError({ ...classifyError(e), status: res.status, retryable: false }, `the response body could not be read: ${String(e)}`, { cause: e, request: report() });
+            }
+          }
+          const credentialsSent = headers.authorization !== undefined || request.init.credentials === "include";
+          const classifyOptions: ResponseOptions & { credentialsSent: boolean } = { method: verb, phase: p.phase, credentialsSent };
+          c = await classifyResponse(res, classifyOptions);
+        } catch (e) {
+          if (e instanceof ApiError) return await fail(e);
+          cause = e;
+          c = stopped() ?? classifyError(attempt.timedOut ? attempt.signal?.reason : e);
+        } finally {
+          attempt.end();
+        }
+
+        const next = nextStep(shared, call, { ...at, origin, idempotencyKey: p.key, token }, c);
+        if (next.kind === "give_up") {
+          return await fail(new ApiError(next.classification, undefined, { cause, retryAtMs: next.retryAtMs, request: report() }));
+        }
+        if (next.kind === "retry") {
+          try {
+            await sleep(next.decision.delayMs, limit.signal);
+            await runHooks("beforeRetry", hooks.beforeRetry, [{ request, classification: c, decision: next.decision }], true);
+          } catch (e) {
+            if (e instanceof ApiError) return await fail(e);
+            const why = stopped() ?? classifyError(e);
+            emit({ type: "give_up", ...at, classification: why, decision: null, retryAtMs: null });
+            const last = new ApiError(c, undefined, { cause, request: report() });
+            return await fail(new ApiError(why, undefined, { cause: last, request: report() }));
+          }
+        }
       }
-      if (classification.action === "refresh_token" && options.tokens && token !== undefined && !tokenRetried) {
-        tokenRetried = true;
-        options.tokens.invalidate?.(token);
-        emit({ type: "token_rejected", method, url: href, attempt });
-        continue;
-      }
-      if (!policy || classification.category === "aborted") {
-        emit({ type: "give_up", method, url: href, attempt, classification, decision: null });
-        throw new ApiError(classification, undefined, { cause });
-      }
-      const decision = policy.decide({
-        attempt,
-        classification,
-        method,
-        idempotencyKey: opts.idempotencyKey ?? null,
-        elapsedMs: Date.now() - started,
-        origin,
-        throttledRetries,
-        previousDelayMs: previousDelayMs ?? null,
-      });
-      if (!decision.retry) {
-        emit({ type: "give_up", method, url: href, attempt, classification, decision });
-        throw new ApiError(classification, undefined, { cause });
-      }
-      emit({ type: "retry", method, url: href, attempt, classification, decision });
-      if (decision.throttled) throttledRetries++;
-      previousDelayMs = decision.delayMs;
-      try {
-        await sleep(decision.delayMs, opts.signal);
-      } catch (e) {
-        throw new ApiError(classifyError(e), undefined, { cause: e });
-      }
-      attempt++;
+    } finally {
+      limit.end();
     }
   }
 
-  return { request, retryPolicy: policy };
+  return {
+    request: ((method: string, path: string, opts: RequestOptions = {}) => send(method, path, opts, false)) as Client["request"],
+    fetch: (method, path, opts = {}) => send(method, path, opts, true) as Promise<Response>,
+    retryPolicy: policy,
+  };
 }

@@ -6,6 +6,7 @@
  * surface as {@link ApiError}, which also carries the response's {@link Classification}.
  * @module
  */
+import { supportReport, type ReportRequest } from "./classify.js";
 import { ERROR_CODES, type ErrorCode } from "./codes.js";
 import type { Classification } from "./types.js";
 
@@ -28,25 +29,54 @@ export class FaultlineError extends Error {
   }
 }
 
+/** What an {@link ApiError} may carry besides its classification. */
+export interface ApiErrorOptions {
+  /** The underlying error (a network failure, the previous failure of a cut retry, a hook's error). */
+  cause?: unknown;
+  /** Epoch ms from which trying again makes sense (a server hint too long to wait for). */
+  retryAtMs?: number | null;
+  /** The request that failed, for {@link ApiError.supportReport} (credentials are redacted there). */
+  request?: ReportRequest;
+}
+
 /** A request that failed with an HTTP error or a network failure, with its classification. */
 export class ApiError extends FaultlineError {
   /** What the failure is and what to do about it. */
   readonly classification: Classification;
+  /**
+   * Epoch ms from which trying again makes sense, or `null`. Set when the server asked for a
+   * wait longer than the retry policy allows (`Retry-After: 3600`): the UI can say "try again
+   * at 14:05" instead of retrying into the throttle.
+   */
+  readonly retryAtMs: number | null;
+  /** The request that failed (method, URL, headers), when the client knows it. */
+  readonly request: ReportRequest | undefined;
 
   /**
    * @param classification - the failure's classification
    * @param message - defaults to the classification's `userMessage`
-   * @param options - standard `ErrorOptions` (`cause`)
+   * @param options - `cause`, `retryAtMs`, `request`
    */
-  constructor(classification: Classification, message?: string, options?: { cause?: unknown }) {
-    super("http_error", message ?? classification.userMessage, options);
+  constructor(classification: Classification, message?: string, options: ApiErrorOptions = {}) {
+    super("http_error", message ?? classification.userMessage, "cause" in options ? { cause: options.cause } : undefined);
     this.name = "ApiError";
     this.classification = classification;
+    this.retryAtMs = options.retryAtMs ?? null;
+    this.request = options.request;
   }
 
   /** HTTP status, or `null` when no response arrived. */
   get status(): number | null {
     return this.classification.status;
+  }
+
+  /**
+   * The escalation text for support (see `supportReport`): request id, endpoint, status,
+   * classification, response excerpt and a curl command, with credentials redacted. `extra`
+   * adds or replaces request details (e.g. the body).
+   */
+  supportReport(extra: ReportRequest = {}): string {
+    return supportReport(this.classification, { ...this.request, ...extra });
   }
 }
 

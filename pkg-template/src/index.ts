@@ -8,7 +8,7 @@
  * ```
  * @module
  */
-export { ApiError, ERROR_CODES, FaultlineError, type ErrorCode } from "./errors.js";
+export { ApiError, ERROR_CODES, FaultlineError, type ApiErrorOptions, type ErrorCode } from "./errors.js";
 export type { Action, Category, Classification, Format } from "./types.js";
 export { wasmVersion } from "./version.js";
 export {
@@ -34,5 +34,6 @@ export {
 } from "./classify.js";
 export {
   createClient,
-  type Client, type ClientEvent, type ClientOptions, type RequestOptions, type TokenSource,
+  type Client, type ClientEvent, type ClientHooks, type ClientOptions, type FetchOptions, type HookRequest, type RequestOptions,
+  type TokenSource,
 } from "./client.js";

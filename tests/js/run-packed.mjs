@@ -19,7 +19,7 @@ writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer",
 execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--loglevel=error", tarball], { cwd: consumer, stdio: "inherit" });
 
 // Dev tools the suites use (browser driver, bundler, benchmark peers) come from the repo.
-for (const dep of ["playwright-core", "esbuild", "jose", "jwt-decode", "typescript", "@types"]) {
+for (const dep of ["playwright-core", "esbuild", "jose", "jwt-decode", "typescript", "@types", "ky", "axios"]) {
   symlinkSync(join(root, "node_modules", dep), join(consumer, "node_modules", dep));
 }
 cpSync(join(root, "tests/vectors"), join(consumer, "vectors"), { recursive: true });
