@@ -81,16 +81,23 @@ pub fn union_of<V: Vocabulary>() -> Union {
 /// Every vocabulary that crosses the boundary, in the order they are written.
 pub fn unions() -> Vec<Union> {
     use crate::core::classify::{Action, Category, Format};
+    use crate::core::retry::{BreakerState, Jitter, LargeHint, Reason};
     vec![
         union_of::<Category>(),
         union_of::<Action>(),
         union_of::<Format>(),
+        union_of::<Jitter>(),
+        union_of::<LargeHint>(),
+        union_of::<Reason>(),
+        union_of::<BreakerState>(),
     ]
 }
 
 /// Every object shape that crosses the boundary, in the order they are written.
 pub fn shapes() -> Vec<Shape> {
-    vec![]
+    let mut all = Vec::new();
+    all.extend(crate::core::retry::args::SHAPES);
+    all
 }
 
 /// Compares a shape with the serde output of a value of its Rust type.

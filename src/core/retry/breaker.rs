@@ -17,25 +17,15 @@
 use crate::core::retry::config::BreakerConfig;
 use crate::core::retry::limits::MAX_ORIGIN_LEN;
 
-/// The state of one origin's circuit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum BreakerState {
-    /// Requests flow; consecutive failures are counted.
-    Closed,
-    /// Requests fail fast until the cool-down ends.
-    Open,
-    /// One probe is allowed (or in flight); its result decides.
-    HalfOpen,
-}
-
-impl BreakerState {
-    /// The stable string form (`"half_open"`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BreakerState::Closed => "closed",
-            BreakerState::Open => "open",
-            BreakerState::HalfOpen => "half_open",
-        }
+crate::vocabulary! {
+    /// The state of one origin's circuit breaker.
+    pub enum BreakerState as "BreakerState" {
+        /// Requests flow; consecutive failures are counted.
+        Closed = "closed",
+        /// Requests fail fast until the cool-down ends.
+        Open = "open",
+        /// One probe is allowed (or in flight); its result decides.
+        HalfOpen = "half_open",
     }
 }
 
