@@ -299,14 +299,18 @@ export class Pacer {
   delayBeforeSend(scope?: string, nowMs?: number): number {
     const p = this.#live();
     if (scope !== undefined) checkScope(scope);
-    return p.delay(this.#scopes(scope), now(nowMs));
+    const t = now(nowMs);
+    let wait = 0;
+    for (const s of this.#scopes(scope)) wait = Math.max(wait, p.delay(s, t));
+    return wait;
   }
 
   /** Counts a send in `scope` (and in the policies that apply to it). Call it when you send. */
   recordSend(scope?: string, nowMs?: number): void {
     const p = this.#live();
     if (scope !== undefined) checkScope(scope);
-    p.record(this.#scopes(scope), now(nowMs));
+    const t = now(nowMs);
+    for (const s of this.#scopes(scope)) p.record(s, t);
   }
 
   /**

@@ -91,7 +91,7 @@ impl RetryEngine {
 }
 
 /// Pacing state (the TypeScript `Pacer` wraps it). The facade gives header-announced
-/// policies their own scope names and asks about several scopes in one call.
+/// policies their own scope names and asks about each scope a send must respect.
 #[wasm_bindgen]
 #[derive(Default)]
 pub struct PacerEngine {
@@ -138,19 +138,14 @@ impl PacerEngine {
         encode(&applied)
     }
 
-    /// The longest wait any of `scopes` asks for.
-    pub fn delay(&self, scopes: Vec<String>, now_ms: f64) -> f64 {
-        scopes
-            .iter()
-            .map(|s| self.pacer.delay_before_send(s, now_ms))
-            .fold(0.0, f64::max)
+    /// How long a send in `scope` must wait (0 for a scope without a limit).
+    pub fn delay(&self, scope: &str, now_ms: f64) -> f64 {
+        self.pacer.delay_before_send(scope, now_ms)
     }
 
-    /// Records a send in every one of `scopes`.
-    pub fn record(&mut self, scopes: Vec<String>, now_ms: f64) {
-        for s in &scopes {
-            self.pacer.record_send(s, now_ms);
-        }
+    /// Records a send in `scope`.
+    pub fn record(&mut self, scope: &str, now_ms: f64) {
+        self.pacer.record_send(scope, now_ms);
     }
 
     /// The limit of `scope` (`PacerRate`), or `null`.
