@@ -205,3 +205,23 @@ export interface PacerPolicy {
   /** Window length in ms. */
   windowMs: number;
 }
+
+/** One origin's circuit as plain data, as a shared store keeps it. */
+export interface RetryCircuit {
+  /** The stored state (an open circuit past its cool-down is still `open` here). */
+  state: BreakerState;
+  /** Consecutive failures while closed. */
+  failures: number;
+  /** When the circuit last opened, epoch ms. */
+  openedAtMs: number;
+  /** When the half-open probe was let through, epoch ms. */
+  probeSentMs: number | null;
+}
+
+/** What a policy shares about one origin with other processes through a store. */
+export interface RetrySharedState {
+  /** Tokens left in the retry budget (`null`: disabled, or not in the store: a full bucket). */
+  budgetTokens: number | null;
+  /** The origin's circuit (`null`: disabled, or not in the store: closed). */
+  circuit: RetryCircuit | null;
+}

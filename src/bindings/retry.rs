@@ -9,7 +9,7 @@
 use crate::bindings::boundary::{decode, encode};
 use crate::bindings::errors::{js_error, to_js};
 use crate::core::retry::args::{DecideArgs, PacerPolicy, PacerRate, read_options};
-use crate::core::retry::{Pacer, Policy, Rate, parse_ratelimit_policy};
+use crate::core::retry::{Pacer, Policy, Rate, SharedState, parse_ratelimit_policy};
 use wasm_bindgen::prelude::*;
 
 /// A retry policy with its shared budget and breakers (the TypeScript `RetryPolicy` wraps it).
@@ -74,6 +74,19 @@ impl RetryEngine {
     /// A request to `origin` failed in a way `decide` was not told about.
     pub fn record_failure(&mut self, origin: &str, now_ms: f64) {
         self.policy.record_failure(origin, now_ms);
+    }
+
+    /// What the policy shares about `origin` with other processes (`RetrySharedState`).
+    pub fn shared(&self, origin: &str) -> Result<JsValue, JsValue> {
+        encode(&self.policy.shared(origin))
+    }
+
+    /// Takes over the shared state a store returned (`RetrySharedState`); the decisions
+    /// then run on it. Errors: `invalid_argument` for a malformed state.
+    pub fn set_shared(&mut self, origin: &str, state: JsValue) -> Result<(), JsValue> {
+        let state: SharedState = decode("shared retry state", state)?;
+        self.policy.set_shared(origin, &state);
+        Ok(())
     }
 
     /// Tokens left in the retry budget; `undefined` when the budget is disabled.
@@ -146,6 +159,16 @@ impl PacerEngine {
     /// Records a send in `scope`.
     pub fn record(&mut self, scope: &str, now_ms: f64) {
         self.pacer.record_send(scope, now_ms);
+    }
+
+    /// The recorded send times of `scope`, oldest first, for a shared store.
+    pub fn sends(&self, scope: &str) -> Vec<f64> {
+        self.pacer.sends(scope)
+    }
+
+    /// Replaces the send times of `scope` with those a store returned.
+    pub fn set_sends(&mut self, scope: &str, sends: &[f64]) {
+        self.pacer.set_sends(scope, sends);
     }
 
     /// The limit of `scope` (`PacerRate`), or `null`.

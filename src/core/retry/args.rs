@@ -828,8 +828,50 @@ pub const PACER_POLICY_SHAPE: Shape = Shape {
     ],
 };
 
+/// `RetryCircuit`.
+pub const CIRCUIT_SHAPE: Shape = Shape {
+    ts_name: "RetryCircuit",
+    doc: "One origin's circuit as plain data, as a shared store keeps it.",
+    fields: &[
+        Field::new(
+            "state",
+            "BreakerState",
+            "The stored state (an open circuit past its cool-down is still `open` here).",
+        ),
+        Field::new("failures", "number", "Consecutive failures while closed."),
+        Field::new(
+            "openedAtMs",
+            "number",
+            "When the circuit last opened, epoch ms.",
+        ),
+        Field::new(
+            "probeSentMs",
+            "number | null",
+            "When the half-open probe was let through, epoch ms.",
+        ),
+    ],
+};
+
+/// `RetrySharedState`.
+pub const SHARED_SHAPE: Shape = Shape {
+    ts_name: "RetrySharedState",
+    doc: "What a policy shares about one origin with other processes through a store.",
+    fields: &[
+        Field::new(
+            "budgetTokens",
+            "number | null",
+            "Tokens left in the retry budget (`null`: disabled, or not in the store: a full bucket).",
+        ),
+        Field::new(
+            "circuit",
+            "RetryCircuit | null",
+            "The origin's circuit (`null`: disabled, or not in the store: closed).",
+        ),
+    ],
+};
+
 /// Every retry shape that crosses, in the order they are written.
-pub const SHAPES: [Shape; 8] = [
+pub const SHAPES: [Shape; 10] = [
     OPTIONS_SHAPE,
     BUDGET_SHAPE,
     BREAKER_SHAPE,
@@ -838,6 +880,8 @@ pub const SHAPES: [Shape; 8] = [
     DECISION_SHAPE,
     PACER_RATE_SHAPE,
     PACER_POLICY_SHAPE,
+    CIRCUIT_SHAPE,
+    SHARED_SHAPE,
 ];
 
 #[cfg(test)]
@@ -881,6 +925,13 @@ mod tests {
                 window_ms: 2.0,
             },
         );
+        let mut open = Policy::new(RetryConfig::default()).unwrap();
+        for _ in 0..5 {
+            open.record_failure("https://a", 1.0);
+        }
+        let shared = open.shared("https://a");
+        agrees(&SHARED_SHAPE, &shared);
+        agrees(&CIRCUIT_SHAPE, &shared.circuit.unwrap());
         agrees(
             &PACER_POLICY_SHAPE,
             &PacerPolicy {

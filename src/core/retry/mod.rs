@@ -27,13 +27,13 @@ pub mod ratelimit_policy;
 pub mod reason;
 
 pub use backoff::{Backoff, Jitter};
-pub use breaker::{BreakerState, CircuitBreaker};
+pub use breaker::{BreakerState, Circuit, CircuitBreaker};
 pub use budget::RetryBudget;
 pub use config::{BreakerConfig, BudgetConfig, LargeHint, RetryConfig};
 pub use decide::{DecideInput, Decision, Failure, counts_for_breaker, is_idempotent_method};
 pub use error::RetryError;
 pub use pacer::{Pacer, Rate};
-pub use policy::Policy;
+pub use policy::{Policy, SharedState};
 pub use ratelimit_policy::{RateLimitPolicyItem, parse_ratelimit_policy};
 pub use reason::Reason;
 
