@@ -11,15 +11,116 @@
 import { PacerEngine, RetryEngine } from "faultline-glue";
 import { FaultlineError, fromWasmError } from "./errors.js";
 import type {
-  BreakerState, Jitter, LargeHint, PacerPolicy, PacerRate, RetryBreakerOptions, RetryBudgetOptions,
-  RetryClassification, RetryDecideInput, RetryDecision, RetryPolicyOptions, RetryReason,
+  BreakerState, Jitter, LargeHint, PacerPolicy, PacerRate, RetryBreakerOptions, RetryBudgetOptions, RetryCircuit,
+  RetryClassification, RetryDecideInput, RetryDecision, RetryPolicyOptions as CoreOptions, RetryReason, RetrySharedState,
 } from "./generated.js";
 import { assertReady } from "./wasm.js";
 
 export type {
-  BreakerState, Jitter, LargeHint, PacerPolicy, PacerRate, RetryBreakerOptions, RetryBudgetOptions,
-  RetryClassification, RetryDecideInput, RetryDecision, RetryPolicyOptions, RetryReason,
+  BreakerState, Jitter, LargeHint, PacerPolicy, PacerRate, RetryBreakerOptions, RetryBudgetOptions, RetryCircuit,
+  RetryClassification, RetryDecideInput, RetryDecision, RetryReason, RetrySharedState,
 };
+
+/** A value a {@link RetryStore} holds, with its version (0 when the store has none). */
+export interface StoredValue {
+  /** Bumped by every save; a save names the version it read. */
+  version: number;
+  /** The plain data saved last (`null` when none). */
+  value: unknown;
+}
+
+/** One value to save, if its key still has the version that was read. */
+export interface StoreEntry {
+  key: string;
+  version: number;
+  value: unknown;
+  /** Keep the key at least this long (a pacing window); the store's own expiry applies too. */
+  minTtlMs?: number;
+}
+
+/**
+ * Where the processes of a fleet keep the state their policies and pacers share (budget
+ * tokens, each origin's circuit, pacing windows): `createRedisStore` from `faultline/redis`.
+ * The store only holds plain data; every decision is made by the engine on what it returns.
+ * Neither method may reject: an unreachable store answers `null` / `"unavailable"`, and the
+ * caller then decides on its local state.
+ */
+export interface RetryStore {
+  /** Reads `keys` in one snapshot, or `null` when the store cannot answer now. */
+  load(keys: string[]): Promise<StoredValue[] | null>;
+  /** Saves every entry if no key's version moved since it was read (all or none). */
+  save(entries: StoreEntry[]): Promise<"saved" | "conflict" | "unavailable">;
+}
+
+/** Options of {@link RetryPolicy}: the core's options, and a store to share state through. */
+export interface RetryPolicyOptions extends CoreOptions {
+  /** Share the budget and the breakers with other processes (`createRedisStore`). */
+  store?: RetryStore | null;
+}
+
+/** Options of {@link createPacer} beyond the limits. */
+export interface PacerOptions {
+  /** Share the pacing windows with other processes (`createRedisStore`). */
+  store?: RetryStore | null;
+}
+
+/** How often a shared operation loads again after another process saved first. */
+const SHARED_TRIES = 16;
+
+function checkStore(store: unknown): RetryStore | undefined {
+  if (store === undefined || store === null) return undefined;
+  const s = store as Partial<RetryStore>;
+  if (typeof s.load !== "function" || typeof s.save !== "function") {
+    throw bad("store must have load() and save() (see createRedisStore in faultline/redis)");
+  }
+  return store as RetryStore;
+}
+
+async function load(store: RetryStore, keys: string[]): Promise<StoredValue[] | null> {
+  try {
+    const got = await store.load(keys);
+    return Array.isArray(got) && got.length === keys.length ? got : null;
+  } catch {
+    return null;
+  }
+}
+
+async function save(store: RetryStore, entries: StoreEntry[]): Promise<"saved" | "conflict" | "unavailable"> {
+  try {
+    return await store.save(entries);
+  } catch {
+    return "unavailable";
+  }
+}
+
+/**
+ * Runs `step` on the state `store` holds under `keys`: loads it into the engine (`apply`),
+ * runs the step, saves what changed (`entries`); when another process saved first, does it
+ * again on the newer state. When the store cannot answer, the step runs on local state;
+ * when others keep saving first, the answer is `contended()`.
+ */
+async function shared<T>(
+  store: RetryStore,
+  keys: string[],
+  apply: (values: unknown[]) => void,
+  step: () => T,
+  entries: (versions: number[]) => StoreEntry[],
+  contended: () => T = step,
+): Promise<T> {
+  for (let i = 0; i < SHARED_TRIES; i++) {
+    const snap = await load(store, keys);
+    if (snap === null) return step();
+    try {
+      apply(snap.map((v) => v?.value ?? null));
+    } catch {
+      // Stored data the engine refuses reads as absent (the initial state).
+      apply(keys.map(() => null));
+    }
+    const result = step();
+    if ((await save(store, entries(snap.map((v) => v?.version ?? 0)))) !== "conflict") return result;
+  }
+  return contended();
+}
 
 /**
  * `[Symbol.dispose](): void` where the TypeScript lib knows `Symbol.dispose` (esnext or
@@ -95,6 +196,7 @@ export class RetryPolicy {
   /** The jitter seed in use (the one given, or the random one picked); log it to reproduce. */
   readonly seed: number;
   #engine: RetryEngine | undefined;
+  #store: RetryStore | undefined;
 
   /**
    * @param options - see {@link RetryPolicyOptions}; all optional
@@ -105,7 +207,8 @@ export class RetryPolicy {
     assertReady();
     let opts: unknown = options ?? {};
     if (typeof opts === "object" && opts !== null && !Array.isArray(opts)) {
-      const o: Record<string, unknown> = { ...opts };
+      const { store, ...o }: Record<string, unknown> = { ...opts };
+      this.#store = checkStore(store);
       if (o.seed === undefined || o.seed === null) o.seed = randomSeed();
       opts = o;
     }
@@ -189,6 +292,66 @@ export class RetryPolicy {
     return (e.breaker_state(origin, now(nowMs)) as BreakerState | undefined) ?? null;
   }
 
+  /**
+   * {@link RetryPolicy.decide} on the budget and the origin's circuit that every process
+   * sharing the policy's `store` sees, saved back atomically. Without a store, or when the
+   * store does not answer in time, it decides on this process's own state. Never rejects
+   * because of the store.
+   */
+  async decideShared(input: RetryDecideInput): Promise<RetryDecision> {
+    const origin = input?.origin ?? undefined;
+    if (origin !== undefined) checkOrigin(origin);
+    return this.#shared(origin, true, () => this.decide(input));
+  }
+
+  /** {@link RetryPolicy.allowRequest} on the circuit every process sharing the store sees. */
+  async allowRequestShared(origin: string, nowMs?: number): Promise<boolean> {
+    checkOrigin(origin);
+    return this.#shared(origin, false, () => this.allowRequest(origin, nowMs));
+  }
+
+  /** {@link RetryPolicy.recordSuccess} on the shared budget and circuit. */
+  async recordSuccessShared(origin?: string | null, nowMs?: number): Promise<void> {
+    if (origin !== undefined && origin !== null) checkOrigin(origin);
+    return this.#shared(origin ?? undefined, true, () => this.recordSuccess(origin, nowMs));
+  }
+
+  /** {@link RetryPolicy.recordFailure} on the shared circuit. */
+  async recordFailureShared(origin: string, nowMs?: number): Promise<void> {
+    checkOrigin(origin);
+    return this.#shared(origin, false, () => this.recordFailure(origin, nowMs));
+  }
+
+  /** Runs `step` on the shared state of the budget (when `budget`) and of `origin`'s circuit. */
+  #shared<T>(origin: string | undefined, budget: boolean, step: () => T): Promise<T> {
+    const e = this.#live();
+    const store = this.#store;
+    if (store === undefined) return Promise.resolve().then(step);
+    const o = origin ?? "";
+    const keys = [...(budget ? ["retry:budget"] : []), ...(origin === undefined ? [] : [`retry:circuit:${origin}`])];
+    if (keys.length === 0) return Promise.resolve().then(step);
+    const current = (): RetrySharedState => e.shared(o) as RetrySharedState;
+    return shared(
+      store,
+      keys,
+      (values) => {
+        const state = current();
+        const [first = null, second = null] = values;
+        if (budget) state.budgetTokens = typeof first === "number" ? first : null;
+        if (origin !== undefined) state.circuit = (budget ? second : first) as RetryCircuit | null;
+        e.set_shared(o, state);
+      },
+      step,
+      (versions) => {
+        const state = current();
+        const out: StoreEntry[] = [];
+        if (budget) out.push({ key: "retry:budget", version: versions[0] ?? 0, value: state.budgetTokens });
+        if (origin !== undefined) out.push({ key: `retry:circuit:${origin}`, version: versions[out.length] ?? 0, value: state.circuit });
+        return out;
+      },
+    );
+  }
+
   /** Releases the wasm memory of this policy now. Later calls throw `invalid_argument`. Idempotent. */
   free(): void {
     const e = this.#engine;
@@ -209,6 +372,9 @@ export class RetryPolicy {
 export interface RetryPolicy extends Disposable {}
 
 // ---------------------------------------------------------------------------------------
+
+/** What `reserve` answers when other processes keep taking slots first. */
+const CONTENDED_WAIT_MS = 5;
 
 /** Header-announced policies live in their own scopes: `<scope>\u001f<name>`. */
 const SEP = "\u001f";
@@ -232,6 +398,7 @@ function checkScope(scope: unknown): asserts scope is string {
  */
 export class Pacer {
   #core: PacerEngine | undefined;
+  #store: RetryStore | undefined;
   /** Header-announced scope names per caller scope ("" = applies to every send). */
   #announced = new Map<string, string[]>();
   /** The engine scopes a send in each caller scope must respect, rebuilt when a header changes them. */
@@ -241,9 +408,10 @@ export class Pacer {
    * @param limits - `{ scope: "10/hour", ... }`
    * @throws {FaultlineError} `retry_invalid_rate`, `retry_too_many_scopes`, `invalid_argument`.
    */
-  constructor(limits: Record<string, string> = {}) {
+  constructor(limits: Record<string, string> = {}, options: PacerOptions = {}) {
     assertReady();
     if (limits === null || typeof limits !== "object") throw bad(`limits must be an object, got ${describe(limits)}`);
+    this.#store = checkStore(options?.store);
     this.#core = new PacerEngine();
     registry?.register(this, this.#core, this);
     try {
@@ -314,6 +482,45 @@ export class Pacer {
   }
 
   /**
+   * Waits for nothing and takes a send slot now when one is free: returns 0 and records the
+   * send in `scope` (and the policies that apply to it), or returns how long to wait and
+   * records nothing. With a `store`, the slot is taken in the window every process sharing
+   * it sees, atomically (so "10/hour" is 10 across the fleet); when the store does not answer
+   * in time, in this process's own window; when many processes keep taking slots first, a
+   * few ms (ask again). Never rejects because of the store.
+   */
+  async reserve(scope?: string, nowMs?: number): Promise<number> {
+    const p = this.#live();
+    if (scope !== undefined) checkScope(scope);
+    const names = this.#scopes(scope);
+    const take = (): number => {
+      const t = now(nowMs);
+      let wait = 0;
+      for (const s of names) wait = Math.max(wait, p.delay(s, t));
+      if (wait === 0) for (const s of names) p.record(s, t);
+      return wait;
+    };
+    const store = this.#store;
+    const limited = names.filter((s) => p.limit(s) !== null);
+    if (store === undefined || limited.length === 0) return take();
+    const keys = limited.map((s) => `pacer:${s}`);
+    return shared(
+      store,
+      keys,
+      (values) => limited.forEach((s, i) => p.set_sends(s, Array.isArray(values[i]) ? values[i].filter((x: unknown) => typeof x === "number") : [])),
+      take,
+      (versions) => limited.map((s, i) => ({
+        key: keys[i]!,
+        version: versions[i] ?? 0,
+        value: Array.from(p.sends(s)),
+        minTtlMs: (p.limit(s) as PacerRate | null)?.windowMs ?? 0,
+      })),
+      // Taking a slot nobody else can see would break the limit: ask again in a moment.
+      () => CONTENDED_WAIT_MS,
+    );
+  }
+
+  /**
    * Learns limits from a `RateLimit-Policy` response header (IETF draft), e.g.
    * `"burst";q=100;w=60, "daily";q=1000;w=86400`. With a `scope`, the policies apply to sends
    * in that scope; without, to every send. They replace the policies the previous header gave
@@ -366,9 +573,10 @@ export interface Pacer extends Disposable {}
 
 /**
  * A {@link Pacer} with limits per scope, e.g. the ones an API documents:
- * `createPacer({ report_generation: "10/hour", burst: "60/minute" })`.
+ * `createPacer({ report_generation: "10/hour", burst: "60/minute" })`; with
+ * `{ store }` as the second argument the windows are shared by a fleet (see {@link Pacer.reserve}).
  * @throws {FaultlineError} `retry_invalid_rate`, `retry_too_many_scopes`, `invalid_argument`.
  */
-export function createPacer(limits: Record<string, string> = {}): Pacer {
-  return new Pacer(limits);
+export function createPacer(limits: Record<string, string> = {}, options: PacerOptions = {}): Pacer {
+  return new Pacer(limits, options);
 }
