@@ -22,6 +22,9 @@ execFileSync(`${root}node_modules/.bin/tsc`, ["-p", `${root}pkg-template/tsconfi
 cpSync(`${dist}types/esm`, `${dist}types/cjs`, { recursive: true });
 writeFileSync(`${dist}types/esm/package.json`, '{ "type": "module" }\n');
 writeFileSync(`${dist}types/cjs/package.json`, '{ "type": "commonjs" }\n');
+for (const [file, dir] of [["redis.d.mts", "esm"], ["redis.d.cts", "cjs"]]) {
+  writeFileSync(`${dist}${file}`, `export * from "./types/${dir}/entry/redis.js";\n`);
+}
 for (const [file, dir] of [["index.d.mts", "esm"], ["index.d.cts", "cjs"]]) {
   writeFileSync(
     `${dist}${file}`,
@@ -95,6 +98,18 @@ for (const name of ["ky", "axios"]) {
     await build({ ...common, banner, plugins: [useInstalledFaultline], entryPoints: [`${root}pkg-template/src/${name}.ts`], outfile: `${dist}${name}.${ext}`, format, platform: "neutral" });
     writeFileSync(`${dist}${name}.d.${ext.slice(0, 1)}ts`, `export * from "./types/${dir}/${name}.js";\n`);
   }
+}
+
+// faultline/redis (Node only) takes FaultlineError from the package itself, so its errors are
+// the same class as everyone else's.
+const sameErrors = {
+  name: "same-errors",
+  setup(b) {
+    b.onResolve({ filter: /\/errors\.js$/ }, () => ({ path: "faultline", external: true }));
+  },
+};
+for (const [format, ext] of [["esm", "mjs"], ["cjs", "cjs"]]) {
+  await build({ ...common, banner, entryPoints: [`${root}pkg-template/src/entry/redis.ts`], outfile: `${dist}redis.${ext}`, format, platform: "node", plugins: [sameErrors] });
 }
 
 const version = /^version = "([^"]+)"/m.exec(readFileSync(`${root}Cargo.toml`, "utf8"))[1];

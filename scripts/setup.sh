@@ -2,7 +2,8 @@
 # Installs whatever this machine lacks to build, test and run faultline, and nothing else.
 # Idempotent and quick when everything is present (each step checks first).
 # Sources: rustup (wasm32 target), crates.io (wasm-bindgen-cli, pinned to the crate's
-# `wasm-bindgen = "=x"`), Debian (chromium + chromium-driver for browser tests), npm
+# `wasm-bindgen = "=x"`), Debian (chromium + chromium-driver for browser tests, redis-server
+# for the faultline/redis tests), npm
 # (binaryen's wasm-opt, esbuild, typescript, playwright-core, benchmark peers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,8 @@ fi
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
+# The faultline/redis tests start their own redis-server on a free loopback port.
+command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "installing ${need_apt[*]} from Debian"
   export DEBIAN_FRONTEND=noninteractive

@@ -9,7 +9,7 @@
 
 use faultline::core::classify::model::{Action, Category, Classification, Format};
 use faultline::core::error::ErrorCode;
-use faultline::core::json;
+use faultline::core::retry::args::read_options;
 use faultline::core::retry::{
     BreakerConfig, BudgetConfig, DecideInput, Jitter, LargeHint, Policy, Reason, RetryConfig,
     RetryError,
@@ -402,6 +402,43 @@ fn reason_hint_too_large_and_large_hint_policies() {
 }
 
 #[test]
+fn default_large_hint_gives_up_and_says_when_to_try_again() {
+    // A 429 with `Retry-After: 3600` under the default options: no retry into the throttle,
+    // no hour-long wait; the decision carries the hint and the time to try again.
+    let now = 1_700_000_000_000.0;
+    let c = cls(Category::RateLimited, Some(429), true, Some(3_600_000.0));
+    let mut p = policy(RetryConfig::default());
+    let d = p.decide(&DecideInput {
+        now_ms: now,
+        ..DecideInput::new(1, &c)
+    });
+    assert_eq!(
+        (d.retry, d.reason, d.delay_ms, d.hint_source),
+        (false, Reason::HintTooLarge, 0.0, Some("retry-after"))
+    );
+    assert_eq!(d.retry_after_ms, Some(3_600_000.0));
+    assert_eq!(d.retry_at_ms, Some(now + 3_600_000.0));
+    // A hint within the limit is followed; retryAtMs is when the retry goes out.
+    let small = cls(Category::RateLimited, Some(429), true, Some(2000.0));
+    let d = p.decide(&DecideInput {
+        now_ms: now,
+        ..DecideInput::new(1, &small)
+    });
+    assert!(
+        d.retry && d.delay_ms >= 2000.0 && d.delay_ms <= 2200.0,
+        "{d:?}"
+    );
+    assert_eq!(d.retry_at_ms, Some(now + d.delay_ms));
+    // No hint, no retry: nothing to say.
+    let bad = cls(Category::InvalidRequest, Some(400), false, None);
+    let d = p.decide(&DecideInput {
+        now_ms: now,
+        ..DecideInput::new(1, &bad)
+    });
+    assert_eq!((d.retry_after_ms, d.retry_at_ms), (None, None));
+}
+
+#[test]
 fn hint_jitter_never_goes_below_the_hint_and_stays_small() {
     let mut p = policy(RetryConfig {
         seed: 9,
@@ -423,7 +460,13 @@ fn hint_jitter_never_goes_below_the_hint_and_stays_small() {
             );
         }
     }
-    // A clamped hint is spread just below the clamp.
+    // A clamped hint (opt-in) is spread just below the clamp.
+    let mut p = policy(RetryConfig {
+        seed: 9,
+        budget: None,
+        large_hint: LargeHint::Clamp,
+        ..RetryConfig::default()
+    });
     let c = cls(Category::RateLimited, Some(429), true, Some(1e7));
     let mut seen_below = false;
     for _ in 0..200 {
@@ -651,14 +694,19 @@ fn every_validation_error_names_its_option() {
     }
 }
 
+/// Reads options the way the bindings do, from a JSON text.
+fn from_json(src: &str) -> Result<RetryConfig, RetryError> {
+    let v: serde_json::Value = serde_json::from_str(src).unwrap();
+    read_options(&v, &v)
+}
+
 fn json_err(src: &str) -> RetryError {
-    let v = json::parse(src).unwrap();
-    RetryConfig::from_json(&v).expect_err(src)
+    from_json(src).expect_err(src)
 }
 
 #[test]
 fn options_from_json() {
-    let v = json::parse(
+    let c = from_json(
         r#"{"maxAttempts":3,"maxRetries":2,"maxThrottledRetries":4,"baseMs":50,"capMs":500,
             "multiplier":3,"jitter":"equal","maxRetryAfterMs":1000,"largeHint":"fail",
             "hintJitterRatio":0,"hintJitterMaxMs":0,"deadlineMs":9000,"retryNonIdempotent":true,
@@ -666,7 +714,6 @@ fn options_from_json() {
             "breaker":{"failureThreshold":2,"cooldownMs":100,"maxOrigins":3},"seed":42}"#,
     )
     .unwrap();
-    let c = RetryConfig::from_json(&v).unwrap();
     assert_eq!(
         c,
         RetryConfig {
@@ -697,21 +744,15 @@ fn options_from_json() {
             seed: 42,
         }
     );
-    let off = RetryConfig::from_json(
-        &json::parse(r#"{"budget":false,"breaker":false,"deadlineMs":null}"#).unwrap(),
-    )
-    .unwrap();
+    let off = from_json(r#"{"budget":false,"breaker":false,"deadlineMs":null}"#).unwrap();
     assert_eq!(
         (off.budget, off.breaker, off.deadline_ms),
         (None, None, None)
     );
-    let on =
-        RetryConfig::from_json(&json::parse(r#"{"budget":true,"breaker":true}"#).unwrap()).unwrap();
+    let on = from_json(r#"{"budget":true,"breaker":true}"#).unwrap();
     assert_eq!(on, RetryConfig::default());
-    assert_eq!(
-        RetryConfig::from_json(&json::Value::Null).unwrap(),
-        RetryConfig::default()
-    );
+    assert_eq!(from_json("null").unwrap(), RetryConfig::default());
+    assert_eq!(from_json("{}").unwrap(), RetryConfig::default());
 }
 
 #[test]
@@ -738,7 +779,9 @@ fn json_errors_are_typed() {
             "retry_invalid_option",
             "maxThrottledRetries",
         ),
-        (r#"{"baseMs":1e400}"#, "retry_invalid_option", "baseMs"),
+        (r#"{"baseMs":[1]}"#, "retry_invalid_option", "baseMs"),
+        (r#"{"capMs":{"a":1}}"#, "retry_invalid_option", "capMs"),
+        ("42", "retry_invalid_option", "options"),
         (r#"{"capMs":-5}"#, "retry_invalid_option", "capMs"),
         (r#"{"jitter":"random"}"#, "retry_invalid_option", "jitter"),
         (r#"{"largeHint":true}"#, "retry_invalid_option", "largeHint"),

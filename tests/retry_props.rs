@@ -138,7 +138,7 @@ fn decisions_are_always_sane() {
             let c = random_classification(&mut r);
             let input = DecideInput {
                 attempt: pick(&mut r, &[0, 1, 2, 3, 7, 1000, u32::MAX]),
-                classification: &c,
+                failure: (&c).into(),
                 method: pick(&mut r, &["GET", "POST", "patch", "", "DELETE"]),
                 has_idempotency_key: r.below(3) == 0,
                 elapsed_ms: if r.below(5) == 0 {

@@ -5,83 +5,20 @@
     clippy::panic
 )]
 //! Replays tests/vectors/retry.json (the JS tests replay the same file through the wasm
-//! bindings).
+//! bindings). Options and decide inputs are read by the same serde types the bindings use.
 
-use faultline::core::classify::model::{Action, Category, Classification, Format};
 use faultline::core::error::ErrorCode;
-use faultline::core::json::{self, Value};
-use faultline::core::retry::{DecideInput, Policy, RetryConfig, RetryError};
+use faultline::core::retry::args::{DecideArgs, read_options};
+use faultline::core::retry::{Policy, RetryError};
+use serde_json::Value;
 
-const HINT_SOURCES: &[&str] = &[
-    "retry-after-ms",
-    "retry-after",
-    "ratelimit",
-    "ratelimit-reset",
-    "x-ratelimit-reset",
-    "body:error.details.wait_seconds",
-    "body:details.retryAfter",
-    "body:retryInfo.retryDelay",
-    "body:text",
-];
-
-fn opt_f64(v: &Value<'_>, key: &str) -> Option<f64> {
-    v.get(key).and_then(Value::as_f64)
-}
-
-fn classification(v: &Value<'_>) -> Classification {
-    let hint_source = v.get("hintSource").and_then(Value::as_str).map(|s| {
-        *HINT_SOURCES
-            .iter()
-            .find(|h| **h == s)
-            .unwrap_or_else(|| panic!("unknown hint source {s}"))
-    });
-    Classification {
-        category: Category::parse(v.get("category").unwrap().as_str().unwrap()).unwrap(),
-        action: Action::None,
-        status: opt_f64(v, "status").map(|s| s as u16),
-        code: None,
-        message: None,
-        retryable: v.get("retryable").unwrap().as_bool().unwrap(),
-        retry_after_ms: opt_f64(v, "retryAfterMs"),
-        hint_source,
-        request_id: None,
-        field_errors: None,
-        format: Format::Unknown,
-        user_message: String::new(),
-        not_sent: v.get("notSent").and_then(Value::as_bool).unwrap_or(false),
-    }
-}
-
-fn check_decision(name: &str, i: usize, p: &mut Policy, step: &Value<'_>, want: &Value<'_>) {
-    let c = classification(step.get("classification").unwrap());
-    let input = DecideInput {
-        attempt: step.get("attempt").unwrap().as_f64().unwrap() as u32,
-        classification: &c,
-        method: step.get("method").and_then(Value::as_str).unwrap_or("GET"),
-        has_idempotency_key: step.get("idempotencyKey").and_then(Value::as_str).is_some(),
-        elapsed_ms: opt_f64(step, "elapsedMs").unwrap_or(0.0),
-        now_ms: opt_f64(step, "nowMs").unwrap_or(0.0),
-        origin: step.get("origin").and_then(Value::as_str),
-        throttled_retries: opt_f64(step, "throttledRetries").unwrap_or(0.0) as u32,
-        previous_delay_ms: opt_f64(step, "previousDelayMs"),
-    };
-    let d = p.decide(&input);
+fn check_decision(name: &str, i: usize, p: &mut Policy, step: &Value, want: &Value) {
+    let args: DecideArgs = serde_json::from_value(step.clone()).unwrap();
+    let d = p.decide(&args.input(0.0).unwrap());
     let ctx = format!("{name} step {i}: {d:?}");
-    assert_eq!(
-        d.retry,
-        want.get("retry").unwrap().as_bool().unwrap(),
-        "{ctx}"
-    );
-    assert_eq!(
-        d.reason.as_str(),
-        want.get("reason").unwrap().as_str().unwrap(),
-        "{ctx}"
-    );
-    assert_eq!(
-        d.hint_source,
-        want.get("hintSource").and_then(Value::as_str),
-        "{ctx}"
-    );
+    assert_eq!(d.retry, want["retry"].as_bool().unwrap(), "{ctx}");
+    assert_eq!(d.reason.as_str(), want["reason"].as_str().unwrap(), "{ctx}");
+    assert_eq!(d.hint_source, want["hintSource"].as_str(), "{ctx}");
     if let Some(range) = want.get("delayRange").and_then(Value::as_array) {
         let (lo, hi) = (range[0].as_f64().unwrap(), range[1].as_f64().unwrap());
         assert!(
@@ -89,11 +26,15 @@ fn check_decision(name: &str, i: usize, p: &mut Policy, step: &Value<'_>, want: 
             "{ctx}: not in [{lo}, {hi}]"
         );
     } else {
-        assert_eq!(
-            d.delay_ms,
-            want.get("delayMs").unwrap().as_f64().unwrap(),
-            "{ctx}"
-        );
+        assert_eq!(d.delay_ms, want["delayMs"].as_f64().unwrap(), "{ctx}");
+    }
+    for (key, got) in [
+        ("retryAfterMs", d.retry_after_ms),
+        ("retryAtMs", d.retry_at_ms),
+    ] {
+        if let Some(w) = want.get(key) {
+            assert_eq!(got, w.as_f64(), "{ctx}: {key}");
+        }
     }
 }
 
@@ -104,20 +45,18 @@ fn retry_vectors() {
         "/tests/vectors/retry.json"
     ))
     .unwrap();
-    let doc = json::parse(&src).unwrap();
-    let cases = doc.get("cases").unwrap().as_array().unwrap();
+    let doc: Value = serde_json::from_str(&src).unwrap();
+    let cases = doc["cases"].as_array().unwrap();
     assert!(cases.len() >= 25);
     let mut reasons = std::collections::HashSet::new();
+    let mut carried = 0;
     for case in cases {
-        let name = case.get("name").unwrap().as_str().unwrap();
-        assert!(
-            case.get("source").and_then(Value::as_str).is_some(),
-            "{name}: source"
-        );
-        let input = case.get("input").unwrap();
-        let expect = case.get("expect").unwrap();
-        let config = RetryConfig::from_json(input.get("config").unwrap());
-        if let Some(code) = expect.get("error").and_then(Value::as_str) {
+        let name = case["name"].as_str().unwrap();
+        assert!(case["source"].is_string(), "{name}: source");
+        let input = &case["input"];
+        let expect = &case["expect"];
+        let config = read_options(&input["config"], &input["config"]);
+        if let Some(code) = expect["error"].as_str() {
             let e = config.expect_err(name);
             assert_eq!(e.code(), code, "{name}");
             let option = match &e {
@@ -125,45 +64,27 @@ fn retry_vectors() {
                 RetryError::UnknownOption { option } => option.clone(),
                 other => panic!("{name}: {other:?}"),
             };
-            assert_eq!(
-                option,
-                expect.get("option").unwrap().as_str().unwrap(),
-                "{name}"
-            );
+            assert_eq!(option, expect["option"].as_str().unwrap(), "{name}");
             continue;
         }
         let mut p = Policy::new(config.unwrap()).unwrap();
-        let steps = input.get("steps").unwrap().as_array().unwrap();
-        let results = expect.get("results").unwrap().as_array().unwrap();
+        let steps = input["steps"].as_array().unwrap();
+        let results = expect["results"].as_array().unwrap();
         assert_eq!(steps.len(), results.len(), "{name}");
         for (i, (step, want)) in steps.iter().zip(results).enumerate() {
             if let Some(s) = step.get("decide") {
                 check_decision(name, i, &mut p, s, want);
-                reasons.insert(want.get("reason").unwrap().as_str().unwrap().to_string());
+                reasons.insert(want["reason"].as_str().unwrap().to_string());
+                carried += usize::from(want.get("retryAtMs").is_some());
             } else if let Some(s) = step.get("recordSuccess") {
-                p.record_success(
-                    s.get("origin").and_then(Value::as_str),
-                    opt_f64(s, "nowMs").unwrap_or(0.0),
-                );
-                assert_eq!(
-                    want.get("ok").and_then(Value::as_bool),
-                    Some(true),
-                    "{name} {i}"
-                );
+                p.record_success(s["origin"].as_str(), s["nowMs"].as_f64().unwrap_or(0.0));
+                assert_eq!(want["ok"].as_bool(), Some(true), "{name} {i}");
             } else if let Some(s) = step.get("allowRequest") {
-                let got = p.allow_request(
-                    s.get("origin").unwrap().as_str().unwrap(),
-                    opt_f64(s, "nowMs").unwrap(),
-                );
-                assert_eq!(
-                    Some(got),
-                    want.get("allowed").and_then(Value::as_bool),
-                    "{name} step {i}"
-                );
-            } else if let Some(n) = step.get("schedule").and_then(Value::as_f64) {
-                let want: Vec<f64> = want
-                    .get("schedule")
-                    .unwrap()
+                let got =
+                    p.allow_request(s["origin"].as_str().unwrap(), s["nowMs"].as_f64().unwrap());
+                assert_eq!(Some(got), want["allowed"].as_bool(), "{name} step {i}");
+            } else if let Some(n) = step.get("schedule").and_then(Value::as_u64) {
+                let want: Vec<f64> = want["schedule"]
                     .as_array()
                     .unwrap()
                     .iter()
@@ -180,4 +101,5 @@ fn retry_vectors() {
         10,
         "every reason appears in the vectors: {reasons:?}"
     );
+    assert!(carried >= 4, "retryAtMs is checked by the vectors");
 }

@@ -55,6 +55,38 @@ export type ClockSource =
   | "server_date"
   | "local";
 
+/** How random a backoff delay is. `full` (default): `U(0, ceiling)`. */
+export type Jitter =
+  | "full"
+  | "equal"
+  | "decorrelated"
+  | "none";
+
+/** What to do when the server asks for a longer wait than `maxRetryAfterMs`. */
+export type LargeHint =
+  | "fail"
+  | "clamp"
+  | "honor";
+
+/** Why a retry decision came out the way it did. The two `retry_*` reasons mean "retry". */
+export type RetryReason =
+  | "retry_backoff"
+  | "retry_hint"
+  | "not_retryable"
+  | "aborted"
+  | "attempts_exhausted"
+  | "deadline_exceeded"
+  | "budget_exhausted"
+  | "circuit_open"
+  | "hint_too_large"
+  | "unsafe_method";
+
+/** The state of one origin's circuit breaker. */
+export type BreakerState =
+  | "closed"
+  | "open"
+  | "half_open";
+
 /** Where `jwt_claims` puts each claim (`core::jwt::CLAIM_SLOTS`). */
 export const JwtClaimSlots = { exp: 0, iat: 1, nbf: 2, kind: 3 } as const;
 
@@ -90,4 +122,154 @@ export interface TokenTiming {
   skewMs: number | null;
   /** Which clock the expiry was placed on. */
   clock: ClockSource;
+}
+
+/** Options of `RetryPolicy`; all optional, `null` means the default, unknown names are `retry_unknown_option`. */
+export interface RetryPolicyOptions {
+  /** Total attempts INCLUDING the first. Default 6 (a ceiling over the two limits below). */
+  maxAttempts?: number | null;
+  /** Retries of 5xx, timeouts and network failures per call. Default 3. */
+  maxRetries?: number | null;
+  /** Retries of throttled failures (429, or any failure with a server hint) per call. Default 5. */
+  maxThrottledRetries?: number | null;
+  /** First backoff ceiling in ms. Default 1000. */
+  baseMs?: number | null;
+  /** Largest backoff delay in ms, after jitter. Default 30 000. */
+  capMs?: number | null;
+  /** Growth per retry, 1 to 1000. Default 2. */
+  multiplier?: number | null;
+  /** Default `"full"`. */
+  jitter?: Jitter | null;
+  /** Longest server hint (Retry-After, ...) followed, in ms. Default 60 000. */
+  maxRetryAfterMs?: number | null;
+  /** What to do with a longer hint. Default `"fail"`: give up and carry the hint (`retryAtMs`). */
+  largeHint?: LargeHint | null;
+  /** Jitter added to a server hint, as a fraction of it (0 to 1). Default 0.1. */
+  hintJitterRatio?: number | null;
+  /** Largest jitter added to a server hint, in ms. Default 1000. */
+  hintJitterMaxMs?: number | null;
+  /** Per-call time limit in ms from the first attempt (`elapsedMs`). Default none. */
+  deadlineMs?: number | null;
+  /** Retry POST/PATCH without an idempotency key. Default false. */
+  retryNonIdempotent?: boolean | null;
+  /** The shared retry budget; `false` disables it. */
+  budget?: RetryBudgetOptions | boolean | null;
+  /** The per-origin circuit breaker; `false` disables it. */
+  breaker?: RetryBreakerOptions | boolean | null;
+  /** Seed of the jitter randomness, a whole number below 2^53. Default: a random one per policy. */
+  seed?: number | null;
+}
+
+/** The shared retry budget (an AWS-style token bucket). */
+export interface RetryBudgetOptions {
+  /** Tokens when full. Default 500. */
+  capacity?: number | null;
+  /** Tokens one retry costs. Default 5. */
+  retryCost?: number | null;
+  /** Tokens one retry after a timeout or network failure costs. Default 10. */
+  timeoutCost?: number | null;
+  /** Tokens each success returns. Default 1. */
+  successRefill?: number | null;
+}
+
+/** The per-origin circuit breaker. */
+export interface RetryBreakerOptions {
+  /** Consecutive failures that open the circuit. Default 5. */
+  failureThreshold?: number | null;
+  /** How long the circuit stays open before one probe is let through. Default 5000 ms. */
+  cooldownMs?: number | null;
+  /** Most origins tracked (least recently used forgotten first). Default 256, at most 10 000. */
+  maxOrigins?: number | null;
+}
+
+/** The part of a `Classification` the decision reads; a full `Classification` fits as is. */
+export interface RetryClassification {
+  /** What kind of failure. */
+  category: Category;
+  /** Whether repeating the request may succeed. */
+  retryable: boolean;
+  /** The server's delay hint in ms, if any. */
+  retryAfterMs?: number | null;
+  /** Where the hint came from (echoed in the decision). */
+  hintSource?: string | null;
+  /** True when the request certainly never reached the server (safe to retry any method). */
+  notSent?: boolean | null;
+}
+
+/** One failed attempt, for `RetryPolicy.decide`. */
+export interface RetryDecideInput {
+  /** 1-based number of the attempt that just failed (1 = the first request). */
+  attempt: number;
+  /** What went wrong. */
+  classification: RetryClassification;
+  /** HTTP method, any case. Default `"GET"`. */
+  method?: string | null;
+  /** The request's `Idempotency-Key` (a non-empty string, or `true`): POST/PATCH may be retried. */
+  idempotencyKey?: string | boolean | null;
+  /** Milliseconds since the first attempt started (for `deadlineMs`). Default 0. */
+  elapsedMs?: number | null;
+  /** Epoch ms, for the breaker and `retryAtMs`. Default `Date.now()`. */
+  nowMs?: number | null;
+  /** The origin (`"https://api.example.com"`) for the circuit breaker; none skips it. */
+  origin?: string | null;
+  /** How many of this call's earlier retries were throttled (sum of `decision.throttled`). Default 0. */
+  throttledRetries?: number | null;
+  /** The delay waited before this attempt (only `decorrelated` jitter reads it). */
+  previousDelayMs?: number | null;
+}
+
+/** What to do about a failed attempt. */
+export interface RetryDecision {
+  /** Retry, or give up. */
+  retry: boolean;
+  /** Milliseconds to wait before the retry; 0 when not retrying. Finite, never negative. */
+  delayMs: number;
+  /** Why. */
+  reason: RetryReason;
+  /** The server hint's source when the delay came from (or was refused because of) a hint. */
+  hintSource: string | null;
+  /** This failure counts as throttled: add 1 to `throttledRetries` when you retry. */
+  throttled: boolean;
+  /** The server's hint in ms as read, whether followed or not. */
+  retryAfterMs: number | null;
+  /** Epoch ms when to try again: `nowMs + delayMs` when retrying, `nowMs + retryAfterMs` when giving up on a hinted failure (e.g. a one-hour Retry-After), else null. */
+  retryAtMs: number | null;
+}
+
+/** A rate limit: at most `limit` requests in any rolling window of `windowMs`. */
+export interface PacerRate {
+  /** Requests allowed per window. */
+  limit: number;
+  /** Window length in ms. */
+  windowMs: number;
+}
+
+/** A policy read from a `RateLimit-Policy` header by `Pacer.updateFromHeader`. */
+export interface PacerPolicy {
+  /** The policy name as the server sent it (`"burst"`). */
+  name: string;
+  /** Requests allowed per window. */
+  limit: number;
+  /** Window length in ms. */
+  windowMs: number;
+}
+
+/** One origin's circuit as plain data, as a shared store keeps it. */
+export interface RetryCircuit {
+  /** The stored state (an open circuit past its cool-down is still `open` here). */
+  state: BreakerState;
+  /** Consecutive failures while closed. */
+  failures: number;
+  /** When the circuit last opened, epoch ms. */
+  openedAtMs: number;
+  /** When the half-open probe was let through, epoch ms. */
+  probeSentMs: number | null;
+}
+
+/** What a policy shares about one origin with other processes through a store. */
+export interface RetrySharedState {
+  /** Tokens left in the retry budget (`null`: disabled, or not in the store: a full bucket). */
+  budgetTokens: number | null;
+  /** The origin's circuit (`null`: disabled, or not in the store: closed). */
+  circuit: RetryCircuit | null;
 }

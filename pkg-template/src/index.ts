@@ -18,9 +18,10 @@ export {
 } from "./jwt.js";
 export {
   createPacer, Pacer, RetryPolicy,
-  type BreakerState, type Jitter, type LargeHint, type PacerPolicy, type PacerRate,
-  type RetryBreakerOptions, type RetryBudgetOptions, type RetryClassification, type RetryDecideInput,
-  type RetryDecision, type RetryPolicyOptions, type RetryReason,
+  type BreakerState, type Jitter, type LargeHint, type PacerOptions, type PacerPolicy, type PacerRate,
+  type RetryBreakerOptions, type RetryBudgetOptions, type RetryCircuit, type RetryClassification, type RetryDecideInput,
+  type RetryDecision, type RetryPolicyOptions, type RetryReason, type RetrySharedState, type RetryStore,
+  type StoreEntry, type StoredValue,
 } from "./retry.js";
 export {
   createTokenManager,

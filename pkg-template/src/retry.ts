@@ -3,188 +3,134 @@
  * per-call limits, a shared retry budget and a circuit breaker per origin) and
  * {@link Pacer} (stay under known rate limits instead of backing off after a 429).
  *
- * The engine is the Rust core. `decide` runs after every failed request, so it crosses into
- * wasm as numbers only: the category, hint source and method travel as indices into tables
- * that the wasm module exports once (never copied here), and the answer comes back as one
- * packed number plus the delay. Options are read once, as JSON, by the core itself, so names,
- * defaults and error messages are identical everywhere.
+ * The engine is the Rust core. Options, the `decide` input and the decision cross as plain
+ * objects whose types are generated from the Rust definitions (`generated.ts`), so names,
+ * defaults, vocabularies and error messages are the core's, written once.
  * @module
  */
+import { PacerEngine, RetryEngine } from "faultline-glue";
 import { FaultlineError, fromWasmError } from "./errors.js";
-import { outSlots, writeString, writeStrings } from "./scratch.js";
-import type { Category } from "./types.js";
-import { wasm } from "./wasm.js";
+import type {
+  BreakerState, Jitter, LargeHint, PacerPolicy, PacerRate, RetryBreakerOptions, RetryBudgetOptions, RetryCircuit,
+  RetryClassification, RetryDecideInput, RetryDecision, RetryPolicyOptions as CoreOptions, RetryReason, RetrySharedState,
+} from "./generated.js";
+import { assertReady } from "./wasm.js";
 
-/** How random a backoff delay is. `full` (default): `U(0, ceiling)`. */
-export type Jitter = "full" | "equal" | "decorrelated" | "none";
+export type {
+  BreakerState, Jitter, LargeHint, PacerPolicy, PacerRate, RetryBreakerOptions, RetryBudgetOptions, RetryCircuit,
+  RetryClassification, RetryDecideInput, RetryDecision, RetryReason, RetrySharedState,
+};
 
-/** What to do when the server asks for a longer wait than `maxRetryAfterMs`. */
-export type LargeHint = "honor" | "clamp" | "fail";
-
-/** Why a retry decision came out the way it did. The two `retry_*` reasons mean "retry". */
-export type RetryReason =
-  | "retry_backoff" | "retry_hint" | "not_retryable" | "aborted" | "attempts_exhausted"
-  | "deadline_exceeded" | "budget_exhausted" | "circuit_open" | "hint_too_large" | "unsafe_method";
-
-/** The state of one origin's circuit breaker. */
-export type BreakerState = "closed" | "open" | "half_open";
-
-/** The shared retry budget (an AWS-style token bucket). */
-export interface RetryBudgetOptions {
-  /** Tokens when full. Default 500. */
-  capacity?: number;
-  /** Tokens one retry costs. Default 5. */
-  retryCost?: number;
-  /** Tokens one retry after a timeout or network failure costs. Default 10. */
-  timeoutCost?: number;
-  /** Tokens each success returns. Default 1. */
-  successRefill?: number;
+/** A value a {@link RetryStore} holds, with its version (0 when the store has none). */
+export interface StoredValue {
+  /** Bumped by every save; a save names the version it read. */
+  version: number;
+  /** The plain data saved last (`null` when none). */
+  value: unknown;
 }
 
-/** The per-origin circuit breaker. */
-export interface RetryBreakerOptions {
-  /** Consecutive failures that open the circuit. Default 5. */
-  failureThreshold?: number;
-  /** How long the circuit stays open before one probe is let through. Default 5000 ms. */
-  cooldownMs?: number;
-  /** Most origins tracked (least recently used forgotten first). Default 256, at most 10 000. */
-  maxOrigins?: number;
+/** One value to save, if its key still has the version that was read. */
+export interface StoreEntry {
+  key: string;
+  version: number;
+  value: unknown;
+  /** Keep the key at least this long (a pacing window); the store's own expiry applies too. */
+  minTtlMs?: number;
 }
 
 /**
- * Options of {@link RetryPolicy}. Every one is optional; `null` means "the default".
- * Unknown names are errors (`retry_unknown_option`), so a typo never silently falls back.
+ * Where the processes of a fleet keep the state their policies and pacers share (budget
+ * tokens, each origin's circuit, pacing windows): `createRedisStore` from `faultline/redis`.
+ * The store only holds plain data; every decision is made by the engine on what it returns.
+ * Neither method may reject: an unreachable store answers `null` / `"unavailable"`, and the
+ * caller then decides on its local state.
  */
-export interface RetryPolicyOptions {
-  /** Total attempts INCLUDING the first. Default 6 (a hard ceiling over the two limits below). */
-  maxAttempts?: number | null;
-  /** Retries of 5xx, timeouts and network failures per call. Default 3. */
-  maxRetries?: number | null;
-  /** Retries of throttled failures (429, or any failure with a server hint) per call. Default 5. */
-  maxThrottledRetries?: number | null;
-  /** First backoff ceiling in ms. Default 1000. */
-  baseMs?: number | null;
-  /** Largest backoff delay in ms, after jitter. Default 30 000. */
-  capMs?: number | null;
-  /** Growth per retry, 1 to 1000. Default 2. */
-  multiplier?: number | null;
-  /** Default `"full"`. */
-  jitter?: Jitter | null;
-  /** Longest server hint (Retry-After, ...) followed as is, in ms. Default 60 000. */
-  maxRetryAfterMs?: number | null;
-  /** What to do with a longer hint. Default `"clamp"` (wait `maxRetryAfterMs`, minus a small spread). */
-  largeHint?: LargeHint | null;
-  /** Jitter added to a server hint, as a fraction of it (0 to 1). Default 0.1. */
-  hintJitterRatio?: number | null;
-  /** Largest jitter added to a server hint, in ms. Default 1000. */
-  hintJitterMaxMs?: number | null;
-  /** Per-call time limit in ms from the first attempt (`elapsedMs`). Default none. */
-  deadlineMs?: number | null;
-  /** Retry POST/PATCH without an idempotency key. Default false. */
-  retryNonIdempotent?: boolean | null;
-  /** The shared retry budget; `false` disables it. */
-  budget?: RetryBudgetOptions | boolean | null;
-  /** The per-origin circuit breaker; `false` disables it. */
-  breaker?: RetryBreakerOptions | boolean | null;
-  /**
-   * Seed of the jitter randomness, a whole number below 2^53. Default: a fresh random seed
-   * per policy (so clients do not share jitter). Give one to make every delay reproducible.
-   */
-  seed?: number | null;
+export interface RetryStore {
+  /** Reads `keys` in one snapshot, or `null` when the store cannot answer now. */
+  load(keys: string[]): Promise<StoredValue[] | null>;
+  /** Saves every entry if no key's version moved since it was read (all or none). */
+  save(entries: StoreEntry[]): Promise<"saved" | "conflict" | "unavailable">;
+}
+
+/** Options of {@link RetryPolicy}: the core's options, and a store to share state through. */
+export interface RetryPolicyOptions extends CoreOptions {
+  /** Share the budget and the breakers with other processes (`createRedisStore`). */
+  store?: RetryStore | null;
+}
+
+/** Options of {@link createPacer} beyond the limits. */
+export interface PacerOptions {
+  /** Share the pacing windows with other processes (`createRedisStore`). */
+  store?: RetryStore | null;
+}
+
+/** How often a shared operation loads again after another process saved first. */
+const SHARED_TRIES = 16;
+
+function checkStore(store: unknown): RetryStore | undefined {
+  if (store === undefined || store === null) return undefined;
+  const s = store as Partial<RetryStore>;
+  if (typeof s.load !== "function" || typeof s.save !== "function") {
+    throw bad("store must have load() and save() (see createRedisStore in faultline/redis)");
+  }
+  return store as RetryStore;
+}
+
+async function load(store: RetryStore, keys: string[]): Promise<StoredValue[] | null> {
+  try {
+    const got = await store.load(keys);
+    return Array.isArray(got) && got.length === keys.length ? got : null;
+  } catch {
+    return null;
+  }
+}
+
+async function save(store: RetryStore, entries: StoreEntry[]): Promise<"saved" | "conflict" | "unavailable"> {
+  try {
+    return await store.save(entries);
+  } catch {
+    return "unavailable";
+  }
 }
 
 /**
- * The part of a {@link Classification} the decision reads. A full `Classification` (from
- * `classify`) fits as is.
+ * Runs `step` on the state `store` holds under `keys`: loads it into the engine (`apply`),
+ * runs the step, saves what changed (`entries`); when another process saved first, does it
+ * again on the newer state. When the store cannot answer, the step runs on local state;
+ * when others keep saving first, the answer is `contended()`.
  */
-export interface RetryClassification {
-  /** What kind of failure. */
-  category: Category;
-  /** Whether repeating the request may succeed. */
-  retryable: boolean;
-  /** The server's delay hint in ms, if any. */
-  retryAfterMs?: number | null;
-  /** Where the hint came from (echoed in the decision). */
-  hintSource?: string | null;
-  /** True when the request certainly never reached the server (safe to retry any method). */
-  notSent?: boolean;
-  /** HTTP status (not read by the decision; accepted so a `Classification` fits). */
-  status?: number | null;
+async function shared<T>(
+  store: RetryStore,
+  keys: string[],
+  apply: (values: unknown[]) => void,
+  step: () => T,
+  entries: (versions: number[]) => StoreEntry[],
+  contended: () => T = step,
+): Promise<T> {
+  for (let i = 0; i < SHARED_TRIES; i++) {
+    const snap = await load(store, keys);
+    if (snap === null) return step();
+    try {
+      apply(snap.map((v) => v?.value ?? null));
+    } catch {
+      // Stored data the engine refuses reads as absent (the initial state).
+      apply(keys.map(() => null));
+    }
+    const result = step();
+    if ((await save(store, entries(snap.map((v) => v?.version ?? 0)))) !== "conflict") return result;
+  }
+  return contended();
 }
 
-/** One failed attempt, for {@link RetryPolicy.decide}. */
-export interface RetryDecideInput {
-  /** 1-based number of the attempt that just failed (1 = the first request). */
-  attempt: number;
-  /** What went wrong. */
-  classification: RetryClassification;
-  /** HTTP method, any case. Default `"GET"`. */
-  method?: string | null;
-  /** The request's `Idempotency-Key` (any non-empty string, or `true`): POST/PATCH may be retried. */
-  idempotencyKey?: string | boolean | null;
-  /** Milliseconds since the first attempt started (for `deadlineMs`). Default 0. */
-  elapsedMs?: number | null;
-  /** Epoch ms, for the breaker. Default `Date.now()`. */
-  nowMs?: number | null;
-  /** The origin (`"https://api.example.com"`) for the circuit breaker; none skips it. */
-  origin?: string | null;
-  /** How many of this call's earlier retries were throttled (sum of `decision.throttled`). Default 0. */
-  throttledRetries?: number | null;
-  /** The delay waited before this attempt (only `decorrelated` jitter reads it). */
-  previousDelayMs?: number | null;
-}
-
-/** What to do about a failed attempt. */
-export interface RetryDecision {
-  /** Retry, or give up. */
-  retry: boolean;
-  /** Milliseconds to wait before the retry; 0 when not retrying. Finite, never negative. */
-  delayMs: number;
-  /** Why. */
-  reason: RetryReason;
-  /** The server hint's source when the delay came from (or was refused because of) a hint. */
-  hintSource: string | null;
-  /** This failure counts as throttled: add 1 to `throttledRetries` when you retry. */
-  throttled: boolean;
-}
-
-// ---------------------------------------------------------------------------------------
-// Vocabulary tables, read once from the wasm module.
-
-interface Vocab {
-  categories: Map<string, number>;
-  reasons: RetryReason[];
-  hintSources: string[];
-  hintIndex: Map<string, number>;
-  customHint: number;
-  methods: Map<string, number>;
-  methodFromScratch: number;
-  breakerStates: BreakerState[];
-}
-
-let vocab: Vocab | undefined;
-
-function tables(): Vocab {
-  if (vocab !== undefined) return vocab;
-  const [cats = "", reasons = "", hints = "", methods = "", states = ""] = wasm().retry_vocab().split("\n");
-  const index = (list: string[]) => new Map(list.map((s, i) => [s, i]));
-  const hintSources = hints.split("|");
-  const methodList = methods.split("|");
-  vocab = {
-    categories: index(cats.split("|")),
-    reasons: reasons.split("|") as RetryReason[],
-    hintSources,
-    hintIndex: new Map(hintSources.map((s, i) => [s, i + 1])),
-    customHint: hintSources.length + 1,
-    methods: index(methodList),
-    methodFromScratch: methodList.length,
-    breakerStates: states.split("|") as BreakerState[],
-  };
-  return vocab;
-}
-
-// ---------------------------------------------------------------------------------------
-// Argument checks (bad input is a typed error, never a panic or a NaN delay).
+/**
+ * `[Symbol.dispose](): void` where the TypeScript lib knows `Symbol.dispose` (esnext or
+ * `@types/node`), and nothing otherwise: the types need no more than ES2020 + DOM, and
+ * `using` type-checks wherever the lib has it.
+ */
+export type Disposable = SymbolConstructor extends { readonly dispose: infer S extends symbol }
+  ? { [K in S]: () => void }
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  : {};
 
 function bad(message: string): FaultlineError {
   return new FaultlineError("invalid_argument", message);
@@ -192,24 +138,11 @@ function bad(message: string): FaultlineError {
 
 const describe = (v: unknown): string => (v === null ? "null" : typeof v === "number" ? String(v) : typeof v);
 
-/** A finite number, or the default when absent. */
-function finite(v: unknown, name: string, dflt: number): number {
-  if (v === undefined || v === null) return dflt;
-  if (typeof v !== "number" || !Number.isFinite(v)) throw bad(`${name} must be a finite number, got ${describe(v)}`);
-  return v;
-}
-
-/** A whole number >= min, or the default when absent. */
-function whole(v: unknown, name: string, min: number, dflt: number): number {
-  if (v === undefined || v === null) return dflt;
-  if (typeof v !== "number" || !Number.isInteger(v) || v < min) {
-    throw bad(`${name} must be a whole number >= ${min}, got ${describe(v)}`);
-  }
-  return v;
-}
-
+/** A finite epoch time in ms, or now when absent. */
 function now(v: unknown): number {
-  return v === undefined || v === null ? Date.now() : finite(v, "nowMs", 0);
+  if (v === undefined || v === null) return Date.now();
+  if (typeof v !== "number" || !Number.isFinite(v)) throw bad(`nowMs must be a finite number, got ${describe(v)}`);
+  return v;
 }
 
 function checkOrigin(origin: unknown): asserts origin is string {
@@ -226,37 +159,29 @@ function randomSeed(): number {
   return Math.floor(Math.random() * 2 ** 53);
 }
 
-// NaN and ±Infinity would become `null` ("use the default") in JSON; send them as strings so
-// the core reports the option as invalid instead.
-const keepNonFinite = (_key: string, v: unknown): unknown =>
-  typeof v === "number" && !Number.isFinite(v) ? String(v) : v;
+/** Runs a wasm call, turning its errors into `FaultlineError`s. */
+function call<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw fromWasmError(e);
+  }
+}
 
 // Frees the wasm side of objects the user forgot to free().
 const registry: FinalizationRegistry<{ free(): void }> | undefined =
   typeof FinalizationRegistry === "function" ? new FinalizationRegistry((engine) => engine.free()) : undefined;
 
-type Engine = InstanceType<ReturnType<typeof wasm>["RetryEngine"]>;
-type PacerCore = InstanceType<ReturnType<typeof wasm>["PacerEngine"]>;
-
-// The out slots, read after every `decide`. `outSlots()` compares `memory.buffer` on each call,
-// and that getter alone cost ~100 ns here; a view on a buffer that memory growth detached has
-// length 0, which is a free check.
-let slots: Float64Array | undefined;
-function delaySlot(): number {
-  if (slots === undefined || slots.length === 0) slots = outSlots();
-  return slots[0]!;
-}
-
-const NO_ORIGIN = -1;
-const ORIGIN_FROM_SCRATCH = -2;
-const lengths = [0, 0];
+/** `Symbol.dispose` where the engine has it (Node 20+, recent browsers); elsewhere a private symbol. */
+const DISPOSE: symbol = (Symbol as { dispose?: symbol }).dispose ?? /* @__PURE__ */ Symbol("dispose");
 
 // ---------------------------------------------------------------------------------------
 
 /**
  * Decides whether and when to retry a failed request: exponential backoff with jitter,
- * server hints (Retry-After and friends, clamped and jittered), separate limits for 5xx and
- * for throttling, a per-call deadline, and — shared by every call that uses this policy — a
+ * server hints (Retry-After and friends, jittered; a hint above `maxRetryAfterMs` gives up
+ * by default and says when to try again in `retryAtMs`), separate limits for 5xx and for
+ * throttling, a per-call deadline, and — shared by every call that uses this policy — a
  * retry budget and a circuit breaker per origin. Create ONE policy per client and reuse it.
  *
  * Call {@link RetryPolicy.free} (or `using policy = new RetryPolicy()`) when done; a policy
@@ -270,67 +195,40 @@ const lengths = [0, 0];
 export class RetryPolicy {
   /** The jitter seed in use (the one given, or the random one picked); log it to reproduce. */
   readonly seed: number;
-  #engine: Engine | undefined;
-  #origins = new Map<string, number>();
+  #engine: RetryEngine | undefined;
+  #store: RetryStore | undefined;
 
   /**
    * @param options - see {@link RetryPolicyOptions}; all optional
    * @throws {FaultlineError} `retry_invalid_option` or `retry_unknown_option` (the message
-   *   names the option), `invalid_argument` when the options cannot be serialised.
+   *   names the option).
    */
   constructor(options: RetryPolicyOptions = {}) {
-    const given: unknown = options ?? {};
-    let opts = given;
-    let seed = NaN;
-    if (typeof given === "object" && given !== null && !Array.isArray(given)) {
-      const o: Record<string, unknown> = { ...given };
+    assertReady();
+    let opts: unknown = options ?? {};
+    if (typeof opts === "object" && opts !== null && !Array.isArray(opts)) {
+      const { store, ...o }: Record<string, unknown> = { ...opts };
+      this.#store = checkStore(store);
       if (o.seed === undefined || o.seed === null) o.seed = randomSeed();
-      seed = o.seed as number;
       opts = o;
     }
-    let json: string;
-    try {
-      json = JSON.stringify(opts, keepNonFinite) ?? "null";
-    } catch (e) {
-      throw new FaultlineError("invalid_argument", `retry options must be plain data: ${String(e)}`, { cause: e });
-    }
-    const w = wasm();
-    try {
-      this.#engine = new w.RetryEngine(writeString(json));
-    } catch (e) {
-      throw fromWasmError(e);
-    }
-    this.seed = seed;
-    registry?.register(this, this.#engine, this);
+    const engine = call(() => new RetryEngine(opts));
+    this.#engine = engine;
+    this.seed = engine.seed;
+    registry?.register(this, engine, this);
   }
 
-  #live(): Engine {
+  #live(): RetryEngine {
     if (this.#engine === undefined) throw bad("this RetryPolicy has been freed");
     return this.#engine;
-  }
-
-  /** An interned origin id, or ORIGIN_FROM_SCRATCH when the table is full. */
-  #originId(e: Engine, origin: string): number {
-    let id = this.#origins.get(origin);
-    if (id === undefined) {
-      id = e.intern_origin(writeString(origin));
-      if (id < 0) return ORIGIN_FROM_SCRATCH;
-      this.#origins.set(origin, id);
-    }
-    return id;
-  }
-
-  /** Origin id for the non-decide calls; a full table writes the origin to scratch [0, len). */
-  #originArg(e: Engine, origin: string): [number, number] {
-    const id = this.#originId(e, origin);
-    return id === ORIGIN_FROM_SCRATCH ? [id, writeString(origin)] : [id, 0];
   }
 
   /**
    * Decides about one failed attempt. Checks, in order (the first that applies is the
    * `reason`): aborted / not retryable; unsafe method (POST/PATCH without an idempotency key
    * unless `notSent` or `retryNonIdempotent`); attempt limits; open circuit; the delay (hint or
-   * backoff; `hint_too_large` with `largeHint: "fail"`); deadline; budget.
+   * backoff; `hint_too_large` for a hint above `maxRetryAfterMs` with `largeHint: "fail"`,
+   * the default); deadline; budget.
    *
    * A failure with category `server`, `unavailable`, `timeout` or `network` and an `origin`
    * counts toward that origin's breaker.
@@ -339,79 +237,7 @@ export class RetryPolicy {
    */
   decide(input: RetryDecideInput): RetryDecision {
     const e = this.#live();
-    if (input === null || typeof input !== "object") throw bad(`decide takes an object, got ${describe(input)}`);
-    const c = input.classification;
-    if (c === null || typeof c !== "object") throw bad(`classification must be an object, got ${describe(c)}`);
-    const t = tables();
-    const category = t.categories.get(c.category);
-    if (category === undefined) throw bad(`classification.category is not a category: ${String(c.category)}`);
-    if (typeof c.retryable !== "boolean") throw bad(`classification.retryable must be a boolean, got ${describe(c.retryable)}`);
-    const attempt = input.attempt;
-    if (typeof attempt !== "number" || !Number.isInteger(attempt) || attempt < 1) {
-      throw bad(`attempt must be a whole number >= 1 (1 = the first request), got ${describe(attempt)}`);
-    }
-    let flags = c.retryable ? 1 : 0;
-    if (c.notSent === true) flags |= 2;
-    const key = input.idempotencyKey;
-    if (key !== undefined && key !== null && key !== false) {
-      if (key === true || (typeof key === "string" && key !== "")) flags |= 4;
-      else if (typeof key !== "string") throw bad(`idempotencyKey must be a string, got ${describe(key)}`);
-    }
-    let hint = c.retryAfterMs;
-    if (hint === undefined || hint === null) hint = NaN;
-    else if (typeof hint !== "number" || Number.isNaN(hint)) throw bad(`classification.retryAfterMs must be a number or null, got ${describe(hint)}`);
-    const src = c.hintSource;
-    let hintIdx = 0;
-    if (src !== undefined && src !== null) {
-      if (typeof src !== "string") throw bad(`classification.hintSource must be a string or null, got ${describe(src)}`);
-      hintIdx = t.hintIndex.get(src) ?? t.customHint;
-    }
-    const m = input.method;
-    let method = 0;
-    let methodText = "";
-    if (m !== undefined && m !== null) {
-      if (typeof m !== "string") throw bad(`method must be a string, got ${describe(m)}`);
-      const i = t.methods.get(m) ?? t.methods.get(m.toUpperCase());
-      if (i === undefined) {
-        method = t.methodFromScratch;
-        methodText = m;
-      } else {
-        method = i;
-      }
-    }
-    const elapsed = finite(input.elapsedMs, "elapsedMs", 0);
-    const throttled = whole(input.throttledRetries, "throttledRetries", 0, 0);
-    const prev = input.previousDelayMs;
-    const previous = prev === undefined || prev === null ? NaN : finite(prev, "previousDelayMs", 0);
-    const o = input.origin;
-    const nowIn = input.nowMs;
-    let nowMs = nowIn === undefined || nowIn === null ? NaN : finite(nowIn, "nowMs", 0);
-    let origin = NO_ORIGIN;
-    let originText = "";
-    if (o === undefined || o === null) {
-      nowMs = 0; // only the breaker reads the time, and only with an origin
-    } else {
-      checkOrigin(o);
-      if (Number.isNaN(nowMs)) nowMs = Date.now();
-      origin = this.#originId(e, o);
-      if (origin === ORIGIN_FROM_SCRATCH) originText = o;
-    }
-    let methodLen = 0;
-    let originLen = 0;
-    if (methodText !== "" || originText !== "") {
-      writeStrings([methodText, originText], lengths);
-      methodLen = lengths[0]!;
-      originLen = lengths[1]!;
-    }
-    const packed = e.decide(attempt, category, flags, hint, hintIdx, method, origin, elapsed, nowMs, throttled, previous, methodLen, originLen);
-    const h = (packed >>> 4) & 15;
-    return {
-      retry: (packed & 512) !== 0,
-      delayMs: delaySlot(),
-      reason: t.reasons[packed & 15]!,
-      hintSource: h === 0 ? null : h === t.customHint ? (src as string) : t.hintSources[h - 1]!,
-      throttled: (packed & 256) !== 0,
-    };
+    return call(() => e.decide(input) as RetryDecision);
   }
 
   /**
@@ -434,22 +260,14 @@ export class RetryPolicy {
   allowRequest(origin: string, nowMs?: number): boolean {
     const e = this.#live();
     checkOrigin(origin);
-    const t = now(nowMs);
-    const [id, len] = this.#originArg(e, origin);
-    return e.allow_request(id, len, t);
+    return e.allow_request(origin, now(nowMs));
   }
 
   /** A request succeeded: refills the budget and, with an origin, closes its circuit. */
   recordSuccess(origin?: string | null, nowMs?: number): void {
     const e = this.#live();
-    const t = now(nowMs);
-    if (origin === undefined || origin === null) {
-      e.record_success(NO_ORIGIN, 0, t);
-      return;
-    }
-    checkOrigin(origin);
-    const [id, len] = this.#originArg(e, origin);
-    e.record_success(id, len, t);
+    if (origin !== undefined && origin !== null) checkOrigin(origin);
+    e.record_success(origin ?? undefined, now(nowMs));
   }
 
   /**
@@ -459,24 +277,79 @@ export class RetryPolicy {
   recordFailure(origin: string, nowMs?: number): void {
     const e = this.#live();
     checkOrigin(origin);
-    const t = now(nowMs);
-    const [id, len] = this.#originArg(e, origin);
-    e.record_failure(id, len, t);
+    e.record_failure(origin, now(nowMs));
   }
 
   /** Tokens left in the retry budget; `null` when the budget is disabled. */
   get budgetTokens(): number | null {
-    const v = this.#live().budget_tokens();
-    return Number.isNaN(v) ? null : v;
+    return this.#live().budget_tokens() ?? null;
   }
 
   /** The circuit state of `origin` now (or at `nowMs`); `null` when the breaker is disabled. */
   breakerState(origin: string, nowMs?: number): BreakerState | null {
     const e = this.#live();
     checkOrigin(origin);
-    const t = now(nowMs);
-    const [id, len] = this.#originArg(e, origin);
-    return tables().breakerStates[e.breaker_state(id, len, t)] ?? null;
+    return (e.breaker_state(origin, now(nowMs)) as BreakerState | undefined) ?? null;
+  }
+
+  /**
+   * {@link RetryPolicy.decide} on the budget and the origin's circuit that every process
+   * sharing the policy's `store` sees, saved back atomically. Without a store, or when the
+   * store does not answer in time, it decides on this process's own state. Never rejects
+   * because of the store.
+   */
+  async decideShared(input: RetryDecideInput): Promise<RetryDecision> {
+    const origin = input?.origin ?? undefined;
+    if (origin !== undefined) checkOrigin(origin);
+    return this.#shared(origin, true, () => this.decide(input));
+  }
+
+  /** {@link RetryPolicy.allowRequest} on the circuit every process sharing the store sees. */
+  async allowRequestShared(origin: string, nowMs?: number): Promise<boolean> {
+    checkOrigin(origin);
+    return this.#shared(origin, false, () => this.allowRequest(origin, nowMs));
+  }
+
+  /** {@link RetryPolicy.recordSuccess} on the shared budget and circuit. */
+  async recordSuccessShared(origin?: string | null, nowMs?: number): Promise<void> {
+    if (origin !== undefined && origin !== null) checkOrigin(origin);
+    return this.#shared(origin ?? undefined, true, () => this.recordSuccess(origin, nowMs));
+  }
+
+  /** {@link RetryPolicy.recordFailure} on the shared circuit. */
+  async recordFailureShared(origin: string, nowMs?: number): Promise<void> {
+    checkOrigin(origin);
+    return this.#shared(origin, false, () => this.recordFailure(origin, nowMs));
+  }
+
+  /** Runs `step` on the shared state of the budget (when `budget`) and of `origin`'s circuit. */
+  #shared<T>(origin: string | undefined, budget: boolean, step: () => T): Promise<T> {
+    const e = this.#live();
+    const store = this.#store;
+    if (store === undefined) return Promise.resolve().then(step);
+    const o = origin ?? "";
+    const keys = [...(budget ? ["retry:budget"] : []), ...(origin === undefined ? [] : [`retry:circuit:${origin}`])];
+    if (keys.length === 0) return Promise.resolve().then(step);
+    const current = (): RetrySharedState => e.shared(o) as RetrySharedState;
+    return shared(
+      store,
+      keys,
+      (values) => {
+        const state = current();
+        const [first = null, second = null] = values;
+        if (budget) state.budgetTokens = typeof first === "number" ? first : null;
+        if (origin !== undefined) state.circuit = (budget ? second : first) as RetryCircuit | null;
+        e.set_shared(o, state);
+      },
+      step,
+      (versions) => {
+        const state = current();
+        const out: StoreEntry[] = [];
+        if (budget) out.push({ key: "retry:budget", version: versions[0] ?? 0, value: state.budgetTokens });
+        if (origin !== undefined) out.push({ key: `retry:circuit:${origin}`, version: versions[out.length] ?? 0, value: state.circuit });
+        return out;
+      },
+    );
   }
 
   /** Releases the wasm memory of this policy now. Later calls throw `invalid_argument`. Idempotent. */
@@ -487,28 +360,21 @@ export class RetryPolicy {
     registry?.unregister(this);
     e.free();
   }
+
+  /** Same as {@link RetryPolicy.free}, for `using policy = new RetryPolicy()`. */
+  [DISPOSE](): void {
+    this.free();
+  }
 }
 
-export interface RetryPolicy {
-  /** Same as {@link RetryPolicy.free}, for `using policy = new RetryPolicy()`. */
-  [Symbol.dispose](): void;
-}
+// The type of `[Symbol.dispose]()` where the lib has it.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface RetryPolicy extends Disposable {}
 
 // ---------------------------------------------------------------------------------------
 
-/** A rate limit: at most `limit` requests in any rolling window of `windowMs`. */
-export interface PacerRate {
-  /** Requests allowed per window. */
-  limit: number;
-  /** Window length in ms. */
-  windowMs: number;
-}
-
-/** A policy read from a `RateLimit-Policy` header by {@link Pacer.updateFromHeader}. */
-export interface PacerPolicy extends PacerRate {
-  /** The policy name as the server sent it (`"burst"`). */
-  name: string;
-}
+/** What `reserve` answers when other processes keep taking slots first. */
+const CONTENDED_WAIT_MS = 5;
 
 /** Header-announced policies live in their own scopes: `<scope>\u001f<name>`. */
 const SEP = "\u001f";
@@ -531,19 +397,22 @@ function checkScope(scope: unknown): asserts scope is string {
  * pacer.recordSend("report_generation");
  */
 export class Pacer {
-  #core: PacerCore | undefined;
+  #core: PacerEngine | undefined;
+  #store: RetryStore | undefined;
   /** Header-announced scope names per caller scope ("" = applies to every send). */
   #announced = new Map<string, string[]>();
-  /** Joined scope lists per caller scope, rebuilt when a header changes them. */
-  #keys = new Map<string, string>();
+  /** The engine scopes a send in each caller scope must respect, rebuilt when a header changes them. */
+  #keys = new Map<string, string[]>();
 
   /**
    * @param limits - `{ scope: "10/hour", ... }`
    * @throws {FaultlineError} `retry_invalid_rate`, `retry_too_many_scopes`, `invalid_argument`.
    */
-  constructor(limits: Record<string, string> = {}) {
+  constructor(limits: Record<string, string> = {}, options: PacerOptions = {}) {
+    assertReady();
     if (limits === null || typeof limits !== "object") throw bad(`limits must be an object, got ${describe(limits)}`);
-    this.#core = new (wasm().PacerEngine)();
+    this.#store = checkStore(options?.store);
+    this.#core = new PacerEngine();
     registry?.register(this, this.#core, this);
     try {
       for (const [scope, rate] of Object.entries(limits)) this.setLimit(scope, rate);
@@ -553,18 +422,19 @@ export class Pacer {
     }
   }
 
-  #live(): PacerCore {
+  #live(): PacerEngine {
     if (this.#core === undefined) throw bad("this Pacer has been freed");
     return this.#core;
   }
 
-  /** The core scope names a send in `scope` must respect, `\n`-joined. */
-  #scopes(scope: string | undefined): string {
+  /** The engine scopes a send in `scope` must respect. */
+  #scopes(scope: string | undefined): string[] {
     const k = scope ?? "";
     let s = this.#keys.get(k);
     if (s === undefined) {
-      const all = [...(scope === undefined ? [] : [scope]), ...(this.#announced.get(k) ?? []), ...(scope === undefined ? [] : this.#announced.get("") ?? [])];
-      s = all.join("\n");
+      s = scope === undefined
+        ? [...(this.#announced.get("") ?? [])]
+        : [scope, ...(this.#announced.get(k) ?? []), ...(this.#announced.get("") ?? [])];
       this.#keys.set(k, s);
     }
     return s;
@@ -579,21 +449,14 @@ export class Pacer {
     const p = this.#live();
     checkScope(scope);
     if (typeof rate !== "string") throw bad(`a rate must be a string such as "10/hour", got ${describe(rate)}`);
-    writeStrings([scope, rate], lengths);
-    try {
-      p.set_limit(lengths[0]!, lengths[1]!);
-    } catch (e) {
-      throw fromWasmError(e);
-    }
+    call(() => p.set_limit(scope, rate));
   }
 
   /** The limit set on `scope` (by a spec), or `null`. */
   limit(scope: string): PacerRate | null {
     const p = this.#live();
     checkScope(scope);
-    if (!p.limit(writeString(scope))) return null;
-    const out = outSlots();
-    return { limit: out[0]!, windowMs: out[1]! };
+    return call(() => p.limit(scope) as PacerRate | null);
   }
 
   /**
@@ -605,7 +468,9 @@ export class Pacer {
     const p = this.#live();
     if (scope !== undefined) checkScope(scope);
     const t = now(nowMs);
-    return p.delay(writeString(this.#scopes(scope)), t);
+    let wait = 0;
+    for (const s of this.#scopes(scope)) wait = Math.max(wait, p.delay(s, t));
+    return wait;
   }
 
   /** Counts a send in `scope` (and in the policies that apply to it). Call it when you send. */
@@ -613,7 +478,46 @@ export class Pacer {
     const p = this.#live();
     if (scope !== undefined) checkScope(scope);
     const t = now(nowMs);
-    p.record(writeString(this.#scopes(scope)), t);
+    for (const s of this.#scopes(scope)) p.record(s, t);
+  }
+
+  /**
+   * Waits for nothing and takes a send slot now when one is free: returns 0 and records the
+   * send in `scope` (and the policies that apply to it), or returns how long to wait and
+   * records nothing. With a `store`, the slot is taken in the window every process sharing
+   * it sees, atomically (so "10/hour" is 10 across the fleet); when the store does not answer
+   * in time, in this process's own window; when many processes keep taking slots first, a
+   * few ms (ask again). Never rejects because of the store.
+   */
+  async reserve(scope?: string, nowMs?: number): Promise<number> {
+    const p = this.#live();
+    if (scope !== undefined) checkScope(scope);
+    const names = this.#scopes(scope);
+    const take = (): number => {
+      const t = now(nowMs);
+      let wait = 0;
+      for (const s of names) wait = Math.max(wait, p.delay(s, t));
+      if (wait === 0) for (const s of names) p.record(s, t);
+      return wait;
+    };
+    const store = this.#store;
+    const limited = names.filter((s) => p.limit(s) !== null);
+    if (store === undefined || limited.length === 0) return take();
+    const keys = limited.map((s) => `pacer:${s}`);
+    return shared(
+      store,
+      keys,
+      (values) => limited.forEach((s, i) => p.set_sends(s, Array.isArray(values[i]) ? values[i].filter((x: unknown) => typeof x === "number") : [])),
+      take,
+      (versions) => limited.map((s, i) => ({
+        key: keys[i]!,
+        version: versions[i] ?? 0,
+        value: Array.from(p.sends(s)),
+        minTtlMs: (p.limit(s) as PacerRate | null)?.windowMs ?? 0,
+      })),
+      // Taking a slot nobody else can see would break the limit: ask again in a moment.
+      () => CONTENDED_WAIT_MS,
+    );
   }
 
   /**
@@ -642,19 +546,7 @@ export class Pacer {
     if (value === undefined || value === null || value === "") return [];
     if (typeof value !== "string") throw bad(`a RateLimit-Policy value must be a string, got ${describe(value)}`);
     const prefix = scope + SEP;
-    writeStrings([prefix, value], lengths);
-    let text: string;
-    try {
-      text = p.apply_header(lengths[0]!, lengths[1]!);
-    } catch (e) {
-      throw fromWasmError(e);
-    }
-    const policies: PacerPolicy[] = [];
-    for (const line of text.split("\n")) {
-      if (line === "") continue;
-      const [name = "", limit = "0", windowMs = "0"] = line.split("\t");
-      policies.push({ name, limit: Number(limit), windowMs: Number(windowMs) });
-    }
+    const policies = call(() => p.apply_header(prefix, value) as PacerPolicy[]);
     this.#announced.set(scope, policies.map((x) => prefix + x.name));
     this.#keys.clear();
     return policies;
@@ -668,31 +560,23 @@ export class Pacer {
     registry?.unregister(this);
     c.free();
   }
-}
 
-export interface Pacer {
   /** Same as {@link Pacer.free}, for `using pacer = createPacer(...)`. */
-  [Symbol.dispose](): void;
-}
-
-// `Symbol.dispose` only where the engine has it (Node 20+, recent browsers).
-for (const cls of [RetryPolicy, Pacer]) {
-  if (typeof Symbol.dispose === "symbol") {
-    Object.defineProperty(cls.prototype, Symbol.dispose, {
-      value(this: { free(): void }) {
-        this.free();
-      },
-      writable: true,
-      configurable: true,
-    });
+  [DISPOSE](): void {
+    this.free();
   }
 }
 
+// The type of `[Symbol.dispose]()` where the lib has it.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Pacer extends Disposable {}
+
 /**
  * A {@link Pacer} with limits per scope, e.g. the ones an API documents:
- * `createPacer({ report_generation: "10/hour", burst: "60/minute" })`.
+ * `createPacer({ report_generation: "10/hour", burst: "60/minute" })`; with
+ * `{ store }` as the second argument the windows are shared by a fleet (see {@link Pacer.reserve}).
  * @throws {FaultlineError} `retry_invalid_rate`, `retry_too_many_scopes`, `invalid_argument`.
  */
-export function createPacer(limits: Record<string, string> = {}): Pacer {
-  return new Pacer(limits);
+export function createPacer(limits: Record<string, string> = {}, options: PacerOptions = {}): Pacer {
+  return new Pacer(limits, options);
 }

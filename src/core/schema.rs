@@ -101,12 +101,17 @@ pub fn union_of<V: Vocabulary>() -> Union {
 /// Every vocabulary that crosses the boundary, in the order they are written.
 pub fn unions() -> Vec<Union> {
     use crate::core::classify::{Action, Category, Format};
+    use crate::core::retry::{BreakerState, Jitter, LargeHint, Reason};
     vec![
         union_of::<Category>(),
         union_of::<Action>(),
         union_of::<Format>(),
         union_of::<crate::core::jwt::TokenKind>(),
         union_of::<crate::core::jwt::ClockSource>(),
+        union_of::<Jitter>(),
+        union_of::<LargeHint>(),
+        union_of::<Reason>(),
+        union_of::<BreakerState>(),
     ]
 }
 
@@ -114,6 +119,7 @@ pub fn unions() -> Vec<Union> {
 pub fn shapes() -> Vec<Shape> {
     let mut shapes = vec![];
     shapes.extend_from_slice(crate::core::jwt::SHAPES);
+    shapes.extend(crate::core::retry::args::SHAPES);
     shapes
 }
 

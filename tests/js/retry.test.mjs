@@ -20,7 +20,7 @@ const isCode = (code) => (e) => {
 };
 
 function checkDecision(ctx, d, want) {
-  assert.deepEqual(Object.keys(d).sort(), ["delayMs", "hintSource", "reason", "retry", "throttled"], ctx);
+  assert.deepEqual(Object.keys(d).sort(), ["delayMs", "hintSource", "reason", "retry", "retryAfterMs", "retryAtMs", "throttled"], ctx);
   assert.equal(d.retry, want.retry, ctx);
   assert.equal(d.reason, want.reason, ctx);
   assert.equal(d.hintSource, want.hintSource, ctx);
@@ -31,6 +31,9 @@ function checkDecision(ctx, d, want) {
     assert.ok(d.delayMs >= lo && d.delayMs <= hi, `${ctx}: ${d.delayMs} not in [${lo}, ${hi}]`);
   } else {
     assert.equal(d.delayMs, want.delayMs, ctx);
+  }
+  for (const key of ["retryAfterMs", "retryAtMs"]) {
+    if (key in want) assert.equal(d[key], want[key], `${ctx}: ${key}`);
   }
   reached.add(d.reason);
 }
@@ -88,7 +91,7 @@ test("every reason string is reachable with a minimal input", () => {
     [{ deadlineMs: 500 }, { attempt: 1, classification: server, elapsedMs: 0 }, "deadline_exceeded"],
     [{ budget: { capacity: 0 } }, { attempt: 1, classification: server }, "budget_exhausted"],
     [{ breaker: { failureThreshold: 1 } }, { attempt: 1, classification: server, origin: "https://x", nowMs: 0 }, "circuit_open"],
-    [{ largeHint: "fail" }, { attempt: 1, classification: throttled(3_600_000) }, "hint_too_large"],
+    [{}, { attempt: 1, classification: throttled(3_600_000) }, "hint_too_large"],
     [{}, { attempt: 1, classification: server, method: "POST" }, "unsafe_method"],
   ];
   const seen = new Set();
@@ -124,7 +127,7 @@ test("same seed: identical schedules and identical decisions", () => {
   assert.equal(s.length, 10);
   for (let k = 0; k < s.length; k++) assert.ok(s[k] >= 0 && s[k] <= Math.min(30_000, 1000 * 2 ** k), `${k}: ${s[k]}`);
   for (let attempt = 1; attempt <= 3; attempt++) {
-    const input = { attempt, classification: attempt === 2 ? throttled(1500) : server };
+    const input = { attempt, classification: attempt === 2 ? throttled(1500) : server, nowMs: 1000 };
     assert.deepEqual(a.decide(input), b.decide(input));
   }
   assert.notDeepEqual(new RetryPolicy({ seed: 43 }).schedule(10), s);
@@ -138,6 +141,9 @@ test("option errors carry the core's codes and name the option", () => {
     [{ capMs: Infinity }, "retry_invalid_option", "capMs"],
     [{ capMs: -Infinity }, "retry_invalid_option", "capMs"],
     [{ maxAttempts: "3" }, "retry_invalid_option", "maxAttempts"],
+    [{ maxAttempts: [3] }, "retry_invalid_option", "maxAttempts"],
+    [{ largeHint: "ignore" }, "retry_invalid_option", "largeHint"],
+    [{ budget: { retryCost: "5" } }, "retry_invalid_option", "budget.retryCost"],
     [{ jitter: "FULL" }, "retry_invalid_option", "jitter"],
     [{ seed: -1 }, "retry_invalid_option", "seed"],
     [{ seed: 2 ** 53 }, "retry_invalid_option", "seed"],
@@ -160,10 +166,13 @@ test("option errors carry the core's codes and name the option", () => {
     });
   }
   assert.ok("retry_invalid_option" in ERROR_CODES && "retry_unknown_option" in ERROR_CODES);
+  // Values are never walked deeper than the options go: cyclic objects are plain errors.
   const cyclic = {};
   cyclic.self = cyclic;
-  assert.throws(() => new RetryPolicy(cyclic), isCode("invalid_argument"));
-  assert.throws(() => new RetryPolicy({ seed: 10n }), isCode("invalid_argument"));
+  assert.throws(() => new RetryPolicy(cyclic), isCode("retry_unknown_option"));
+  assert.throws(() => new RetryPolicy({ maxAttempts: cyclic }), isCode("retry_invalid_option"));
+  assert.throws(() => new RetryPolicy({ budget: cyclic }), isCode("retry_unknown_option"));
+  assert.equal(new RetryPolicy({ seed: 10n }).seed, 10, "a BigInt seed is read as its number");
   // Absent values are defaults: undefined, null, and no options at all.
   for (const opts of [undefined, null, {}, { baseMs: undefined, capMs: null }]) assert.ok(new RetryPolicy(opts));
   const off = new RetryPolicy({ budget: false, breaker: false });
@@ -257,6 +266,11 @@ test("property: random inputs give finite, non-negative delays and consistent de
         assert.ok(d.delayMs <= 86_400_000 + 1000, ctx);
       }
       if (d.reason === "retry_backoff") assert.ok(d.delayMs <= opts.capMs, ctx);
+      const hint = input.classification.retryAfterMs;
+      const usable = typeof hint === "number" && Number.isFinite(hint) && hint >= 0;
+      assert.equal(d.retryAfterMs, usable ? hint : null, ctx);
+      const at = d.retry ? input.nowMs + d.delayMs : usable ? input.nowMs + hint : null;
+      assert.equal(d.retryAtMs, at, ctx);
     }
   }
 });
@@ -275,17 +289,80 @@ test("methods: table, any case, and methods outside the table", () => {
   assert.equal(new RetryPolicy({ retryNonIdempotent: true }).decide({ attempt: 1, classification: server, method: "POST" }).retry, true);
 });
 
-test("hint sources: known ones by index, custom ones echoed back", () => {
+test("hint sources are echoed back as given", () => {
   const p = new RetryPolicy({ seed: 5, hintJitterRatio: 0 });
   for (const src of ["retry-after-ms", "retry-after", "ratelimit", "ratelimit-reset", "x-ratelimit-reset", "body:error.details.wait_seconds", "body:details.retryAfter", "body:retryInfo.retryDelay", "body:text", "x-my-header", "ünï"]) {
-    const d = p.decide({ attempt: 1, classification: throttled(1234, src) });
-    assert.deepEqual(d, { retry: true, delayMs: 1234, reason: "retry_hint", hintSource: src, throttled: true });
+    const d = p.decide({ attempt: 1, classification: throttled(1234, src), nowMs: 1000 });
+    assert.deepEqual(d, { retry: true, delayMs: 1234, reason: "retry_hint", hintSource: src, throttled: true, retryAfterMs: 1234, retryAtMs: 2234 });
   }
-  const fail = new RetryPolicy({ largeHint: "fail" }).decide({ attempt: 1, classification: throttled(120_000, "x-my-header") });
-  assert.deepEqual(fail, { retry: false, delayMs: 0, reason: "hint_too_large", hintSource: "x-my-header", throttled: true });
+  const fail = new RetryPolicy().decide({ attempt: 1, classification: throttled(120_000, "x-my-header"), nowMs: 5 });
+  assert.deepEqual(fail, { retry: false, delayMs: 0, reason: "hint_too_large", hintSource: "x-my-header", throttled: true, retryAfterMs: 120_000, retryAtMs: 120_005 });
   // A Classification-shaped object with extra fields fits as is.
   const full = { ...throttled(2000), action: "wait_and_retry", status: 429, code: "throttled", message: "slow down", requestId: "r", fieldErrors: null, format: "upstream", userMessage: "x", notSent: false };
   assert.equal(p.decide({ attempt: 1, classification: full }).delayMs, 2000);
+});
+
+test("429 with Retry-After: 3600 under the default options: no retry, and the decision says when", () => {
+  // What `classify` gives for `429` + `Retry-After: 3600`.
+  const classification = { category: "rate_limited", action: "wait_and_retry", status: 429, retryable: true, retryAfterMs: 3_600_000, hintSource: "retry-after", notSent: false };
+  const policy = new RetryPolicy();
+  const now = 1_750_000_000_000;
+  const d = policy.decide({ attempt: 1, classification, nowMs: now });
+  assert.equal(d.retry, false);
+  assert.equal(d.reason, "hint_too_large");
+  assert.equal(d.delayMs, 0);
+  assert.equal(d.retryAfterMs, 3_600_000);
+  assert.equal(d.retryAtMs, now + 3_600_000);
+  // Without nowMs the policy reads the clock.
+  const before = Date.now();
+  const e = policy.decide({ attempt: 1, classification });
+  assert.ok(e.retryAtMs >= before + 3_600_000 && e.retryAtMs <= Date.now() + 3_600_000, String(e.retryAtMs));
+  // clamp and honor are opt-in.
+  assert.equal(new RetryPolicy({ largeHint: "clamp" }).decide({ attempt: 1, classification }).reason, "retry_hint");
+  assert.equal(new RetryPolicy({ largeHint: "honor", hintJitterRatio: 0 }).decide({ attempt: 1, classification }).delayMs, 3_600_000);
+});
+
+test("the retry types need nothing beyond ES2020 + DOM", async () => {
+  const { mkdtempSync, writeFileSync, symlinkSync, rmSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const { tmpdir } = await import("node:os");
+  const { execFileSync } = await import("node:child_process");
+  const { createRequire } = await import("node:module");
+  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+  const dir = mkdtempSync(join(tmpdir(), "faultline-types-"));
+  try {
+    symlinkSync(join(process.cwd(), "node_modules"), join(dir, "node_modules"));
+    writeFileSync(join(dir, "plain.ts"), `import { RetryPolicy, createPacer, type RetryDecision } from "faultline";
+const p = new RetryPolicy({ largeHint: "fail", budget: { capacity: 10 } });
+const d: RetryDecision = p.decide({ attempt: 1, classification: { category: "rate_limited", retryable: true, retryAfterMs: 5 } });
+const at: number | null = d.retryAtMs;
+p.free();
+createPacer({ a: "1/s" }).free();
+export { at };
+`);
+    writeFileSync(join(dir, "using.ts"), `import { RetryPolicy, createPacer } from "faultline";
+export function f(): number {
+  using p = new RetryPolicy();
+  using q = createPacer();
+  return p.schedule(1).length + q.delayBeforeSend();
+}
+`);
+    const config = (lib, files) => JSON.stringify({
+      compilerOptions: { noEmit: true, strict: true, skipLibCheck: false, lib, target: lib[0], module: "nodenext", moduleResolution: "nodenext", types: [] },
+      files,
+    });
+    writeFileSync(join(dir, "es2020.json"), config(["es2020", "dom"], ["plain.ts"]));
+    writeFileSync(join(dir, "esnext.json"), config(["es2022", "esnext.disposable", "dom"], ["plain.ts", "using.ts"]));
+    for (const project of ["es2020.json", "esnext.json"]) {
+      try {
+        execFileSync(process.execPath, [tsc, "-p", join(dir, project)], { cwd: dir, encoding: "utf8" });
+      } catch (e) {
+        assert.fail(`${project}: ${e.stdout}${e.stderr}`);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("throttled retries are counted by the caller and have their own limit", () => {
@@ -300,7 +377,7 @@ test("throttled retries are counted by the caller and have their own limit", () 
   assert.deepEqual(reasons, ["retry_hint", "retry_hint", "retry_hint", "retry_hint", "retry_hint", "attempts_exhausted", "attempts_exhausted"]);
 });
 
-test("breaker and budget: per origin, with many origins (beyond the interning table)", () => {
+test("breaker and budget: per origin, with many origins", () => {
   const p = new RetryPolicy({ jitter: "none", breaker: { failureThreshold: 2, cooldownMs: 1000, maxOrigins: 500 }, maxRetries: 10, maxAttempts: 20 });
   const origins = Array.from({ length: 100 }, (_, i) => `https://api-${i}.example.com`);
   for (const o of origins) {

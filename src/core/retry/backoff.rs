@@ -15,42 +15,19 @@ use crate::core::rand::SplitMix64;
 use crate::core::retry::error::RetryError;
 use crate::core::retry::limits::{MAX_DURATION_MS, MAX_MULTIPLIER};
 
-/// How random the delay is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Jitter {
-    /// `U(0, v)`: the least total work under contention (the default).
-    #[default]
-    Full,
-    /// `v/2 + U(0, v/2)`: never shorter than half the ceiling.
-    Equal,
-    /// `min(cap, U(base, 3 * prev))`: grows from the previous delay, not from the attempt.
-    Decorrelated,
-    /// Exactly `v`: deterministic, for tests and plots (synchronised clients collide).
-    None,
-}
-
-impl Jitter {
-    /// Every jitter, in declaration order.
-    pub const ALL: [Jitter; 4] = [
-        Jitter::Full,
-        Jitter::Equal,
-        Jitter::Decorrelated,
-        Jitter::None,
-    ];
-
-    /// The stable string form (`"full"`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Jitter::Full => "full",
-            Jitter::Equal => "equal",
-            Jitter::Decorrelated => "decorrelated",
-            Jitter::None => "none",
-        }
-    }
-
-    /// Parses the stable string form.
-    pub fn parse(s: &str) -> Option<Jitter> {
-        Jitter::ALL.into_iter().find(|j| j.as_str() == s)
+crate::vocabulary! {
+    /// How random a backoff delay is. `full` (default): `U(0, ceiling)`.
+    #[derive(Default)]
+    pub enum Jitter as "Jitter" {
+        /// `U(0, v)`: the least total work under contention (the default).
+        #[default]
+        Full = "full",
+        /// `v/2 + U(0, v/2)`: never shorter than half the ceiling.
+        Equal = "equal",
+        /// `min(cap, U(base, 3 * prev))`: grows from the previous delay, not from the attempt.
+        Decorrelated = "decorrelated",
+        /// Exactly `v`: deterministic, for tests and plots (synchronised clients collide).
+        None = "none",
     }
 }
 

@@ -17,24 +17,40 @@
 use crate::core::retry::config::BreakerConfig;
 use crate::core::retry::limits::MAX_ORIGIN_LEN;
 
-/// The state of one origin's circuit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum BreakerState {
-    /// Requests flow; consecutive failures are counted.
-    Closed,
-    /// Requests fail fast until the cool-down ends.
-    Open,
-    /// One probe is allowed (or in flight); its result decides.
-    HalfOpen,
+crate::vocabulary! {
+    /// The state of one origin's circuit breaker.
+    pub enum BreakerState as "BreakerState" {
+        /// Requests flow; consecutive failures are counted.
+        Closed = "closed",
+        /// Requests fail fast until the cool-down ends.
+        Open = "open",
+        /// One probe is allowed (or in flight); its result decides.
+        HalfOpen = "half_open",
+    }
 }
 
-impl BreakerState {
-    /// The stable string form (`"half_open"`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BreakerState::Closed => "closed",
-            BreakerState::Open => "open",
-            BreakerState::HalfOpen => "half_open",
+/// One origin's circuit as plain data, for a store shared by several processes
+/// ([`CircuitBreaker::circuit`], [`CircuitBreaker::set_circuit`]).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Circuit {
+    /// The stored state (an open circuit past its cool-down is still `open` here).
+    pub state: BreakerState,
+    /// Consecutive failures while closed.
+    pub failures: u32,
+    /// When the circuit last opened, epoch ms.
+    pub opened_at_ms: f64,
+    /// When the half-open probe was let through, epoch ms.
+    pub probe_sent_ms: Option<f64>,
+}
+
+impl Default for Circuit {
+    fn default() -> Circuit {
+        Circuit {
+            state: BreakerState::Closed,
+            failures: 0,
+            opened_at_ms: 0.0,
+            probe_sent_ms: None,
         }
     }
 }
@@ -188,6 +204,38 @@ impl CircuitBreaker {
                 lost
             }
         }
+    }
+
+    /// The circuit of `origin` as plain data (closed when not tracked).
+    pub fn circuit(&self, origin: &str) -> Circuit {
+        match self.find(origin).and_then(|i| self.entries.get(i)) {
+            None => Circuit::default(),
+            Some(e) => Circuit {
+                state: e.state,
+                failures: e.failures,
+                opened_at_ms: e.opened_at_ms,
+                probe_sent_ms: e.probe_sent_ms,
+            },
+        }
+    }
+
+    /// Replaces the circuit of `origin` with `c` (read from a shared store). Times that are
+    /// not finite read as 0 and a missing probe time, so stored garbage can only make the
+    /// circuit probe early, never stay open for ever.
+    pub fn set_circuit(&mut self, origin: &str, c: Circuit) {
+        let finite = |t: f64| if t.is_finite() { t } else { 0.0 };
+        if let Some(e) = self.entry(origin) {
+            e.state = c.state;
+            e.failures = c.failures;
+            e.opened_at_ms = finite(c.opened_at_ms);
+            e.probe_sent_ms = c.probe_sent_ms.filter(|t| t.is_finite());
+        }
+    }
+
+    /// Forgets `origin` (its circuit is closed again).
+    pub fn forget(&mut self, origin: &str) {
+        let k = key(origin);
+        self.entries.retain(|e| e.origin != k);
     }
 
     /// A request to `origin` succeeded: the circuit closes and the failure count resets.

@@ -36,6 +36,19 @@ impl RetryBudget {
         self.tokens
     }
 
+    /// Fills the bucket to its capacity.
+    pub fn fill(&mut self) {
+        self.tokens = self.config.capacity.max(0.0);
+    }
+
+    /// Sets the tokens left (read from a shared store), within `[0, capacity]`; a value that
+    /// is not finite is ignored.
+    pub fn set_tokens(&mut self, tokens: f64) {
+        if tokens.is_finite() {
+            self.tokens = tokens.max(0.0).min(self.config.capacity.max(0.0));
+        }
+    }
+
     /// Takes `cost` tokens if that many are left; false (and nothing taken) otherwise.
     pub fn try_acquire(&mut self, cost: f64) -> bool {
         let cost = if cost.is_finite() { cost.max(0.0) } else { 0.0 };

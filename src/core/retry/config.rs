@@ -11,7 +11,9 @@
 //!   (429 or any failure carrying a server hint), so throttling does not eat the 5xx allowance.
 //! - backoff: base 1000 ms, multiplier 2, cap 30 000 ms, full jitter (seed 000: "1s, 2s, 4s").
 //! - server hints larger than `max_retry_after_ms` (default 60 000, seed 000 caps at 60 s) are
-//!   clamped by default; `honor` still refuses hints above 24 h (an infinite wait otherwise).
+//!   not followed by default (`largeHint: "fail"`): retrying early runs into the same throttle
+//!   and waiting an hour holds the request, so the decision gives up and carries the hint;
+//!   `clamp` and `honor` are opt-in, and `honor` still refuses hints above 24 h.
 //! - hint jitter: `+U(0, min(hint * hint_jitter_ratio, hint_jitter_max_ms))`, default 10 %
 //!   up to 1000 ms; a delay is never shorter than an honoured hint.
 //! - budget (AWS-style token bucket) and breaker are on by default; `None` disables them.
@@ -22,34 +24,20 @@ use crate::core::retry::backoff::{Backoff, Jitter, check_ms};
 use crate::core::retry::error::RetryError;
 use crate::core::retry::limits::{MAX_ORIGINS, MAX_TOKENS};
 
-/// What to do when the server asks for a longer wait than `max_retry_after_ms`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum LargeHint {
-    /// Wait as asked (still refused above 24 h and bounded by the deadline).
-    Honor,
-    /// Wait `max_retry_after_ms` instead, minus a small spread (the default).
-    #[default]
-    Clamp,
-    /// Do not retry: the decision reason is `hint_too_large`.
-    Fail,
-}
-
-impl LargeHint {
-    /// Every value, in declaration order.
-    pub const ALL: [LargeHint; 3] = [LargeHint::Honor, LargeHint::Clamp, LargeHint::Fail];
-
-    /// The stable string form (`"clamp"`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LargeHint::Honor => "honor",
-            LargeHint::Clamp => "clamp",
-            LargeHint::Fail => "fail",
-        }
-    }
-
-    /// Parses the stable string form.
-    pub fn parse(s: &str) -> Option<LargeHint> {
-        LargeHint::ALL.into_iter().find(|l| l.as_str() == s)
+crate::vocabulary! {
+    /// What to do when the server asks for a longer wait than `maxRetryAfterMs`.
+    #[derive(Default)]
+    pub enum LargeHint as "LargeHint" {
+        /// Do not retry (the default): the decision reason is `hint_too_large` and the
+        /// decision carries the hint (`retryAfterMs`, `retryAtMs`) so a UI can say when.
+        #[default]
+        Fail = "fail",
+        /// Wait `maxRetryAfterMs` instead, minus a small spread (the server will probably
+        /// refuse the early retry).
+        Clamp = "clamp",
+        /// Wait as asked (still refused above 24 h and bounded by the deadline); for
+        /// background jobs.
+        Honor = "honor",
     }
 }
 
@@ -165,7 +153,7 @@ pub struct RetryConfig {
     pub jitter: Jitter,
     /// Longest server hint followed as is, in ms (default 60 000).
     pub max_retry_after_ms: f64,
-    /// What to do with a longer hint (default clamp).
+    /// What to do with a longer hint (default fail).
     pub large_hint: LargeHint,
     /// Hint jitter as a fraction of the hint, in `[0, 1]` (default 0.1).
     pub hint_jitter_ratio: f64,
@@ -194,7 +182,7 @@ impl Default for RetryConfig {
             multiplier: 2.0,
             jitter: Jitter::Full,
             max_retry_after_ms: 60_000.0,
-            large_hint: LargeHint::Clamp,
+            large_hint: LargeHint::Fail,
             hint_jitter_ratio: 0.1,
             hint_jitter_max_ms: 1000.0,
             deadline_ms: None,

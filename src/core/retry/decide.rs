@@ -20,6 +20,11 @@
 //! 8. `budget_exhausted`: the retry budget cannot pay for this retry (paid only here, when
 //!    the answer is yes).
 //!
+//! The decision carries the server's hint (`retry_after_ms`, finite and not negative, else
+//! `None`) and `retry_at_ms`: when retrying, `now + delay`; when giving up on a failure that
+//! carried a hint, `now + hint` as sent, so a UI can say when to try again (this is how
+//! `largeHint: "fail"`, the default, hands back a one-hour `Retry-After`).
+//!
 //! Input clamps (documented, never errors): `attempt` 0 is read as 1; NaN, infinite or
 //! negative times are read as 0; a NaN or negative hint is ignored; an infinite hint is "too
 //! large"; `throttled_retries` above `attempt - 1` is read as `attempt - 1`.
@@ -31,20 +36,47 @@ use crate::core::retry::limits::MAX_DURATION_MS;
 use crate::core::retry::policy::{Policy, finite_or_zero};
 use crate::core::retry::reason::Reason;
 
+/// The facts about a failure that the decision reads; a [`Classification`] has them all.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Failure<'a> {
+    /// What kind of failure.
+    pub category: Category,
+    /// Whether repeating the request may succeed.
+    pub retryable: bool,
+    /// The server's delay hint in ms, if any.
+    pub retry_after_ms: Option<f64>,
+    /// Where the hint came from (echoed in the decision).
+    pub hint_source: Option<&'a str>,
+    /// The request certainly never reached the server (safe to retry any method).
+    pub not_sent: bool,
+}
+
+impl<'a> From<&'a Classification> for Failure<'a> {
+    fn from(c: &'a Classification) -> Failure<'a> {
+        Failure {
+            category: c.category,
+            retryable: c.retryable,
+            retry_after_ms: c.retry_after_ms,
+            hint_source: c.hint_source,
+            not_sent: c.not_sent,
+        }
+    }
+}
+
 /// One failed attempt, as seen by the caller.
 #[derive(Debug, Clone, Copy)]
 pub struct DecideInput<'a> {
     /// 1-based number of the attempt that just failed (1 = the first request).
     pub attempt: u32,
     /// What went wrong.
-    pub classification: &'a Classification,
+    pub failure: Failure<'a>,
     /// The HTTP method (any case); empty means GET.
     pub method: &'a str,
     /// The request carries an `Idempotency-Key`.
     pub has_idempotency_key: bool,
     /// Milliseconds since the first attempt started.
     pub elapsed_ms: f64,
-    /// Current time, epoch ms (for the breaker).
+    /// Current time, epoch ms (for the breaker and `retry_at_ms`).
     pub now_ms: f64,
     /// The origin (`"https://api.example.com"`) for the breaker; `None` skips the breaker.
     pub origin: Option<&'a str>,
@@ -57,9 +89,14 @@ pub struct DecideInput<'a> {
 impl<'a> DecideInput<'a> {
     /// An input for `attempt` with defaults: method GET, no key, no time, no origin.
     pub fn new(attempt: u32, classification: &'a Classification) -> DecideInput<'a> {
+        DecideInput::of(attempt, Failure::from(classification))
+    }
+
+    /// The same defaults for a [`Failure`].
+    pub fn of(attempt: u32, failure: Failure<'a>) -> DecideInput<'a> {
         DecideInput {
             attempt,
-            classification,
+            failure,
             method: "GET",
             has_idempotency_key: false,
             elapsed_ms: 0.0,
@@ -72,8 +109,9 @@ impl<'a> DecideInput<'a> {
 }
 
 /// What to do about a failed attempt.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Decision {
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Decision<'a> {
     /// Retry or give up.
     pub retry: bool,
     /// Milliseconds to wait before the retry (0 when not retrying); finite, never negative.
@@ -81,19 +119,26 @@ pub struct Decision {
     /// Why.
     pub reason: Reason,
     /// The server hint's source when the delay came from (or was refused because of) a hint.
-    pub hint_source: Option<&'static str>,
+    pub hint_source: Option<&'a str>,
     /// This failure counts as throttled: add 1 to `throttled_retries` when retrying.
     pub throttled: bool,
+    /// The server's hint in ms as read (finite, not negative), whether followed or not.
+    pub retry_after_ms: Option<f64>,
+    /// Epoch ms when a retry may be made: `now + delay` when retrying, `now + hint` when
+    /// giving up on a failure with a hint, else `None`.
+    pub retry_at_ms: Option<f64>,
 }
 
-impl Decision {
-    fn stop(reason: Reason, throttled: bool) -> Decision {
+impl Decision<'_> {
+    fn stop(reason: Reason, throttled: bool) -> Self {
         Decision {
             retry: false,
             delay_ms: 0.0,
             reason,
             hint_source: None,
             throttled,
+            retry_after_ms: None,
+            retry_at_ms: None,
         }
     }
 }
@@ -116,8 +161,24 @@ pub fn counts_for_breaker(category: Category) -> bool {
 
 impl Policy {
     /// Decides about one failed attempt. See the module docs for the order of checks.
-    pub fn decide(&mut self, input: &DecideInput<'_>) -> Decision {
-        let c = input.classification;
+    pub fn decide<'a>(&mut self, input: &DecideInput<'a>) -> Decision<'a> {
+        let hint = input
+            .failure
+            .retry_after_ms
+            .filter(|h| !h.is_nan() && *h >= 0.0);
+        let now = finite_or_zero(input.now_ms);
+        let mut d = self.decide_inner(input, hint);
+        d.retry_after_ms = hint.filter(|h| h.is_finite());
+        d.retry_at_ms = if d.retry {
+            Some(now + d.delay_ms)
+        } else {
+            d.retry_after_ms.map(|h| now + h)
+        };
+        d
+    }
+
+    fn decide_inner<'a>(&mut self, input: &DecideInput<'a>, hint: Option<f64>) -> Decision<'a> {
+        let c = &input.failure;
         let now = finite_or_zero(input.now_ms);
         let elapsed = finite_or_zero(input.elapsed_ms).max(0.0);
         let attempt = input.attempt.max(1);
@@ -128,10 +189,6 @@ impl Policy {
             }
         }
 
-        let hint = match c.retry_after_ms {
-            Some(h) if h.is_nan() || h < 0.0 => None,
-            h => h,
-        };
         let throttled = c.category == Category::RateLimited || hint.is_some();
 
         if c.category == Category::Aborted {
@@ -209,6 +266,8 @@ impl Policy {
             reason,
             hint_source,
             throttled,
+            retry_after_ms: None,
+            retry_at_ms: None,
         }
     }
 

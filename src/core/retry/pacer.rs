@@ -203,6 +203,32 @@ impl Pacer {
     }
 }
 
+impl Pacer {
+    /// The recorded send times of `scope`, oldest first (empty without a limit).
+    pub fn sends(&self, scope: &str) -> Vec<f64> {
+        let k = scope_key(scope);
+        self.scopes
+            .iter()
+            .find(|s| s.name == k)
+            .map(|s| s.sends.iter().copied().collect())
+            .unwrap_or_default()
+    }
+
+    /// Replaces the send times of `scope` (read from a shared store): times that are not
+    /// finite are dropped, the rest sorted, and only the newest `limit` kept. Ignored for a
+    /// scope without a limit.
+    pub fn set_sends(&mut self, scope: &str, sends: &[f64]) {
+        let k = scope_key(scope);
+        let Some(s) = self.scopes.iter_mut().find(|s| s.name == k) else {
+            return;
+        };
+        let mut times: Vec<f64> = sends.iter().copied().filter(|t| t.is_finite()).collect();
+        times.sort_by(f64::total_cmp);
+        s.sends = times.into();
+        trim(&mut s.sends, s.rate.limit);
+    }
+}
+
 /// Keeps the newest `limit` send times.
 fn trim(sends: &mut VecDeque<f64>, limit: u32) {
     while sends.len() > limit as usize {

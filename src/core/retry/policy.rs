@@ -11,11 +11,22 @@
 
 use crate::core::rand::SplitMix64;
 use crate::core::retry::backoff::Backoff;
-use crate::core::retry::breaker::{BreakerState, CircuitBreaker};
+use crate::core::retry::breaker::{BreakerState, Circuit, CircuitBreaker};
 use crate::core::retry::budget::RetryBudget;
 use crate::core::retry::config::RetryConfig;
 use crate::core::retry::error::RetryError;
 use crate::core::retry::limits::MAX_SCHEDULE;
+
+/// The part of a policy's state that processes can share through a store: plain data, so
+/// a store keeps it as it is and the decisions stay here.
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SharedState {
+    /// Tokens left in the retry budget (`None`: disabled, or unknown to the store).
+    pub budget_tokens: Option<f64>,
+    /// The origin's circuit (`None`: disabled, or unknown to the store).
+    pub circuit: Option<Circuit>,
+}
 
 /// A validated retry policy with its shared budget and breakers.
 #[derive(Debug, Clone)]
@@ -97,6 +108,33 @@ impl Policy {
         let now = finite_or_zero(now_ms);
         if let Some(b) = &mut self.breaker {
             b.record_failure(origin, now);
+        }
+    }
+
+    /// What this policy shares about `origin` with other processes: the budget's tokens and
+    /// the origin's circuit (each `None` when disabled).
+    pub fn shared(&self, origin: &str) -> SharedState {
+        SharedState {
+            budget_tokens: self.budget_tokens(),
+            circuit: self.breaker.as_ref().map(|b| b.circuit(origin)),
+        }
+    }
+
+    /// Takes over the state a store holds (see [`Policy::shared`]); the same state machine
+    /// then runs on it. A part the store does not have is the initial one (a full budget, a
+    /// closed circuit): a key that expired means nothing happened lately.
+    pub fn set_shared(&mut self, origin: &str, state: &SharedState) {
+        if let Some(b) = &mut self.budget {
+            match state.budget_tokens {
+                Some(t) => b.set_tokens(t),
+                None => b.fill(),
+            }
+        }
+        if let Some(b) = &mut self.breaker {
+            match state.circuit {
+                Some(c) => b.set_circuit(origin, c),
+                None => b.forget(origin),
+            }
         }
     }
 
