@@ -89,6 +89,9 @@ pub fn sim_config(path_a: bool) -> Config {
         cooldown_max_ms: 6_000.0,
         max_retry_after_ms: 5_000.0,
         min_refresh_interval_ms: 2_000.0,
+        max_refreshes_per_window: 30,
+        refresh_window_ms: 10_000.0,
+        opaque_lifetime_ms: 60_000.0,
         poll_ms: 1_000.0,
         max_waiters: 64,
         max_takeovers: 1,
@@ -864,6 +867,7 @@ impl World {
                     RefreshOutcome::Ok(_) => ClientState::Ok,
                     RefreshOutcome::Transient { .. } => ClientState::Transient,
                     RefreshOutcome::Rejected => ClientState::Rejected,
+                    RefreshOutcome::Unreadable => ClientState::Transient,
                 };
                 self.reqs[r].via_timeout = *timeout;
                 Event::RefreshDone {
