@@ -92,14 +92,14 @@ export interface TokenManagerOptions {
    * What it throws is contained; it cannot end the process or the manager.
    */
   onLogout?: (reason: LogoutReason) => void;
-  /** Refresh this long before expiry (capped at a third of the token lifetime). Default 300 000. */
+  /** Refresh this long before expiry (capped at a quarter of the token lifetime). Default 300 000. */
   refreshAheadMs?: number;
   /** Use `navigator.locks` when present. Default true; false forces the lease fallback. */
   webLocks?: boolean;
-  /** Per-tab spread of the proactive refresh (capped at a sixth of the lifetime). Default 10 000. */
+  /** Per-tab spread of the proactive refresh (capped at a twelfth of the lifetime). Default 10 000. */
   jitterMs?: number;
   /**
-   * A token is handed out only if valid at least this much longer; capped at a quarter of the
+   * A token is handed out only if valid at least this much longer; capped at a fifth of the
    * token's lifetime, so tokens of any lifetime (1 s up) work. Default 5 000.
    */
   expiryMarginMs?: number;

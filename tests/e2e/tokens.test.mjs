@@ -235,7 +235,7 @@ describe("b) the refreshing tab is closed while the server holds the refresh", (
 test("proactive refresh: hidden tabs never refresh ahead of expiry; the first visible one does, once", async () => {
   const tabs = await openTabs(3, "e2e-proactive", { hidden: true, opts: { expiryMarginMs: 500, jitterMs: 0 } });
   await post("/api/_reset", {});
-  await post("/api/_config", { accessTtlSec: 4 }); // refresh ahead = half the lifetime: at 2 s
+  await post("/api/_config", { accessTtlSec: 6 }); // refresh ahead = a quarter of the lifetime: after ~4 s
   const pair = await post("/api/v1/auth/login", { username: "ada", password: "correct horse" });
   await post("/api/_config", { accessTtlSec: 300 });
   await everyTabHolds(tabs, pair);

@@ -11,7 +11,6 @@ window.changes = [];
 window.logouts = [];
 const tokens = createTokenManager({
   channel: params.get("channel") ?? "e2e",
-  minRefreshIntervalMs: 0,
   ...overrides,
   refresh: async (refreshToken, { signal }) => {
     const r = await fetch("/api/v1/auth/refresh", {

@@ -16,16 +16,16 @@ pub struct Config {
     /// `true` when `navigator.locks` exists (path A); `false` selects the lease over
     /// BroadcastChannel (path B).
     pub web_locks: bool,
-    /// Refresh this long before expiry (seed 000: 5 minutes). Capped at a third of the
+    /// Refresh this long before expiry (seed 000: 5 minutes). Capped at a quarter of the
     /// token lifetime so a short-lived token cannot cause a refresh loop. Default 300 000.
     pub refresh_ahead_ms: f64,
     /// Per-tab spread of the proactive refresh time, so tabs do not all wake at once.
-    /// Each tab draws a fixed fraction of this from its seed; capped at a sixth of the token
+    /// Each tab draws a fixed fraction of this from its seed; capped at a twelfth of the token
     /// lifetime. Default 10 000.
     pub jitter_ms: f64,
     /// A token is handed to callers only if it is valid at least this much longer
-    /// (covers clock skew and request latency); capped at a quarter of the token lifetime,
-    /// so a token of any lifetime is usable for three quarters of it. Default 5 000.
+    /// (covers clock skew and request latency); capped at a fifth of the token lifetime,
+    /// so a token of any lifetime is usable for four fifths of it. Default 5 000.
     pub expiry_margin_ms: f64,
     /// The adapter must settle the user's `refresh()` within this (abort it otherwise).
     /// Default 10 000.
@@ -51,10 +51,10 @@ pub struct Config {
     pub cooldown_max_ms: f64,
     /// Largest server `Retry-After` honoured for the cooldown. Default 300 000.
     pub max_retry_after_ms: f64,
-    /// A token fresh from a refresh that the API rejects (`invalidate`) within this long
-    /// ends the session (`rejected`) instead of refreshing again: the server rejects what it
-    /// has just issued, and refreshing once more would loop. A token from a login, or an
-    /// older one, is refreshed. Default 10 000.
+    /// A token from a refresh that followed a rejection, rejected by the API (`invalidate`)
+    /// within this long and before it expired, ends the session (`rejected`) instead of
+    /// refreshing again: the server rejects what it has just issued, and refreshing once
+    /// more would loop. Any other rejected token is refreshed. Default 10 000.
     pub min_refresh_interval_ms: f64,
     /// Loop guard: at most this many refreshes start (all tabs together) per
     /// `refresh_window_ms`; callers wait for the window instead of getting an expired

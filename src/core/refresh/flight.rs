@@ -11,12 +11,14 @@
 //! - A transient failure clears the marker and writes a shared cooldown (invariant 6).
 //! - A holder that finds the marker of a previous attempt of the *same* generation knows
 //!   that attempt's holder was lost (it died, or froze past its lease) after possibly
-//!   sending the token. It may retry that token `max_takeovers` times (default once). If the
-//!   lost request had reached a rotating server, the retry is a reuse, the server revokes the
-//!   family and answers 401, and the rejection logs every tab out once — a single clean
-//!   re-authentication signal, never a loop. After the budget, every tab is logged out with
-//!   reason `lost` instead. No client-side protocol can do better without a server grace
-//!   window for reuse: the rotated token died with the holder.
+//!   sending the token. It may retry that token `max_takeovers` times (default once) at once,
+//!   and after that once per shared cooldown (doubling), so dying holders cannot cause a
+//!   storm. If the lost request had reached a rotating server, the retry is a reuse, the
+//!   server revokes the family and answers 401, and the rejection logs every tab out once — a
+//!   single clean re-authentication signal, never a loop. If it had not, the retry simply
+//!   succeeds: a session is never ended while the server may still accept its token. No
+//!   client-side protocol can do better without a server grace window for reuse: a token
+//!   rotated by a request whose holder died is lost with it.
 
 use super::effects::Effect;
 use super::error::RefreshError;
@@ -52,14 +54,19 @@ impl Tab {
         };
         let mut next = r.clone();
         if r.inflight.is_some_and(|i| i.generation == r.generation) {
-            if r.takeovers >= self.cfg.max_takeovers {
-                self.logout_everywhere(LogoutReason::Lost, now, cx);
+            if r.takeovers >= self.cfg.max_takeovers && !r.takeover_due {
+                // Lost holders again: the next takeover waits for the shared cooldown.
+                next.failures = next.failures.saturating_add(1);
+                next.cooldown_until_ms = now + cooldown_ms(&self.cfg, next.failures, None);
+                next.takeover_due = true;
+                cx.write(next);
                 if let Some(request) = lock {
                     cx.fx.push(Effect::ReleaseLock { request });
                 }
                 return;
             }
             next.takeovers = r.takeovers.saturating_add(1);
+            next.takeover_due = false;
             bump(&mut self.stats.takeovers);
         }
         if now - next.window_start_ms >= self.cfg.refresh_window_ms || next.window_start_ms > now {
@@ -176,7 +183,13 @@ impl Tab {
         let Some(old) = prev.session else { return };
         let generation = prev.generation.saturating_add(1);
         let expires_at_ms = Some(
-            expires_at(now, grant.exp_s, grant.iat_s).unwrap_or(now + self.cfg.opaque_lifetime_ms),
+            expires_at(
+                now,
+                grant.exp_s,
+                grant.iat_s,
+                prev.inflight.map(|i| i.since_ms),
+            )
+            .unwrap_or(now + self.cfg.opaque_lifetime_ms),
         );
         let keeps_refresh = grant.refresh.is_none();
         let session = Session {
@@ -197,7 +210,7 @@ impl Tab {
             return;
         }
         let mut next = SharedRecord::new(generation, Some(session), None);
-        next.from_refresh = true;
+        next.after_rejection = prev.api_rejected;
         next.keeps_refresh = keeps_refresh;
         next.bad_grants = bad_grants;
         next.window_start_ms = prev.window_start_ms;

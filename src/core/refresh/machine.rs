@@ -337,22 +337,37 @@ impl Tab {
         if self.cfg.web_locks && self.waiters.is_empty() && self.phase == Phase::Idle {
             self.backoff_until = self.backoff_until.min(now);
         }
-        // The API rejected a token fresh from a refresh: refreshing again would loop.
-        let fresh_rejected = cx.rec.as_ref().is_some_and(|r| {
-            r.from_refresh
-                && reject_gen == Some(r.generation)
-                && r.session
-                    .as_ref()
-                    .is_some_and(|s| now - s.received_at_ms < self.cfg.min_refresh_interval_ms)
-        });
-        if fresh_rejected {
-            self.logout_everywhere(LogoutReason::Rejected, now, cx);
-        }
+        self.note_rejection(reject_gen, now, cx);
         self.waiters.push(Waiter {
             request_id,
             deadline_ms: now + self.cfg.get_token_timeout_ms,
             reject_gen,
         });
+    }
+
+    /// A caller says the API rejected the token of `reject_gen`.
+    fn note_rejection(&mut self, reject_gen: Option<u64>, now: f64, cx: &mut Cx) {
+        // The API rejected a token fresh from the refresh that followed its predecessor's
+        // rejection, before it expired: refreshing again would loop. (A token rejected
+        // because it expired in the meantime is simply refreshed, and so is a first
+        // rejection, which may come from a server that changed its signing key.)
+        let Some(r) = cx.rec.as_ref().filter(|r| reject_gen == Some(r.generation)) else {
+            return;
+        };
+        let fresh = r.session.as_ref().is_some_and(|s| {
+            now - s.received_at_ms < self.cfg.min_refresh_interval_ms && usable(s, &self.cfg, now)
+        });
+        let alive = r
+            .session
+            .as_ref()
+            .is_some_and(|s| usable(s, &self.cfg, now));
+        if r.after_rejection && fresh {
+            self.logout_everywhere(LogoutReason::Rejected, now, cx);
+        } else if alive && !r.api_rejected {
+            let mut next = r.clone();
+            next.api_rejected = true;
+            cx.write(next);
+        }
     }
 
     fn on_message(&mut self, m: Message, now: f64, cx: &mut Cx) {

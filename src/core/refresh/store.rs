@@ -17,8 +17,8 @@
 //! Format (`"fl":1`, unknown keys ignored so later versions can add fields):
 //! `{"fl":1,"gen":G,"s":{"at":A,"rt":R,"exp":E|null,"rcv":T}|null,"out":"user"|...|null,
 //!   "lease":{"gen","owner","nonce","until"}|null,"inf":{"gen","owner","att","since"}|null,
-//!   "take":N,"fail":N,"cool":T,"src":0|1,"spent":0|1,"keep":0|1,"bad":N,"win":T,"wn":N}`
-//! (the last six were added later and default to 0 when absent).
+//!   "take":N,"fail":N,"cool":T,"rej":0|1,"ar":0|1,"due":0|1,"spent":0|1,"keep":0|1,"bad":N,"win":T,"wn":N}`
+//! (the last eight were added later and default to 0 when absent).
 //! This record is the only place the refresh token is written.
 
 use crate::core::json::{self, Limits, Value};
@@ -41,9 +41,8 @@ crate::vocabulary! {
         /// The server rejected the refresh token (401/400, reuse detected, expired), rejected
         /// a token fresh from a refresh, or kept issuing tokens that were dead on arrival.
         Rejected = "rejected",
-        /// The refresh result was lost: its holder died or froze past its lease more times
-        /// than `max_takeovers` allows, or the result could not be read on a server that may
-        /// rotate and the access token ran out. The user must sign in again.
+        /// A refresh result could not be read on a server that may rotate (so its refresh
+        /// token may be spent), and the access token ran out. The user must sign in again.
         Lost = "lost",
         /// The record disappeared (storage cleared by the page or browser).
         Cleared = "cleared",
@@ -108,9 +107,15 @@ pub struct SharedRecord {
     pub failures: u32,
     /// No tab starts a refresh before this (epoch ms; 0 = none).
     pub cooldown_until_ms: f64,
-    /// The session came from a refresh (not a login): the API rejecting its access token
-    /// soon after (`min_refresh_interval_ms`) ends the session instead of refreshing again.
-    pub from_refresh: bool,
+    /// The API rejected this session's access token (a caller's `reject_gen`).
+    pub api_rejected: bool,
+    /// The session came from a refresh that followed such a rejection: the API rejecting
+    /// its access token too, soon after (`min_refresh_interval_ms`) and before it expired,
+    /// is a loop, and ends the session instead of refreshing again.
+    pub after_rejection: bool,
+    /// Lost holders used up `max_takeovers`: the next takeover waits for the cooldown, and
+    /// this marks that it has waited.
+    pub takeover_due: bool,
     /// A refresh result of this refresh token could not be read: the server may have
     /// rotated it, so it is never sent again. The access token is used while it lasts.
     pub spent: bool,
@@ -136,7 +141,9 @@ impl SharedRecord {
             takeovers: 0,
             failures: 0,
             cooldown_until_ms: 0.0,
-            from_refresh: false,
+            api_rejected: false,
+            after_rejection: false,
+            takeover_due: false,
             spent: false,
             keeps_refresh: false,
             bad_grants: 0,
@@ -208,8 +215,12 @@ impl SharedRecord {
         push_u64(&mut out, u64::from(self.failures));
         out.push_str(",\"cool\":");
         push_ms(&mut out, self.cooldown_until_ms);
-        out.push_str(",\"src\":");
-        out.push_str(if self.from_refresh { "1" } else { "0" });
+        out.push_str(",\"rej\":");
+        out.push_str(if self.api_rejected { "1" } else { "0" });
+        out.push_str(",\"ar\":");
+        out.push_str(if self.after_rejection { "1" } else { "0" });
+        out.push_str(",\"due\":");
+        out.push_str(if self.takeover_due { "1" } else { "0" });
         out.push_str(",\"spent\":");
         out.push_str(if self.spent { "1" } else { "0" });
         out.push_str(",\"keep\":");
@@ -286,7 +297,9 @@ impl SharedRecord {
             takeovers: small("take")?,
             failures: small("fail")?,
             cooldown_until_ms: get_ms(&doc, "cool")?,
-            from_refresh: flag("src")?,
+            api_rejected: flag("rej")?,
+            after_rejection: flag("ar")?,
+            takeover_due: flag("due")?,
             spent: flag("spent")?,
             keeps_refresh: flag("keep")?,
             bad_grants: count("bad")?,
