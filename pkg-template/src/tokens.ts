@@ -206,19 +206,8 @@ export interface TokenManager {
   stats(): TokenManagerStats;
 }
 
-type Input =
-  | { type: "getToken"; requestId: number; rejectGen: number | null }
-  | { type: "cancelGetToken"; requestId: number }
-  | { type: "login"; access: string; refresh: string; exp: number | null; iat: number | null }
-  | { type: "logout" | "timer" | "storageChanged" }
-  | { type: "message"; data: string }
-  | { type: "lockGranted" | "lockUnavailable"; request: number }
-  | { type: "refreshOk"; attempt: number; access: string; refresh: string | null; exp: number | null; iat: number | null }
-  | { type: "refreshRejected" | "refreshUnreadable"; attempt: number }
-  | { type: "refreshTransient"; attempt: number; retryAfterMs: number | null }
-  | { type: "visibility"; visible: boolean }
-  | { type: "connectivity"; online: boolean }
-  | { type: "pageHide" | "pageShow"; persisted: boolean };
+/** The record as read (`undefined`: the read failed) and the time, to one export of the machine. */
+type Call = (tab: RefreshTab, read: string | null | undefined, now: number) => RefreshEffect[];
 
 /** Numeric options passed to the machine (durations in ms, and three counts). */
 const NUMBER_OPTIONS = [
@@ -361,7 +350,7 @@ class Manager implements TokenManager {
   readonly #refreshes = new Set<AbortController>();
   #requestSeq = 0;
   #busy = false;
-  readonly #queue: Input[] = [];
+  readonly #queue: Call[] = [];
   #oversized = 0;
   #disposed = false;
   #closed = false;
@@ -397,28 +386,28 @@ class Manager implements TokenManager {
     this.#confirmMs = cfg.confirmMs;
     this.#store = picked;
     this.#unwatch.push(picked.retain(this.#key));
-    this.#timer = new WakeTimer(() => this.#feed({ type: "timer" }));
+    this.#timer = new WakeTimer(() => this.#feed((t, r, now) => t.timer(r, now)));
     this.#locks = locks && new LockAdapter(
       locks,
       (request) => this.#granted(request),
-      (request) => this.#feed({ type: "lockUnavailable", request }),
+      (request) => this.#feed((t, r, now) => t.lock_unavailable(r, now, request)),
     );
     this.#channel = openChannel(opts.channel, picked.kind !== "memory", (data) => {
       // Checked before anything copies it: ours are a few dozen characters.
       if (data.length > MAX_MESSAGE_CHARS) this.#oversized++;
-      else this.#feed({ type: "message", data });
+      else this.#feed((t, r, now) => t.message(r, now, data));
     });
-    this.#unwatch.push(picked.watch(this.#key, () => this.#feed({ type: "storageChanged" })));
+    this.#unwatch.push(picked.watch(this.#key, () => this.#feed((t, r, now) => t.storage_changed(r, now))));
     this.#unwatch.push(watchLifecycle({
-      visibility: (visible) => this.#feed({ type: "visibility", visible }),
-      connectivity: (online) => this.#feed({ type: "connectivity", online }),
-      pageHide: (persisted) => this.#feed({ type: "pageHide", persisted }),
-      pageShow: (persisted) => this.#feed({ type: "pageShow", persisted }),
+      visibility: (visible) => this.#feed((t, r, now) => t.visibility(r, now, visible)),
+      connectivity: (online) => this.#feed((t, r, now) => t.connectivity(r, now, online)),
+      pageHide: (persisted) => this.#feed((t, r, now) => t.page_hide(r, now, persisted)),
+      pageShow: (persisted) => this.#feed((t, r, now) => t.page_show(r, now, persisted)),
     }));
-    this.#feed({ type: "pageShow", persisted: false });
+    this.#feed((t, r, now) => t.page_show(r, now, false));
     const { visible, online } = initialLifecycle();
-    if (!visible) this.#feed({ type: "visibility", visible: false });
-    if (!online) this.#feed({ type: "connectivity", online: false });
+    if (!visible) this.#feed((t, r, now) => t.visibility(r, now, false));
+    if (!online) this.#feed((t, r, now) => t.connectivity(r, now, false));
   }
 
   /** Across processes the grant can overtake the previous holder's commit in storage: when
@@ -427,10 +416,10 @@ class Manager implements TokenManager {
     if (this.#closed) return;
     const read = this.#read();
     if (read.ok && this.#tab.grant_needs_settle(read.value ?? undefined)) {
-      setTimeout(() => this.#feed({ type: "lockGranted", request }), this.#confirmMs);
+      setTimeout(() => this.#feed((t, r, now) => t.lock_granted(r, now, request)), this.#confirmMs);
       return;
     }
-    this.#feed({ type: "lockGranted", request });
+    this.#feed((t, r, now) => t.lock_granted(r, now, request));
   }
 
   getAccessToken(options?: GetTokenOptions): Promise<string> {
@@ -454,7 +443,7 @@ class Manager implements TokenManager {
       entry = { request, key, promise, resolve, reject, listeners: 0, pinned: false };
       this.#entries.set(request, entry);
       this.#byKey.set(key, entry);
-      this.#feed({ type: "getToken", requestId: request, rejectGen: key < 0 ? null : key });
+      this.#feed((t, r, now) => t.get_token(r, now, request, key < 0 ? undefined : key));
     }
     if (signal === undefined) {
       entry.pinned = true;
@@ -471,7 +460,7 @@ class Manager implements TokenManager {
         entry.listeners--;
         if (entry.listeners === 0 && !entry.pinned && this.#entries.get(entry.request) === entry) {
           this.#forget(entry);
-          this.#feed({ type: "cancelGetToken", requestId: entry.request });
+          this.#feed((t, r, now) => t.cancel_get_token(r, now, entry.request));
         }
       };
       signal.addEventListener("abort", onAbort, { once: true });
@@ -494,7 +483,7 @@ class Manager implements TokenManager {
     checkTokenString(refresh, "refresh");
     if (this.#disposed) throw invalid("the token manager was disposed");
     const [exp, iat] = claims(access, lifetimeOf(pair));
-    const failure = this.#feed({ type: "login", access, refresh, exp, iat });
+    const failure = this.#feed((t, r, now) => t.login(r, now, access, refresh, exp ?? undefined, iat ?? undefined));
     if (failure !== undefined) throw fromWasmError(failure);
   }
 
@@ -505,7 +494,7 @@ class Manager implements TokenManager {
   }
 
   logout(): Promise<void> {
-    if (!this.#disposed) this.#feed({ type: "logout" });
+    if (!this.#disposed) this.#feed((t, r, now) => t.logout(r, now));
     return Promise.resolve();
   }
 
@@ -571,12 +560,12 @@ class Manager implements TokenManager {
   /**
    * Feeds one event with the record and the time, and executes the effects. Events arriving
    * while effects run (a synchronous custom storage, say) are queued, never nested. Returns
-   * what the machine threw for this input (an invalid token), if anything.
+   * what the machine threw for this call (an invalid token), if anything.
    */
-  #feed(input: Input): unknown {
+  #feed(call: Call): unknown {
     if (this.#closed) return undefined;
     if (this.#busy) {
-      this.#queue.push(input);
+      this.#queue.push(call);
       return undefined;
     }
     this.#busy = true;
@@ -585,19 +574,13 @@ class Manager implements TokenManager {
       let effects: RefreshEffect[] | undefined;
       try {
         const read = this.#read();
-        effects = (read.ok
-          ? this.#tab.handle(input, read.value ?? undefined, Date.now())
-          : this.#tab.handle_unreadable(input, Date.now())) as RefreshEffect[];
+        effects = call(this.#tab, read.ok ? read.value : undefined, Date.now());
       } catch (e) {
         failure = e;
       }
       if (effects !== undefined) this.#execute(effects);
     } finally {
       this.#busy = false;
-    }
-    if (failure !== undefined && input.type === "refreshOk") {
-      // A token the machine refused (empty, too long): the result is unreadable.
-      this.#feed({ type: "refreshUnreadable", attempt: input.attempt });
     }
     const next = this.#queue.shift();
     if (next !== undefined) this.#feed(next);
@@ -678,28 +661,39 @@ class Manager implements TokenManager {
     const abort = new AbortController();
     this.#refreshes.add(abort);
     let settled = false;
-    const settle = (input: Input): void => {
+    const settle = (call: Call): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timeout);
       this.#refreshes.delete(abort);
       // After dispose() nothing is committed: #feed does nothing once closed.
-      this.#feed(input);
+      this.#feed(call);
     };
     const timeout = setTimeout(() => {
       abort.abort(new FaultlineError("refresh_timeout", "the refresh call took longer than networkTimeoutMs"));
-      settle({ type: "refreshTransient", attempt, retryAfterMs: null });
+      settle((t, r, now) => t.refresh_transient(r, now, attempt, undefined));
     }, this.#networkTimeoutMs);
     let pair: unknown;
     try {
       pair = await this.#opts.refresh(refreshToken, { signal: abort.signal });
     } catch (e) {
       const { rejected, retryAfterMs } = refusal(e);
-      settle(rejected ? { type: "refreshRejected", attempt } : { type: "refreshTransient", attempt, retryAfterMs });
+      settle(rejected
+        ? (t, r, now) => t.refresh_rejected(r, now, attempt)
+        : (t, r, now) => t.refresh_transient(r, now, attempt, retryAfterMs ?? undefined));
       return;
     }
     const tokens = readPair(pair);
-    settle(tokens === null ? { type: "refreshUnreadable", attempt } : { type: "refreshOk", attempt, ...tokens });
+    settle(tokens === null
+      ? (t, r, now) => t.refresh_unreadable(r, now, attempt)
+      : (t, r, now) => {
+        try {
+          return t.refresh_ok(r, now, attempt, tokens.access, tokens.refresh ?? undefined, tokens.exp ?? undefined, tokens.iat ?? undefined);
+        } catch {
+          // A token the machine refused (empty, too long): the result is unreadable.
+          return t.refresh_unreadable(r, now, attempt);
+        }
+      });
   }
 }
 

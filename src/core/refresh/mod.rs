@@ -67,4 +67,4 @@ pub use timing::{
     usable,
 };
 pub use token::{AccessToken, Grant, MAX_TOKEN_LEN, RefreshToken};
-pub use wire::{EFFECT_SHAPES, Input, Output, TabStats, sample_outputs, shapes};
+pub use wire::{EFFECT_SHAPES, Output, TabStats, sample_outputs, shapes};

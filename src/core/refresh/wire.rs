@@ -1,218 +1,23 @@
-//! What crosses to the token manager's TypeScript adapter: one input object per event, one
-//! output object per effect, both serde-tagged by `type` (camelCase names).
+//! What crosses back to the token manager's TypeScript adapter: one object per effect,
+//! serde-tagged by `type` (camelCase names).
 //!
-//! The adapter hands each browser happening to the machine as an [`Input`] (with the raw
-//! storage value and the time beside it) and executes the [`Output`]s in order. Channel
+//! Events go in as one export per event with plain arguments (numbers, strings, booleans:
+//! wasm-bindgen types them, no object needs decoding); the adapter executes the returned
+//! [`Output`]s in order. Channel
 //! messages and the storage record travel as their versioned strings (`message.rs`,
 //! `store.rs`): they are the protocol's own formats, shared by every tab, and the adapter
 //! never looks inside them. Tokens travel as strings; the refresh token only in
 //! [`Output::StartRefresh`]. The TypeScript types are generated from [`shapes`] and checked
 //! against the serde output of real values (`src/core/schema.rs`).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::effects::{Effect, LockMode};
 use super::error::RefreshError;
-use super::event::{Event, RefreshOutcome, TimerId};
 use super::state::Stats;
 use super::store::LogoutReason;
-use super::token::{AccessToken, Grant, RefreshToken};
 use crate::core::error::ErrorCode;
 use crate::core::schema::{Field, Shape};
-
-/// One event from the adapter.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(
-    tag = "type",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
-pub enum Input {
-    /// `getAccessToken()`; `rejectGen`: the generation whose token the API refused.
-    GetToken {
-        /// Caller id.
-        request_id: u64,
-        /// Generation rejected by the API (`invalidate`).
-        #[serde(default)]
-        reject_gen: Option<u64>,
-    },
-    /// The caller gave up.
-    CancelGetToken {
-        /// Caller id.
-        request_id: u64,
-    },
-    /// `setTokens()`: `exp`/`iat` are the access token's claims in seconds, if known.
-    Login {
-        /// Access token.
-        access: String,
-        /// Refresh token.
-        refresh: String,
-        /// `exp` claim.
-        #[serde(default)]
-        exp: Option<f64>,
-        /// `iat` claim.
-        #[serde(default)]
-        iat: Option<f64>,
-    },
-    /// `logout()`.
-    Logout,
-    /// The wake-up timer fired.
-    Timer,
-    /// A channel message (the adapter checked its length before copying it).
-    Message {
-        /// The wire string.
-        data: String,
-    },
-    /// Path A: the lock is held.
-    LockGranted {
-        /// The lock request id.
-        request: u64,
-    },
-    /// Path A: the lock is taken, or the request failed.
-    LockUnavailable {
-        /// The lock request id.
-        request: u64,
-    },
-    /// `refresh()` returned tokens.
-    RefreshOk {
-        /// The attempt id.
-        attempt: u64,
-        /// Access token.
-        access: String,
-        /// Refresh token, absent when the server does not rotate.
-        #[serde(default)]
-        refresh: Option<String>,
-        /// `exp` claim.
-        #[serde(default)]
-        exp: Option<f64>,
-        /// `iat` claim.
-        #[serde(default)]
-        iat: Option<f64>,
-    },
-    /// The server refused the refresh token.
-    RefreshRejected {
-        /// The attempt id.
-        attempt: u64,
-    },
-    /// The refresh failed transiently.
-    RefreshTransient {
-        /// The attempt id.
-        attempt: u64,
-        /// The server's hint.
-        #[serde(default)]
-        retry_after_ms: Option<f64>,
-    },
-    /// `refresh()` resolved with something that could not be read.
-    RefreshUnreadable {
-        /// The attempt id.
-        attempt: u64,
-    },
-    /// Another context wrote the record.
-    StorageChanged,
-    /// `visibilitychange`.
-    Visibility {
-        /// Visible.
-        visible: bool,
-    },
-    /// `online` / `offline`.
-    Connectivity {
-        /// Online.
-        online: bool,
-    },
-    /// `pagehide`.
-    PageHide {
-        /// From the back/forward cache.
-        persisted: bool,
-    },
-    /// `pageshow`.
-    PageShow {
-        /// From the back/forward cache.
-        persisted: bool,
-    },
-}
-
-impl Input {
-    /// The machine's event. Tokens are validated: an empty or too long one is
-    /// `refresh_invalid_token` (for a refresh result the adapter then reports it unreadable).
-    pub fn event(&self) -> Result<Event<'_>, RefreshError> {
-        Ok(match self {
-            Input::GetToken {
-                request_id,
-                reject_gen,
-            } => Event::GetToken {
-                request_id: *request_id,
-                reject_gen: *reject_gen,
-            },
-            Input::CancelGetToken { request_id } => Event::CancelGetToken {
-                request_id: *request_id,
-            },
-            Input::Login {
-                access,
-                refresh,
-                exp,
-                iat,
-            } => Event::Login {
-                access: AccessToken::new(access.as_str())?,
-                refresh: RefreshToken::new(refresh.as_str())?,
-                exp_s: finite(*exp),
-                iat_s: finite(*iat),
-            },
-            Input::Logout => Event::Logout,
-            Input::Timer => Event::Timer(TimerId::Wake),
-            Input::Message { data } => Event::RawMessage(data),
-            Input::LockGranted { request } => Event::LockGranted { request: *request },
-            Input::LockUnavailable { request } => Event::LockUnavailable { request: *request },
-            Input::RefreshOk {
-                attempt,
-                access,
-                refresh,
-                exp,
-                iat,
-            } => Event::RefreshDone {
-                attempt: *attempt,
-                outcome: RefreshOutcome::Ok(Grant {
-                    access: AccessToken::new(access.as_str())?,
-                    refresh: match refresh {
-                        Some(r) if !r.is_empty() => Some(RefreshToken::new(r.as_str())?),
-                        _ => None,
-                    },
-                    exp_s: finite(*exp),
-                    iat_s: finite(*iat),
-                }),
-            },
-            Input::RefreshRejected { attempt } => Event::RefreshDone {
-                attempt: *attempt,
-                outcome: RefreshOutcome::Rejected,
-            },
-            Input::RefreshTransient {
-                attempt,
-                retry_after_ms,
-            } => Event::RefreshDone {
-                attempt: *attempt,
-                outcome: RefreshOutcome::Transient {
-                    retry_after_ms: finite(*retry_after_ms),
-                },
-            },
-            Input::RefreshUnreadable { attempt } => Event::RefreshDone {
-                attempt: *attempt,
-                outcome: RefreshOutcome::Unreadable,
-            },
-            Input::StorageChanged => Event::StorageChanged,
-            Input::Visibility { visible } => Event::Visibility { visible: *visible },
-            Input::Connectivity { online } => Event::Connectivity { online: *online },
-            Input::PageHide { persisted } => Event::PageHide {
-                persisted: *persisted,
-            },
-            Input::PageShow { persisted } => Event::PageShow {
-                persisted: *persisted,
-            },
-        })
-    }
-}
-
-fn finite(v: Option<f64>) -> Option<f64> {
-    v.filter(|x| x.is_finite())
-}
 
 /// One effect for the adapter (see [`Effect`] for what each one asks).
 #[derive(Debug, Clone, PartialEq, Serialize)]
