@@ -1056,7 +1056,8 @@ impl World {
         if self.trace {
             eprintln!("{now_ms:>10.3} tab{tab} <- {event:?}");
         }
-        let fx = if self.rng.next_f64() < self.p_unreadable_store {
+        // Storage faults are chaos: the quiet phase that checks convergence has none.
+        let fx = if self.chaos && self.rng.next_f64() < self.p_unreadable_store {
             self.fig.unreadable_reads += 1;
             if let Input::Done { attempt, .. } = &input {
                 // The tab keeps the result until it can read storage: still outstanding

@@ -17,8 +17,8 @@ use crate::bindings::boundary::{decode, encode};
 use crate::bindings::errors::js_error;
 use crate::core::error::ErrorCode;
 use crate::core::refresh::{
-    AccessToken, Config, Effect, Event, Grant, Output, RefreshError, RefreshOutcome,
-    RefreshToken, Tab, TabStats, TimerId,
+    AccessToken, Config, Effect, Event, Grant, Output, RefreshError, RefreshOutcome, RefreshToken,
+    Tab, TabStats, TimerId,
 };
 
 /// The effects of one event (`RefreshEffect[]`), or a thrown `FaultlineError`.
@@ -123,7 +123,13 @@ impl RefreshTab {
     }
 
     /// `getAccessToken()`; `reject_gen`: the generation whose token the API refused.
-    pub fn get_token(&mut self, read: JsValue, now: f64, request: f64, reject_gen: Option<f64>) -> Fx {
+    pub fn get_token(
+        &mut self,
+        read: JsValue,
+        now: f64,
+        request: f64,
+        reject_gen: Option<f64>,
+    ) -> Fx {
         let event = Event::GetToken {
             request_id: id(request),
             reject_gen: reject_gen.map(id),
@@ -225,7 +231,12 @@ impl RefreshTab {
         retry_after_ms: Option<f64>,
     ) -> Fx {
         let retry_after_ms = finite(retry_after_ms);
-        self.done(read, now, attempt, RefreshOutcome::Transient { retry_after_ms })
+        self.done(
+            read,
+            now,
+            attempt,
+            RefreshOutcome::Transient { retry_after_ms },
+        )
     }
 
     /// `refresh()` resolved with something that could not be read.

@@ -10,7 +10,7 @@
 //!
 //! Storage lag: the grant and the previous holder's commit travel on different channels
 //! between browser processes, and in Chromium the grant can arrive first (seen in
-//! `tests/e2e/tokens.test.mjs`: a queued tab treated a holder that had just committed as
+//! `tests/e2e/tokens-tabs.test.mjs`: a queued tab treated a holder that had just committed as
 //! lost and re-sent its token, a reuse). [`Tab::grant_needs_settle`] tells the adapter when
 //! a grant must be reported only after `confirm_ms`, so the snapshot it carries is fresh.
 
