@@ -699,7 +699,9 @@ impl World {
         s.died_at = self.now;
         s.pending.clear();
         s.deferred.clear();
-        let attempts: Vec<usize> = s.attempts.drain().map(|(_, r)| r).collect();
+        let mut attempts: Vec<usize> = s.attempts.drain().map(|(_, r)| r).collect();
+        // Results the tab held (storage unreadable) die with it too.
+        attempts.extend(s.held.drain(..).map(|(r, _)| r));
         if let Some(&r) = attempts.first() {
             self.fig.holder_deaths_in_flight += 1;
             self.deaths.push(Death {
@@ -1069,7 +1071,6 @@ impl World {
                 if let Some(r) = held {
                     self.slots[tab].held.push((r, self.reqs[r].state));
                     self.reqs[r].state = ClientState::Outstanding;
-                    self.slots[tab].attempts.insert(*attempt, r);
                 }
             }
             self.slots[tab].tab.handle_unreadable(event, now_ms)
@@ -1077,8 +1078,6 @@ impl World {
             // Held results are applied now, before this event.
             for (r, state) in std::mem::take(&mut self.slots[tab].held) {
                 self.reqs[r].state = state;
-                let attempt = self.reqs[r].attempt;
-                self.slots[tab].attempts.remove(&attempt);
             }
             self.slots[tab].tab.handle(event, stored.as_deref(), now_ms)
         };
