@@ -136,7 +136,7 @@ export interface TokenManagerOptions {
   pollMs?: number;
   /** Most distinct pending requests to the machine per tab. Default 256. */
   maxWaiters?: number;
-  /** Retries of a generation whose refreshing tab was lost, before logging out. Default 1. */
+  /** Immediate retries of a generation whose refreshing tab was lost (later ones wait for the cooldown). Default 1. */
   maxTakeovers?: number;
 }
 

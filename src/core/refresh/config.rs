@@ -69,8 +69,8 @@ pub struct Config {
     pub poll_ms: f64,
     /// Most callers waiting in one tab; more get `refresh_busy`. Default 256.
     pub max_waiters: usize,
-    /// How many times a generation may be retried after its holder was lost (died or
-    /// frozen past its lease) before every tab is logged out instead. Default 1.
+    /// How many times a generation may be retried at once after its holder was lost (died
+    /// or frozen past its lease); further retries wait for the shared cooldown. Default 1.
     pub max_takeovers: u32,
 }
 
