@@ -361,9 +361,12 @@ impl Tab {
             .session
             .as_ref()
             .is_some_and(|s| usable(s, &self.cfg, now));
+        // A refresh already in flight was not caused by this rejection: its result does not
+        // count as "the refresh that followed a rejection".
+        let in_flight = r.inflight.is_some_and(|i| i.generation == r.generation);
         if r.after_rejection && fresh {
             self.logout_everywhere(LogoutReason::Rejected, now, cx);
-        } else if alive && !r.api_rejected {
+        } else if alive && !r.api_rejected && !in_flight {
             let mut next = r.clone();
             next.api_rejected = true;
             cx.write(next);
