@@ -16,6 +16,16 @@
 //! page. After the chaos a quiet phase lets everything settle and every live tab asks for
 //! a token once more.
 //!
+//! The faults of restored sessions and short-lived tokens: half the schedules have clocks
+//! that agree with the server's, half of those 1–10 s access tokens; logins restore sessions
+//! whose access token already expired; storage reads fail (the tab gets no snapshot);
+//! refresh results cannot be read after the server rotated; an API that rejects expired
+//! tokens, revoked families and tokens signed before a key change (callers' 401s follow it);
+//! and an attacker on the channel (600 KB messages, `refreshing` floods with a lease end an
+//! hour ahead, a nonce-0 claim answering every claim, `done` with generation 2^53 − 1). The
+//! checker also fails a schedule on an expired access token handed out and on a logout
+//! while the server would still have accepted the record's refresh token.
+//!
 //! Storage is modelled as the HTML spec describes `localStorage`: one linearizable value,
 //! each tab's task runs to completion (the adapter executes effects synchronously).
 //!
@@ -89,6 +99,9 @@ pub fn sim_config(path_a: bool) -> Config {
         cooldown_max_ms: 6_000.0,
         max_retry_after_ms: 5_000.0,
         min_refresh_interval_ms: 2_000.0,
+        max_refreshes_per_window: 30,
+        refresh_window_ms: 10_000.0,
+        opaque_lifetime_ms: 60_000.0,
         poll_ms: 1_000.0,
         max_waiters: 64,
         max_takeovers: 1,
@@ -144,6 +157,17 @@ pub struct Figures {
     pub ignored_version: u64,
     pub ignored_malformed: u64,
     pub malformed_records: u64,
+    /// Schedules whose clocks agree with the server's, and those with 1-10 s tokens.
+    pub agreeing_clocks: u64,
+    pub short_lived: u64,
+    /// Access tokens handed out (Resolve) after their true expiry: must be 0.
+    pub expired_handed_out: u64,
+    /// Logouts (rejected or lost) while the server still accepted the record's refresh token.
+    pub needless_logouts: u64,
+    pub restored_dead: u64,
+    pub unreadable_reads: u64,
+    pub unreadable_results: u64,
+    pub hostile_messages: u64,
     pub convergence_us: Vec<Us>,
     pub replacement_us: Vec<Us>,
     pub final_checks: u64,
@@ -189,8 +213,17 @@ impl Figures {
             ignored_version,
             ignored_malformed,
             malformed_records,
+            agreeing_clocks,
+            short_lived,
+            expired_handed_out,
+            needless_logouts,
+            restored_dead,
+            unreadable_reads,
+            unreadable_results,
+            hostile_messages,
             final_checks
         );
+
         self.max_live_concurrent = self.max_live_concurrent.max(o.max_live_concurrent);
         self.max_processed_per_token = self.max_processed_per_token.max(o.max_processed_per_token);
         self.convergence_us.extend_from_slice(&o.convergence_us);
@@ -289,6 +322,23 @@ pub fn report(f: &Figures) -> String {
         f.ignored_malformed,
         f.malformed_records
     );
+    s += &format!(
+        "faults: {} schedules with 1-10 s tokens, {} with agreeing clocks; {} sessions restored \
+         already expired, {} failed storage reads, {} unreadable refresh results, {} hostile \
+         messages (oversized, refreshing floods, nonce games, generation jumps)\n",
+        f.short_lived,
+        f.agreeing_clocks,
+        f.restored_dead,
+        f.unreadable_reads,
+        f.unreadable_results,
+        f.hostile_messages
+    );
+    s += &format!(
+        "max refreshes per generation (requests of one refresh token in flight in live tabs): {} \
+         (must be 1); expired tokens handed out: {} (must be 0); needless logouts: {} (must be \
+         0); crashes: 0 (a panic would have ended the run)\n",
+        f.max_live_concurrent, f.expired_handed_out, f.needless_logouts
+    );
     s += &format!("final quiet-phase checks passed: {}\n", f.final_checks);
     s
 }
@@ -315,6 +365,8 @@ enum Input {
     },
     Logout,
     Login,
+    /// A session restored with an access token that has already expired.
+    LoginDead,
     Visible(bool),
     Online(bool),
     PageHide,
@@ -379,6 +431,8 @@ struct Slot {
     /// attempt -> server request index, while the adapter waits for the result.
     attempts: HashMap<u64, usize>,
     logouts_since_session: u32,
+    /// Refresh results the tab holds while it cannot read storage: (request, state).
+    held: Vec<(usize, ClientState)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -452,6 +506,20 @@ struct World {
     /// Last lease end each tab (by id) wrote.
     lease_end: HashMap<u64, Us>,
     last_gen_change: Us,
+    /// The server's epoch (s) at sim time 0: 0 makes the tabs' clocks agree with it.
+    server_base_s: f64,
+    /// 1-10 s access tokens.
+    short: bool,
+    p_unreadable_store: f64,
+    p_unreadable_result: f64,
+    /// Attacker on the channel (refreshing floods, nonce-0 claims, generation jumps).
+    hostile: bool,
+    /// True expiry (sim time) of every access token issued.
+    expiry_us: HashMap<String, Us>,
+    /// Issue time and family of every access token.
+    issued: HashMap<String, (Us, usize)>,
+    /// The API rejects access tokens issued before this (its signing key changed).
+    keys_rotated_at: Us,
 }
 
 type Check = Result<(), String>;
@@ -470,7 +538,16 @@ impl World {
         let p_unavail = rng.uniform(0.0, 0.15);
         let p_slow_resp = rng.uniform(0.0, 0.1);
         let p_lost_resp = rng.uniform(0.0, 0.05);
-        let skew_s = rng.uniform(-3600.0, 3600.0).round();
+        let agree = rng.below(2) == 0;
+        let short = agree && rng.below(2) == 0;
+        let skew_s = if agree {
+            0.0
+        } else {
+            rng.uniform(-3600.0, 3600.0).round()
+        };
+        let p_unreadable_store = [0.0, 0.0, 0.02, 0.1][rng.below(4) as usize];
+        let p_unreadable_result = [0.0, 0.0, 0.01, 0.05][rng.below(4) as usize];
+        let hostile = rng.below(3) == 0;
         World {
             seed,
             rng,
@@ -509,7 +586,23 @@ impl World {
             trace: std::env::var_os("SIM_TRACE").is_some(),
             lease_end: HashMap::new(),
             last_gen_change: 0,
+            server_base_s: if agree { 0.0 } else { 1_700_000_000.0 },
+            short,
+            p_unreadable_store,
+            p_unreadable_result,
+            hostile,
+            expiry_us: HashMap::new(),
+            issued: HashMap::new(),
+            keys_rotated_at: 0,
         }
+    }
+
+    /// Whether the API answers 401 to this access token: revoked family, expired, or
+    /// issued before the API's signing key changed.
+    fn api_rejects(&self, access: &str) -> bool {
+        let expired = self.expiry_us.get(access).is_some_and(|&e| e <= self.now);
+        let (at, f) = self.issued.get(access).copied().unwrap_or((0, 0));
+        expired || at < self.keys_rotated_at || self.families.get(f).is_some_and(|fam| fam.revoked)
     }
 
     fn ms(&self) -> f64 {
@@ -580,6 +673,7 @@ impl World {
             pending: HashMap::new(),
             attempts: HashMap::new(),
             logouts_since_session: 0,
+            held: Vec::new(),
         });
         self.fig.tabs_total += 1;
         self.send_tab(idx, 0, Input::PageShow);
@@ -605,7 +699,9 @@ impl World {
         s.died_at = self.now;
         s.pending.clear();
         s.deferred.clear();
-        let attempts: Vec<usize> = s.attempts.drain().map(|(_, r)| r).collect();
+        let mut attempts: Vec<usize> = s.attempts.drain().map(|(_, r)| r).collect();
+        // Results the tab held (storage unreadable) die with it too.
+        attempts.extend(s.held.drain(..).map(|(r, _)| r));
         if let Some(&r) = attempts.first() {
             self.fig.holder_deaths_in_flight += 1;
             self.deaths.push(Death {
@@ -701,26 +797,40 @@ impl World {
     }
 
     fn server_now_s(&self) -> f64 {
-        (self.now as f64 / 1_000_000.0 + 1_700_000_000.0 + self.skew_s).floor()
+        (self.now as f64 / 1_000_000.0 + self.server_base_s + self.skew_s).floor()
     }
 
-    fn claims(&mut self) -> (Option<f64>, Option<f64>) {
-        let life = self.rng.uniform(20.0, 90.0).round();
-        let iat = self.server_now_s();
-        (Some(iat + life), Some(iat))
+    /// Claims of a new access token `at` (recording its true expiry); `dead`: issued long
+    /// ago and already expired (a session restored from somewhere).
+    fn claims(&mut self, at: &str, dead: bool) -> (Option<f64>, Option<f64>) {
+        let life = if self.short {
+            self.rng.uniform(1.0, 10.0).round()
+        } else {
+            self.rng.uniform(20.0, 90.0).round()
+        };
+        let mut iat = self.server_now_s();
+        if dead {
+            iat -= 2.0 * life + 5.0;
+        }
+        let exp = iat + life;
+        let true_exp = (exp - self.server_base_s - self.skew_s) * 1_000_000.0;
+        self.expiry_us
+            .insert(at.to_string(), true_exp.max(0.0) as Us);
+        (Some(exp), Some(iat))
     }
 
-    fn login_grant(&mut self) -> (AccessToken, RefreshToken, Option<f64>, Option<f64>) {
+    fn login_grant(&mut self, dead: bool) -> (AccessToken, RefreshToken, Option<f64>, Option<f64>) {
         let rt = self.new_token("rt");
         let at = self.new_token("at");
         let f = self.families.len();
+        self.issued.insert(at.clone(), (self.now, f));
         self.families.push(Family {
             chain: vec![rt.clone()],
             revoked: false,
         });
         self.token_pos.insert(rt.clone(), (f, 0));
         self.all_refresh.push(rt.clone());
-        let (exp, iat) = self.claims();
+        let (exp, iat) = self.claims(&at, dead);
         (
             AccessToken::new(at).unwrap(),
             RefreshToken::new(rt).unwrap(),
@@ -767,11 +877,12 @@ impl World {
                     } else {
                         let rt = self.new_token("rt");
                         let at = self.new_token("at");
+                        self.issued.insert(at.clone(), (self.now, f));
                         self.families[f].chain.push(rt.clone());
                         self.token_pos.insert(rt.clone(), (f, pos + 1));
                         self.issued_by.insert(rt.clone(), req);
                         self.all_refresh.push(rt.clone());
-                        let (exp_s, iat_s) = self.claims();
+                        let (exp_s, iat_s) = self.claims(&at, false);
                         RefreshOutcome::Ok(Grant {
                             access: AccessToken::new(at).unwrap(),
                             refresh: Some(RefreshToken::new(rt).unwrap()),
@@ -815,6 +926,16 @@ impl World {
         if self.rng.next_f64() < self.p_lost_resp {
             return Ok(()); // the adapter's timeout reports it
         }
+        // The response arrived but its result could not be read (a getter threw): the
+        // server has rotated, the tab must never send the old token again.
+        let outcome = if matches!(outcome, RefreshOutcome::Ok(_))
+            && self.rng.next_f64() < self.p_unreadable_result
+        {
+            self.fig.unreadable_results += 1;
+            RefreshOutcome::Unreadable
+        } else {
+            outcome
+        };
         let delay = if self.rng.next_f64() < self.p_slow_resp {
             self.rng.below(4_500 * MS)
         } else {
@@ -864,6 +985,7 @@ impl World {
                     RefreshOutcome::Ok(_) => ClientState::Ok,
                     RefreshOutcome::Transient { .. } => ClientState::Transient,
                     RefreshOutcome::Rejected => ClientState::Rejected,
+                    RefreshOutcome::Unreadable => ClientState::Transient,
                 };
                 self.reqs[r].via_timeout = *timeout;
                 Event::RefreshDone {
@@ -890,14 +1012,24 @@ impl World {
                     },
                 );
                 let g = s.tab.generation();
+                // The caller saw a 401 only if the API really rejects the tab's token.
+                let current = self
+                    .rec()
+                    .filter(|r| r.generation == g)
+                    .and_then(|r| r.session.map(|s| s.access.as_str().to_string()));
+                let rejected = *reject && current.is_some_and(|a| self.api_rejects(&a));
                 Event::GetToken {
                     request_id: *id,
-                    reject_gen: if *reject { Some(g) } else { None },
+                    reject_gen: if rejected { Some(g) } else { None },
                 }
             }
             Input::Logout => Event::Logout,
-            Input::Login => {
-                let (access, refresh, exp_s, iat_s) = self.login_grant();
+            Input::Login | Input::LoginDead => {
+                let dead = matches!(input, Input::LoginDead);
+                if dead {
+                    self.fig.restored_dead += 1;
+                }
+                let (access, refresh, exp_s, iat_s) = self.login_grant(dead);
                 Event::Login {
                     access,
                     refresh,
@@ -926,7 +1058,29 @@ impl World {
         if self.trace {
             eprintln!("{now_ms:>10.3} tab{tab} <- {event:?}");
         }
-        let fx = self.slots[tab].tab.handle(event, stored.as_deref(), now_ms);
+        // Storage faults are chaos: the quiet phase that checks convergence has none.
+        let fx = if self.chaos && self.rng.next_f64() < self.p_unreadable_store {
+            self.fig.unreadable_reads += 1;
+            if let Input::Done { attempt, .. } = &input {
+                // The tab keeps the result until it can read storage: still outstanding
+                // for the server's bookkeeping (a death now loses it with the tab).
+                let held = self
+                    .reqs
+                    .iter()
+                    .rposition(|q| q.tab == tab && q.attempt == *attempt);
+                if let Some(r) = held {
+                    self.slots[tab].held.push((r, self.reqs[r].state));
+                    self.reqs[r].state = ClientState::Outstanding;
+                }
+            }
+            self.slots[tab].tab.handle_unreadable(event, now_ms)
+        } else {
+            // Held results are applied now, before this event.
+            for (r, state) in std::mem::take(&mut self.slots[tab].held) {
+                self.reqs[r].state = state;
+            }
+            self.slots[tab].tab.handle(event, stored.as_deref(), now_ms)
+        };
         if self.trace {
             for e in &fx {
                 eprintln!("{:>10}      -> {e:?}", "");
@@ -1048,6 +1202,18 @@ impl World {
                             current
                         ));
                     }
+                    if self
+                        .expiry_us
+                        .get(token.as_str())
+                        .is_some_and(|&exp| exp <= self.now)
+                    {
+                        self.fig.expired_handed_out += 1;
+                        return fail(format!(
+                            "{}: tab {tab} handed out {token:?}, expired at {} ms",
+                            self.ctx(),
+                            self.expiry_us[token.as_str()] / MS
+                        ));
+                    }
                     self.fig.resolved += 1;
                 }
                 Effect::Reject { request_id, error } => {
@@ -1126,6 +1292,15 @@ impl World {
             return fail(format!("{}: wire round trip failed: {wire}", self.ctx()));
         }
         self.fig.messages_posted += 1;
+        if let (true, Message::Claim { generation, .. }) = (self.hostile, m) {
+            self.fig.hostile_messages += 1;
+            let raw =
+                format!("{{\"fl\":1,\"t\":\"claim\",\"from\":0,\"gen\":{generation},\"nonce\":0}}");
+            for t in self.live() {
+                let d = self.rng.below(5 * MS);
+                self.send_tab(t, d, Input::Raw(raw.clone()));
+            }
+        }
         for t in self.live() {
             if t == from {
                 continue;
@@ -1179,7 +1354,8 @@ impl World {
             || self
                 .cooldown_by_gen
                 .get(&r.generation)
-                .is_some_and(|&u| u > now_ms)
+                // The record keeps whole milliseconds.
+                .is_some_and(|&u| u.round() > now_ms)
         {
             return fail(format!(
                 "{}: refresh during cooldown (until {} / {:?})",
@@ -1284,6 +1460,30 @@ impl World {
 
     fn write(&mut self, tab: usize, me: u64, rec: SharedRecord) -> Check {
         let old = self.rec();
+        // A logout (rejected or lost) while the server still accepts the refresh token in
+        // the record is needless: the session could have gone on.
+        let ended = rec.session.is_none()
+            && matches!(
+                rec.logout,
+                Some(LogoutReason::Rejected | LogoutReason::Lost)
+            );
+        let prev_rt = old
+            .as_ref()
+            .and_then(|o| o.session.as_ref())
+            .map(|s| s.refresh.expose_secret().to_string());
+        if let (true, Some(rt)) = (ended, prev_rt) {
+            let accepted = self.token_pos.get(&rt).is_some_and(|&(f, pos)| {
+                !self.families[f].revoked && pos + 1 == self.families[f].chain.len()
+            });
+            if accepted {
+                self.fig.needless_logouts += 1;
+                return fail(format!(
+                    "{}: needless logout ({:?}) while the server accepts {rt}",
+                    self.ctx(),
+                    rec.logout
+                ));
+            }
+        }
         if let Some(o) = &old {
             if rec.generation < o.generation {
                 return fail(format!(
@@ -1393,14 +1593,21 @@ impl World {
             0..=449 if !self.slots[t].frozen => {
                 self.next_req_id += 1;
                 let id = self.next_req_id;
-                let reject = self.rng.below(10) == 0;
+                let reject = self.rng.below(4) == 0;
                 self.send_tab(t, 0, Input::Get { id, reject });
             }
             450..=452 => self.send_tab(t, 0, Input::Logout),
             460..=479 => {
                 let has = self.rec().is_some_and(|r| r.session.is_some());
                 if !has || self.rng.below(8) == 0 {
-                    self.send_tab(t, 0, Input::Login);
+                    // A dead token is recognised by the local clock, so only where the
+                    // clocks agree (see `restored_expires_at`).
+                    let input = if self.server_base_s == 0.0 && self.rng.below(3) == 0 {
+                        Input::LoginDead
+                    } else {
+                        Input::Login
+                    };
+                    self.send_tab(t, 0, input);
                 }
             }
             480..=509 => {
@@ -1453,6 +1660,33 @@ impl World {
                     _ => format!("{{\"fl\":1,\"pad\":\"{}\"}}", "x".repeat(600)),
                 };
                 self.send_tab(t, 0, Input::Raw(raw));
+            }
+            690..=719 if self.hostile => {
+                self.fig.hostile_messages += 1;
+                let g = self.rec().map_or(0, |r| r.generation);
+                let far = self.ms() + 3_600_000.0;
+                let raw = match self.rng.below(4) {
+                    0 => format!(
+                        "{{\"fl\":1,\"t\":\"done\",\"from\":1,\"gen\":{},\"pad\":\"{}\"}}",
+                        g + 1,
+                        "x".repeat(600_000)
+                    ),
+                    1 => format!(
+                        "{{\"fl\":1,\"t\":\"done\",\"from\":1,\"gen\":{},\"exp\":null}}",
+                        (1u64 << 53) - 1
+                    ),
+                    _ => format!(
+                        "{{\"fl\":1,\"t\":\"refreshing\",\"from\":1,\"gen\":{g},\"until\":{}}}",
+                        far as u64
+                    ),
+                };
+                for l in self.live() {
+                    self.send_tab(l, 0, Input::Raw(raw.clone()));
+                }
+            }
+            // The API's signing key changes (rarely: at most once a minute).
+            684..=686 if self.now > self.keys_rotated_at + 60_000 * MS => {
+                self.keys_rotated_at = self.now;
             }
             680..=682 => {
                 let dur = self.rng.below(6_000 * MS);
@@ -1702,6 +1936,8 @@ pub fn run_schedule(seed: u64, scale: Scale) -> Result<Figures, String> {
     } else {
         f.path_b = 1;
     }
+    f.agreeing_clocks = u64::from(w.server_base_s == 0.0);
+    f.short_lived = u64::from(w.short);
     for s in &w.slots {
         let st = s.tab.stats();
         f.ignored_foreign += st.foreign_messages;

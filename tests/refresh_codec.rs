@@ -11,7 +11,7 @@ use faultline::core::error::ErrorCode;
 use faultline::core::refresh::{
     AccessToken, CODES, Config, Inflight, Lease, LogoutReason, MAX_TOKEN_LEN, MAX_WIRE_LEN,
     Message, RefreshError, RefreshToken, Session, SharedRecord, WireIssue, cooldown_ms, expires_at,
-    refresh_at,
+    refresh_at, restored_expires_at, usable,
 };
 
 fn assert_copy<T: Copy>() {}
@@ -185,6 +185,14 @@ fn sample_record() -> SharedRecord {
         takeovers: 1,
         failures: 2,
         cooldown_until_ms: 8.0,
+        api_rejected: false,
+        after_rejection: true,
+        takeover_due: false,
+        spent: false,
+        keeps_refresh: true,
+        bad_grants: 2,
+        window_start_ms: 9.0,
+        window_count: 3,
     }
 }
 
@@ -197,7 +205,7 @@ fn record_format_is_exact_and_round_trips() {
         "{\"fl\":1,\"gen\":42,\"s\":{\"at\":\"at-\\\"quoted\\\"\\\\é\\n\",\"rt\":\"rt-secret\",\
          \"exp\":2000,\"rcv\":1000},\"out\":null,\"lease\":{\"gen\":42,\"owner\":3,\"nonce\":4,\
          \"until\":5},\"inf\":{\"gen\":42,\"owner\":3,\"att\":6,\"since\":7},\"take\":1,\
-         \"fail\":2,\"cool\":8}"
+         \"fail\":2,\"cool\":8,\"rej\":0,\"ar\":1,\"due\":0,\"spent\":0,\"keep\":1,\"bad\":2,\"win\":9,\"wn\":3}"
     );
     assert_eq!(SharedRecord::decode(&raw).unwrap(), rec);
     let out = SharedRecord::new(43, None, Some(LogoutReason::Rejected));
@@ -266,6 +274,7 @@ fn every_error_has_a_listed_code() {
         RefreshError::InvalidToken,
         RefreshError::MessageMalformed,
         RefreshError::StorageMalformed,
+        RefreshError::StorageUnavailable,
     ];
     assert_eq!(all.len(), CODES.len());
     for (e, info) in all.iter().zip(CODES) {
@@ -316,17 +325,98 @@ fn expiry_uses_the_token_lifetime_not_the_client_clock() {
     // Server clock 1 h ahead of the client: exp - iat = 3600 s still expires in 1 h locally.
     let now = 1_000_000.0;
     assert_eq!(
-        expires_at(now, Some(1_700_007_200.0), Some(1_700_003_600.0)),
+        expires_at(now, Some(1_700_007_200.0), Some(1_700_003_600.0), None),
         Some(now + 3_600_000.0)
     );
-    assert_eq!(expires_at(now, Some(2_000.0), None), Some(2_000_000.0));
-    assert_eq!(expires_at(now, None, Some(1.0)), None);
-    assert_eq!(expires_at(now, Some(f64::NAN), Some(1.0)), None);
-    assert_eq!(expires_at(now, Some(10.0), Some(20.0)), Some(now));
+    assert_eq!(
+        expires_at(now, Some(2_000.0), None, None),
+        Some(2_000_000.0)
+    );
+    assert_eq!(expires_at(now, None, Some(1.0), None), None);
+    assert_eq!(expires_at(now, Some(f64::NAN), Some(1.0), None), None);
+    assert_eq!(expires_at(now, Some(10.0), Some(20.0), None), Some(now));
+}
+
+/// A token given to `setTokens` whose `exp` is past on the local clock stays expired: the
+/// lifetime correction (`receivedAt + (exp − iat)`) never revives it (issue: restored
+/// sessions). A token the local clock deems alive keeps the correction.
+#[test]
+fn a_restored_dead_token_stays_dead() {
+    let now = 1_700_000_600_000.0;
+    // Issued 15 min ago for 5 min: dead for 10 min.
+    let (iat, exp) = (1_700_000_600.0 - 900.0, 1_700_000_600.0 - 600.0);
+    assert_eq!(
+        expires_at(now, Some(exp), Some(iat), None),
+        Some(now + 300_000.0)
+    );
+    assert_eq!(
+        restored_expires_at(now, Some(exp), Some(iat)),
+        Some(exp * 1000.0)
+    );
+    // Alive on the local clock: corrected by the lifetime as before.
+    let (iat, exp) = (1_700_000_600.0, 1_700_000_900.0);
+    assert_eq!(
+        restored_expires_at(now, Some(exp), Some(iat)),
+        Some(now + 300_000.0)
+    );
+    assert_eq!(restored_expires_at(now, None, Some(iat)), None);
+}
+
+/// When the local clock agrees with the issuer's, a short token's own `exp` bounds its
+/// expiry: `iat` is whole seconds, so `now + (exp − iat)` would overstate it by up to 1 s.
+#[test]
+fn agreeing_clocks_use_exp_itself() {
+    let now = 1_700_000_000_900.0;
+    let (iat, exp) = (1_700_000_000.0, 1_700_000_003.0);
+    assert_eq!(
+        expires_at(now, Some(exp), Some(iat), None),
+        Some(1_700_000_003_000.0)
+    );
+    // A slow answer: the token was issued between the request and now.
+    let sent = now - 1_500.0;
+    assert_eq!(
+        expires_at(now, Some(exp), Some(iat), Some(sent)),
+        Some(1_700_000_003_000.0)
+    );
+    // A client clock an hour slow, request sent 1.5 s before the answer: the early end of
+    // the window (sent − 1 s + life), never later than the token really lives.
+    let slow = now - 3_600_000.0;
+    assert_eq!(
+        expires_at(slow, Some(exp), Some(iat), Some(slow - 1_500.0)),
+        Some(slow - 1_500.0 - 1_000.0 + 3_000.0)
+    );
+    // An hour apart: the lifetime decides.
+    assert_eq!(
+        expires_at(now + 3_600_000.0, Some(exp), Some(iat), None),
+        Some(now + 3_600_000.0 + 3_000.0)
+    );
+}
+
+/// Any lifetime works: the margin is at most a fifth of it, the refresh comes after two thirds.
+#[test]
+fn margin_and_refresh_ahead_scale_with_the_lifetime() {
+    let cfg = Config::default();
+    for life in [1_000.0, 3_000.0, 8_000.0, 16_000.0] {
+        let s = Session {
+            access: AccessToken::new("a").unwrap(),
+            refresh: RefreshToken::new("r").unwrap(),
+            expires_at_ms: Some(life),
+            received_at_ms: 0.0,
+        };
+        assert!(usable(&s, &cfg, life * 0.79), "{life}");
+        assert!(!usable(&s, &cfg, life * 0.81), "{life}");
+        for frac in [0.0, 0.5, 0.999] {
+            let at = refresh_at(&s, &cfg, frac);
+            assert!(
+                at >= life * 2.0 / 3.0 - 1e-6 && at <= life * 0.75 + 1e-6,
+                "{life} {frac} {at}"
+            );
+        }
+    }
 }
 
 #[test]
-fn refresh_time_caps_the_buffer_at_half_the_lifetime() {
+fn refresh_time_caps_the_buffer_at_a_quarter_of_the_lifetime() {
     let cfg = Config::default();
     let s = |life: f64| Session {
         access: AccessToken::new("a").unwrap(),
@@ -337,12 +427,13 @@ fn refresh_time_caps_the_buffer_at_half_the_lifetime() {
     // 1 h token: 5 min ahead, jitter up to 10 s.
     assert_eq!(refresh_at(&s(3_600_000.0), &cfg, 0.0), 3_300_000.0);
     assert_eq!(refresh_at(&s(3_600_000.0), &cfg, 0.5), 3_295_000.0);
-    // 60 s token: 30 s ahead, jitter capped at 15 s.
-    assert_eq!(refresh_at(&s(60_000.0), &cfg, 0.0), 30_000.0);
-    assert_eq!(refresh_at(&s(60_000.0), &cfg, 1.0), 20_000.0);
+    // 60 s token: 15 s ahead, jitter capped at 5 s.
+    assert_eq!(refresh_at(&s(60_000.0), &cfg, 0.0), 45_000.0);
+    assert_eq!(refresh_at(&s(60_000.0), &cfg, 1.0), 40_000.0);
+    // An unknown expiry (an old record) is refreshed at once.
     let mut none = s(1.0);
     none.expires_at_ms = None;
-    assert_eq!(refresh_at(&none, &cfg, 0.3), f64::INFINITY);
+    assert_eq!(refresh_at(&none, &cfg, 0.3), 0.0);
 }
 
 #[test]

@@ -40,4 +40,10 @@ fn thousand_schedules_hold_every_invariant() {
     assert!(f.ignored_foreign > 0 && f.ignored_version > 0 && f.ignored_malformed > 0);
     assert!(f.logouts_user > 0 && f.logouts_rejected > 0);
     assert!(!f.convergence_us.is_empty());
+    // The faults of restored sessions and short-lived tokens were exercised, and held.
+    assert!(f.short_lived > n / 8 && f.agreeing_clocks > n / 4);
+    assert!(f.restored_dead > 0 && f.unreadable_reads > 0 && f.unreadable_results > 0);
+    assert!(f.hostile_messages > 0);
+    assert_eq!(f.expired_handed_out, 0);
+    assert_eq!(f.needless_logouts, 0);
 }

@@ -30,6 +30,7 @@ export const ERROR_CODES = {
   refresh_invalid_token: "a token given to the token manager is empty or too long",
   refresh_message_malformed: "a cross-tab message was not understood and was ignored",
   refresh_storage_malformed: "the shared token record in storage was not understood and was ignored",
+  refresh_storage_unavailable: "the token storage could not be read for a while; the session is kept, try again later",
 } as const;
 
 /** A stable error code. */

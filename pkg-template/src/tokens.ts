@@ -8,7 +8,8 @@
  * lock grant, the result of your `refresh()`, a lifecycle change — with the current storage
  * value and the time, and executes the effects it returns, in order, synchronously. Your code
  * (`refresh()`, `onChange`, `onLogout`, promise reactions) always runs in a later microtask,
- * never inside the machine, so nothing can deadlock by re-entering it.
+ * never inside the machine, so nothing can deadlock by re-entering it; whatever it throws,
+ * returns or never returns is contained (see {@link TokenManagerOptions.refresh}).
  *
  * ```ts
  * const tokens = createTokenManager({ channel: "my-app", refresh: (rt) => callRefreshEndpoint(rt) });
@@ -17,18 +18,20 @@
  * ```
  * @module
  */
+import { RefreshTab } from "faultline-glue";
 import { ERROR_CODES, type ErrorCode, FaultlineError, fromWasmError } from "./errors.js";
-import { outSlots, writeStrings } from "./scratch.js";
-import { jwtTimes } from "./jwt.js";
-import { type Channel, type ChannelKind, openChannel } from "./tokens/channel.js";
+import type { LogoutReason, RefreshEffect, RefreshTabStats } from "./generated.js";
+import { decodeJwt } from "./jwt.js";
+import { type Channel, type ChannelKind, MAX_MESSAGE_CHARS, openChannel } from "./tokens/channel.js";
 import { initialLifecycle, watchLifecycle } from "./tokens/lifecycle.js";
 import { detectLocks, LockAdapter } from "./tokens/locks.js";
-import { isStorage, pickStorage, type StorageKind, type TokenStorage } from "./tokens/storage.js";
+import { isStorage, pickStorage, type StorageAdapter, type StorageKind, type TokenStorage } from "./tokens/storage.js";
 import { WakeTimer } from "./tokens/timers.js";
-import { wasm } from "./wasm.js";
+import { assertReady } from "./wasm.js";
 
 export type { StorageKind, TokenStorage } from "./tokens/storage.js";
 export type { ChannelKind } from "./tokens/channel.js";
+export type { LogoutReason } from "./generated.js";
 
 /** Tokens from a login or a refresh. */
 export interface TokenPair {
@@ -41,9 +44,12 @@ export interface TokenPair {
   refresh?: string | null;
   /**
    * Lifetime of an opaque (non-JWT) access token in seconds, as in an OAuth 2 token
-   * response. Ignored when the access token is a JWT with `exp`.
+   * response. Ignored when the access token is a JWT with `exp`. Without either, the token
+   * is treated as living `opaqueLifetimeMs`.
    */
   expires_in?: number;
+  /** The same as `expires_in` (camelCase APIs); `expires_in` wins when both are given. */
+  expiresIn?: number;
 }
 
 /** What your `refresh()` receives besides the refresh token. */
@@ -51,9 +57,6 @@ export interface RefreshContext {
   /** Aborted when the manager stops waiting (`networkTimeoutMs`): pass it to `fetch`. */
   signal: AbortSignal;
 }
-
-/** Why a session ended. */
-export type LogoutReason = "user" | "rejected" | "lost" | "cleared";
 
 /** Options of {@link createTokenManager}. Every duration is in milliseconds. */
 export interface TokenManagerOptions {
@@ -67,7 +70,15 @@ export interface TokenManagerOptions {
    * `status` (or `response.status`, or `classification.status`) is 400 or 401, or whose
    * `code` is `"refresh_logged_out"`, when the server refused the refresh token: every tab is
    * logged out. Any other rejection is transient: all tabs wait for a shared cooldown
-   * (`retryAfterMs` on the error, e.g. from `Retry-After`, is honoured).
+   * (`retryAfterMs` on the error, e.g. from `Retry-After`, is honoured). A call that throws
+   * is a transient failure; one that never settles is abandoned after `networkTimeoutMs`.
+   *
+   * A result that cannot be read (not an object, a getter that throws, an empty token) came
+   * from a server that answered, and may have rotated the refresh token: that token is then
+   * never sent again (a second use would be a reuse, which rotating servers punish by
+   * revoking the session). The current access token serves while it lasts; the session then
+   * ends with `onLogout("lost")`. Once a refresh has answered without a new refresh token
+   * (the server does not rotate), an unreadable result is a transient failure instead.
    */
   refresh: (refreshToken: string, context: RefreshContext) => Promise<TokenPair>;
   /**
@@ -76,15 +87,21 @@ export interface TokenManagerOptions {
    * synchronous `{getItem, setItem, removeItem}`.
    */
   storage?: TokenStorage | "local" | "memory";
-  /** Called once per session per tab when it ends (logout anywhere, refresh token refused). */
+  /**
+   * Called once per session per tab when it ends (logout anywhere, refresh token refused).
+   * What it throws is contained; it cannot end the process or the manager.
+   */
   onLogout?: (reason: LogoutReason) => void;
-  /** Refresh this long before expiry (capped at half the token lifetime). Default 300 000. */
+  /** Refresh this long before expiry (capped at a quarter of the token lifetime). Default 300 000. */
   refreshAheadMs?: number;
   /** Use `navigator.locks` when present. Default true; false forces the lease fallback. */
   webLocks?: boolean;
-  /** Per-tab spread of the proactive refresh. Default 10 000. */
+  /** Per-tab spread of the proactive refresh (capped at a twelfth of the lifetime). Default 10 000. */
   jitterMs?: number;
-  /** A token is handed out only if valid at least this much longer. Default 5 000. */
+  /**
+   * A token is handed out only if valid at least this much longer; capped at a fifth of the
+   * token's lifetime, so tokens of any lifetime (1 s up) work. Default 5 000.
+   */
   expiryMarginMs?: number;
   /** Your `refresh()` is abandoned (and its signal aborted) after this. Default 10 000. */
   networkTimeoutMs?: number;
@@ -104,13 +121,22 @@ export interface TokenManagerOptions {
   cooldownMaxMs?: number;
   /** Largest server retry hint honoured. Default 300 000. */
   maxRetryAfterMs?: number;
-  /** No refresh while the session is younger than this (refresh-loop guard). Default 10 000. */
+  /**
+   * A token fresh from a refresh that the API rejects within this long (`invalidate`) ends
+   * the session (`onLogout("rejected")`) instead of refreshing again. Default 10 000.
+   */
   minRefreshIntervalMs?: number;
+  /** Loop guard: most refreshes (all tabs together) per `refreshWindowMs`. Default 30. */
+  maxRefreshesPerWindow?: number;
+  /** Loop guard window. Default 10 000. */
+  refreshWindowMs?: number;
+  /** Lifetime assumed for an access token whose expiry is unknown. Default 300 000. */
+  opaqueLifetimeMs?: number;
   /** Re-check period while something is pending. Default 5 000. */
   pollMs?: number;
   /** Most distinct pending requests to the machine per tab. Default 256. */
   maxWaiters?: number;
-  /** Retries of a generation whose refreshing tab was lost, before logging out. Default 1. */
+  /** Immediate retries of a generation whose refreshing tab was lost (later ones wait for the cooldown). Default 1. */
   maxTakeovers?: number;
 }
 
@@ -126,33 +152,9 @@ export type TokenEvent =
   | { type: "logout"; reason: LogoutReason };
 
 /** Counters and adapter choices, for diagnostics and tests. */
-export interface TokenManagerStats {
-  /** Channel messages that were not ours (ignored). */
-  foreignMessages: number;
-  /** Channel messages of another protocol version (ignored). */
-  versionMessages: number;
-  /** Channel messages that were ours but malformed (ignored). */
-  malformedMessages: number;
-  /** Storage records that could not be read (treated as no record). */
-  malformedRecords: number;
-  /** Lock grants or refresh results that arrived for something no longer wanted. */
-  staleInputs: number;
-  /** Successful refresh results discarded because the generation had moved. */
-  discardedResults: number;
-  /** Requests refused with `refresh_busy`. */
-  busyRejections: number;
-  /** Refreshes this tab started. */
-  refreshesStarted: number;
-  /** Takeovers of a lost refresh this tab performed. */
-  takeovers: number;
-  /** The session generation this tab last adopted. */
-  generation: number;
-  /** Requests waiting in the machine. */
-  waiting: number;
-  /** Whether this tab's refresh request is outstanding. */
-  refreshing: boolean;
-  /** Whether this tab sees a session. */
-  hasSession: boolean;
+export interface TokenManagerStats extends RefreshTabStats {
+  /** Channel messages longer than any of ours, dropped before they were copied. */
+  oversizedMessages: number;
   /** Path A (Web Locks) or the lease fallback. */
   webLocks: boolean;
   /** Where the record lives. */
@@ -169,46 +171,55 @@ export interface TokenManager {
    * one request to the protocol, and all tabs together send at most one refresh.
    * @throws {FaultlineError} (as a rejection) `refresh_logged_out`, `refresh_failed`
    *   (`retryAtMs` on the error), `refresh_cooldown` (`retryAtMs`), `refresh_timeout`,
-   *   `refresh_busy`; an `AbortError` when `signal` fires or the manager is disposed.
+   *   `refresh_busy`, `refresh_storage_unavailable`; an `AbortError` when `signal` fires or
+   *   the manager is disposed. Never an expired token.
    */
   getAccessToken(options?: GetTokenOptions): Promise<string>;
   /**
-   * Stores a new session (after a login) for every tab: a new generation everywhere.
+   * Stores a new session (after a login, or restored from elsewhere) for every tab: a new
+   * generation everywhere. An access token already expired by its own `exp` is never handed
+   * out: the refresh token is used at once (one refresh across tabs).
    * @throws {FaultlineError} `invalid_argument`, `refresh_invalid_token`.
    */
-  setTokens(pair: { access: string; refresh: string; expires_in?: number }): void;
+  setTokens(pair: { access: string; refresh: string; expires_in?: number; expiresIn?: number }): void;
   /** Subscribes to new tokens and logouts (called in a microtask); returns the unsubscribe. */
   onChange(callback: (event: TokenEvent) => void): () => void;
   /** Ends the session in every tab (`onLogout("user")` everywhere). */
   logout(): Promise<void>;
   /**
-   * Tells the manager the API refused `token` (a 401): the next `getAccessToken()` will not
-   * return it, but a newer one (refreshing if needed). Unknown or older tokens are ignored.
+   * Tells the manager the API refused `token` (a 401): a refresh starts at once, however
+   * young the session, and `getAccessToken()` will not return that token again. If the
+   * token came from a refresh less than `minRefreshIntervalMs` ago, refreshing again would
+   * loop: the session ends (`onLogout("rejected")`, callers get `refresh_logged_out`).
+   * Unknown or older tokens are ignored.
    */
   invalidate(token: string): void;
   /**
-   * Stops the manager: pending callers reject with an `AbortError`, listeners are removed.
-   * A refresh this tab has in flight is still committed (bounded by `networkTimeoutMs`), so
-   * disposing never strands a rotated token.
+   * Stops the manager at once: pending callers reject with an `AbortError`, listeners are
+   * removed, a refresh in flight is aborted and its result, if it still arrives, is not
+   * written. The in-memory store forgets the session when its last manager is disposed.
+   * (Other tabs sharing `localStorage` keep the session; a refresh this tab had in flight is
+   * taken over by them as one whose holder was lost.)
    */
   dispose(): void;
   /** Counters and adapter choices. */
   stats(): TokenManagerStats;
 }
 
-// Effect kinds (src/bindings/refresh.rs, module doc).
-const POST = 0, REQUEST_LOCK = 1, ABORT_LOCK = 2, RELEASE_LOCK = 3, START_REFRESH = 4, WRITE_RECORD = 5,
-  SET_TIMER = 6, CANCEL_TIMER = 7, RESOLVE = 8, REJECT = 9, CHANGED = 10, LOGGED_OUT = 11;
-const FX_WIDTH = 5;
+/** The record as read (`undefined`: the read failed) and the time, to one export of the machine. */
+type Call = (tab: RefreshTab, read: string | null | undefined, now: number) => RefreshEffect[];
 
-const TIMING_KEYS = [
+/** Numeric options passed to the machine (durations in ms, and three counts). */
+const NUMBER_OPTIONS = [
   "refreshAheadMs", "jitterMs", "expiryMarginMs", "networkTimeoutMs", "leaseMs", "heartbeatMs", "settleMs",
   "confirmMs", "getTokenTimeoutMs", "cooldownBaseMs", "cooldownMaxMs", "maxRetryAfterMs", "minRefreshIntervalMs",
-  "pollMs", "maxWaiters", "maxTakeovers",
+  "pollMs", "refreshWindowMs", "opaqueLifetimeMs",
 ] as const;
+const COUNT_OPTIONS = ["maxWaiters", "maxTakeovers", "maxRefreshesPerWindow"] as const;
 
-type Glue = ReturnType<typeof wasm>;
-type Tab = InstanceType<Glue["RefreshTab"]>;
+/** Immediate re-reads of a store whose read failed, before the machine is told (it then backs off). */
+const READ_ATTEMPTS = 3;
+const MAX_TOKEN_CHARS = 16 * 1024;
 
 interface Entry {
   request: number;
@@ -243,29 +254,77 @@ function checkTokenString(v: unknown, name: string): asserts v is string {
   if (typeof v !== "string") throw invalid(`${name} must be a string, got ${v === null ? "null" : typeof v}`);
 }
 
-const nanIfAbsent = (v: number): number | null => (Number.isNaN(v) ? null : v);
+/**
+ * Runs a user callback in a later microtask. Whatever it does (throws, returns a rejected
+ * promise) stays there: a user's bug must not end the process or strand the manager.
+ */
+function contained(fn: () => unknown): void {
+  queueMicrotask(() => {
+    try {
+      const r = fn() as { then?: unknown } | undefined;
+      if (r !== null && typeof r === "object" && typeof r.then === "function") {
+        (r as Promise<unknown>).then(undefined, () => {});
+      }
+    } catch {
+      // The callback's own failure; the manager carries on.
+    }
+  });
+}
 
-/** Claims of an access token: [exp, iat] in seconds (NaN when unknown / not a JWT). */
-function claims(access: string, expiresIn: unknown): [number, number] {
-  // An opaque (non-JWT) token has no claims: its expiry comes from `expires_in`.
-  let [exp, iat] = jwtTimes(access) ?? [NaN, NaN];
-  if (Number.isNaN(exp) && typeof expiresIn === "number" && Number.isFinite(expiresIn) && expiresIn >= 0) {
+/** Claims of an access token: `[exp, iat]` in seconds (null when unknown / not a JWT). */
+function claims(access: string, expiresIn: unknown): [number | null, number | null] {
+  let exp: number | null = null;
+  let iat: number | null = null;
+  try {
+    const jwt = decodeJwt(access);
+    exp = jwt.exp ?? null;
+    iat = jwt.iat ?? null;
+  } catch {
+    // An opaque (non-JWT) token has no claims: its expiry comes from `expires_in`.
+  }
+  if (exp === null && typeof expiresIn === "number" && Number.isFinite(expiresIn) && expiresIn >= 0) {
     iat = Date.now() / 1000;
     exp = iat + expiresIn;
   }
   return [exp, iat];
 }
 
-/** Reads whether a `refresh()` rejection means "the refresh token was refused". */
-function refusal(e: unknown): { rejected: boolean; retryAfterMs: number } {
-  const o = (e !== null && typeof e === "object" ? e : {}) as {
-    code?: unknown; status?: unknown; response?: { status?: unknown }; retryAfterMs?: unknown;
-    classification?: { status?: unknown; action?: unknown; retryAfterMs?: unknown };
-  };
-  const status = [o.status, o.response?.status, o.classification?.status].find((s) => typeof s === "number");
-  const rejected = o.code === "refresh_logged_out" || o.classification?.action === "reauthenticate" || status === 400 || status === 401;
-  const hint = [o.retryAfterMs, o.classification?.retryAfterMs].find((v) => typeof v === "number" && Number.isFinite(v));
-  return { rejected, retryAfterMs: typeof hint === "number" ? hint : NaN };
+/** `expires_in`, else `expiresIn`, of a token pair (read by the caller's guard). */
+function lifetimeOf(p: { expires_in?: unknown; expiresIn?: unknown }): unknown {
+  return p.expires_in ?? p.expiresIn;
+}
+
+/** Reads whether a `refresh()` rejection means "the refresh token was refused" (never throws). */
+function refusal(e: unknown): { rejected: boolean; retryAfterMs: number | null } {
+  try {
+    const o = (e !== null && typeof e === "object" ? e : {}) as {
+      code?: unknown; status?: unknown; response?: { status?: unknown }; retryAfterMs?: unknown;
+      classification?: { status?: unknown; action?: unknown; retryAfterMs?: unknown };
+    };
+    const status = [o.status, o.response?.status, o.classification?.status].find((s) => typeof s === "number");
+    const rejected = o.code === "refresh_logged_out" || o.classification?.action === "reauthenticate" || status === 400 || status === 401;
+    const hint = [o.retryAfterMs, o.classification?.retryAfterMs].find((v) => typeof v === "number" && Number.isFinite(v));
+    return { rejected, retryAfterMs: typeof hint === "number" ? hint : null };
+  } catch {
+    // An error object whose getters throw: nothing says the token was refused.
+    return { rejected: false, retryAfterMs: null };
+  }
+}
+
+/** The tokens of a `refresh()` result, or null when it cannot be read (never throws). */
+function readPair(pair: unknown): { access: string; refresh: string | null; exp: number | null; iat: number | null } | null {
+  try {
+    if (pair === null || typeof pair !== "object") return null;
+    const p = pair as Partial<TokenPair>;
+    const access = p.access;
+    const refresh = p.refresh;
+    if (typeof access !== "string" || access.length === 0 || access.length > MAX_TOKEN_CHARS) return null;
+    if (refresh !== undefined && refresh !== null && (typeof refresh !== "string" || refresh.length > MAX_TOKEN_CHARS)) return null;
+    const [exp, iat] = claims(access, lifetimeOf(p));
+    return { access, refresh: typeof refresh === "string" && refresh.length > 0 ? refresh : null, exp, iat };
+  } catch {
+    return null;
+  }
 }
 
 class Manager implements TokenManager {
@@ -276,84 +335,91 @@ class Manager implements TokenManager {
   #rejectedGeneration = -1;
 
   readonly #opts: TokenManagerOptions;
-  readonly #glue: Glue;
-  readonly #tab: Tab;
+  readonly #tab: RefreshTab;
   readonly #key: string;
-  readonly #storage: TokenStorage;
-  readonly #storageKind: StorageKind;
+  readonly #store: StorageAdapter;
   readonly #channel: Channel;
   readonly #locks: LockAdapter | undefined;
   readonly #timer: WakeTimer;
   readonly #unwatch: Array<() => void> = [];
   readonly #networkTimeoutMs: number;
   readonly #confirmMs: number;
-  readonly #expiryMarginMs: number;
   readonly #entries = new Map<number, Entry>(); // by machine request id
   readonly #byKey = new Map<number, Entry>(); // by rejected generation (-1: none)
   readonly #subscribers = new Set<(event: TokenEvent) => void>();
-  readonly #lengths: number[] = [0, 0, 0];
+  readonly #refreshes = new Set<AbortController>();
   #requestSeq = 0;
   #busy = false;
-  readonly #queue: Array<() => void> = [];
+  readonly #queue: Call[] = [];
+  #oversized = 0;
   #disposed = false;
   #closed = false;
-  #fx = new Float64Array(0);
-  #fxPtr = -1;
-  #fxLen = 0;
 
   constructor(opts: TokenManagerOptions) {
     this.#opts = opts;
-    this.#glue = wasm();
-    const timing = new Float64Array(TIMING_KEYS.length).fill(NaN);
-    TIMING_KEYS.forEach((k, i) => {
-      const v = opts[k];
-      if (v === undefined) return;
-      if (typeof v !== "number" || Number.isNaN(v)) throw invalid(`${k} must be a number, got ${typeof v}`);
-      timing[i] = v;
-    });
+    assertReady();
     const picked = pickStorage(opts.storage);
+    const locks = detectLocks(opts.webLocks);
+    const config: Record<string, unknown> = { namespace: opts.channel, webLocks: locks !== undefined };
+    for (const k of NUMBER_OPTIONS) {
+      const v = opts[k];
+      if (v === undefined) continue;
+      if (typeof v !== "number" || Number.isNaN(v)) throw invalid(`${k} must be a number, got ${typeof v}`);
+      config[k] = v;
+    }
+    for (const k of COUNT_OPTIONS) {
+      const v = opts[k];
+      if (v === undefined) continue;
+      if (typeof v !== "number" || Number.isNaN(v)) throw invalid(`${k} must be a number, got ${typeof v}`);
+      config[k] = Math.min(2 ** 32 - 1, Math.max(0, Math.floor(v)));
+    }
     if (picked.kind === "memory") {
       // One realm: the record is seen at once and the bus delivers in a task, so the lease
       // windows (sized for cross-process localStorage) can shrink unless set explicitly.
-      if (opts.settleMs === undefined) timing[TIMING_KEYS.indexOf("settleMs")] = 10;
-      if (opts.confirmMs === undefined) timing[TIMING_KEYS.indexOf("confirmMs")] = 1;
+      config.settleMs ??= 10;
+      config.confirmMs ??= 1;
     }
-    const locks = detectLocks(opts.webLocks);
-    this.#tab = new this.#glue.RefreshTab(opts.channel, locks !== undefined, random53(), random53(), timing);
+    this.#tab = new RefreshTab(config, random53(), random53());
     this.#key = this.#tab.key();
-    this.#tab.config();
-    const cfg = outSlots();
-    this.#expiryMarginMs = cfg[2]!;
-    this.#networkTimeoutMs = cfg[3]!;
-    this.#confirmMs = cfg[7]!;
-    this.#storage = picked.storage;
-    this.#storageKind = picked.kind;
-    this.#timer = new WakeTimer(() => this.#feed((t, s, now) => t.timer(s, now)));
+    const cfg = this.#tab.config() as { networkTimeoutMs: number; confirmMs: number };
+    this.#networkTimeoutMs = cfg.networkTimeoutMs;
+    this.#confirmMs = cfg.confirmMs;
+    this.#store = picked;
+    this.#unwatch.push(picked.retain(this.#key));
+    this.#timer = new WakeTimer(() => this.#feed((t, r, now) => t.timer(r, now)));
     this.#locks = locks && new LockAdapter(
       locks,
-      (request) => this.#feed((t, s, now) => {
-        // Across processes the grant can overtake the previous holder's commit in storage:
-        // when the machine says so, report it confirmMs later, with a fresh snapshot.
-        if (t.grant_needs_settle(s)) {
-          setTimeout(() => this.#feed((t2, s2, now2) => t2.lock_granted(s2, now2, request)), this.#confirmMs);
-          return null;
-        }
-        return t.lock_granted(s, now, request);
-      }),
-      (request) => this.#feed((t, s, now) => t.lock_unavailable(s, now, request)),
+      (request) => this.#granted(request),
+      (request) => this.#feed((t, r, now) => t.lock_unavailable(r, now, request)),
     );
-    this.#channel = openChannel(opts.channel, picked.kind !== "memory", (data) => this.#feed((t, s, now, len) => t.message(s, now, len[0]!), [data]));
-    this.#unwatch.push(picked.watch(this.#key, () => this.#feed((t, s, now) => t.storage_changed(s, now))));
+    this.#channel = openChannel(opts.channel, picked.kind !== "memory", (data) => {
+      // Checked before anything copies it: ours are a few dozen characters.
+      if (data.length > MAX_MESSAGE_CHARS) this.#oversized++;
+      else this.#feed((t, r, now) => t.message(r, now, data));
+    });
+    this.#unwatch.push(picked.watch(this.#key, () => this.#feed((t, r, now) => t.storage_changed(r, now))));
     this.#unwatch.push(watchLifecycle({
-      visibility: (visible) => this.#feed((t, s, now) => t.visibility(s, now, visible)),
-      connectivity: (online) => this.#feed((t, s, now) => t.connectivity(s, now, online)),
-      pageHide: (persisted) => this.#feed((t, s, now) => t.page_hide(s, now, persisted)),
-      pageShow: (persisted) => this.#feed((t, s, now) => t.page_show(s, now, persisted)),
+      visibility: (visible) => this.#feed((t, r, now) => t.visibility(r, now, visible)),
+      connectivity: (online) => this.#feed((t, r, now) => t.connectivity(r, now, online)),
+      pageHide: (persisted) => this.#feed((t, r, now) => t.page_hide(r, now, persisted)),
+      pageShow: (persisted) => this.#feed((t, r, now) => t.page_show(r, now, persisted)),
     }));
-    this.#feed((t, s, now) => t.page_show(s, now, false));
+    this.#feed((t, r, now) => t.page_show(r, now, false));
     const { visible, online } = initialLifecycle();
-    if (!visible) this.#feed((t, s, now) => t.visibility(s, now, false));
-    if (!online) this.#feed((t, s, now) => t.connectivity(s, now, false));
+    if (!visible) this.#feed((t, r, now) => t.visibility(r, now, false));
+    if (!online) this.#feed((t, r, now) => t.connectivity(r, now, false));
+  }
+
+  /** Across processes the grant can overtake the previous holder's commit in storage: when
+   * the machine says so, report it `confirmMs` later, with a fresh snapshot. */
+  #granted(request: number): void {
+    if (this.#closed) return;
+    const read = this.#read();
+    if (read.ok && this.#tab.grant_needs_settle(read.value ?? undefined)) {
+      setTimeout(() => this.#feed((t, r, now) => t.lock_granted(r, now, request)), this.#confirmMs);
+      return;
+    }
+    this.#feed((t, r, now) => t.lock_granted(r, now, request));
   }
 
   getAccessToken(options?: GetTokenOptions): Promise<string> {
@@ -377,7 +443,7 @@ class Manager implements TokenManager {
       entry = { request, key, promise, resolve, reject, listeners: 0, pinned: false };
       this.#entries.set(request, entry);
       this.#byKey.set(key, entry);
-      this.#feed((t, s, now) => t.get_token(s, now, request, key < 0 ? NaN : key));
+      this.#feed((t, r, now) => t.get_token(r, now, request, key < 0 ? undefined : key));
     }
     if (signal === undefined) {
       entry.pinned = true;
@@ -394,7 +460,7 @@ class Manager implements TokenManager {
         entry.listeners--;
         if (entry.listeners === 0 && !entry.pinned && this.#entries.get(entry.request) === entry) {
           this.#forget(entry);
-          this.#feed((t, s, now) => t.cancel_get_token(s, now, entry.request));
+          this.#feed((t, r, now) => t.cancel_get_token(r, now, entry.request));
         }
       };
       signal.addEventListener("abort", onAbort, { once: true });
@@ -410,21 +476,14 @@ class Manager implements TokenManager {
     if (this.#byKey.get(entry.key) === entry) this.#byKey.delete(entry.key);
   }
 
-  setTokens(pair: { access: string; refresh: string; expires_in?: number }): void {
+  setTokens(pair: { access: string; refresh: string; expires_in?: number; expiresIn?: number }): void {
     if (pair === null || typeof pair !== "object") throw invalid("setTokens takes {access, refresh}");
-    checkTokenString(pair.access, "access");
-    checkTokenString(pair.refresh, "refresh");
+    const { access, refresh } = pair;
+    checkTokenString(access, "access");
+    checkTokenString(refresh, "refresh");
     if (this.#disposed) throw invalid("the token manager was disposed");
-    const [exp, iat] = claims(pair.access, pair.expires_in);
-    let failure: unknown;
-    this.#feed((t, s, now, len) => {
-      try {
-        return t.login(s, now, len[0]!, len[1]!, exp, iat);
-      } catch (e) {
-        failure = e;
-        return null;
-      }
-    }, [pair.access, pair.refresh]);
+    const [exp, iat] = claims(access, lifetimeOf(pair));
+    const failure = this.#feed((t, r, now) => t.login(r, now, access, refresh, exp ?? undefined, iat ?? undefined));
     if (failure !== undefined) throw fromWasmError(failure);
   }
 
@@ -435,12 +494,15 @@ class Manager implements TokenManager {
   }
 
   logout(): Promise<void> {
-    if (!this.#disposed) this.#feed((t, s, now) => t.logout(s, now));
+    if (!this.#disposed) this.#feed((t, r, now) => t.logout(r, now));
     return Promise.resolve();
   }
 
   invalidate(token: string): void {
-    if (typeof token === "string" && token === this.#token) this.#rejectedGeneration = this.#generation;
+    if (this.#disposed || typeof token !== "string" || token !== this.#token) return;
+    this.#rejectedGeneration = this.#generation;
+    // Ask at once: the refresh starts now, and later callers share this request.
+    this.#ask(undefined).then(undefined, () => {});
   }
 
   dispose(): void {
@@ -450,17 +512,9 @@ class Manager implements TokenManager {
     for (const entry of [...this.#entries.values()]) {
       this.#forget(entry);
       entry.reject(error);
-      this.#feed((t, s, now) => t.cancel_get_token(s, now, entry.request));
     }
     this.#subscribers.clear();
-    if (this.#closed || !this.#tab.is_refreshing()) {
-      this.#close();
-      return;
-    }
-    // Let our own refresh land (commit or fail) so its rotated token is not stranded;
-    // the machine gives up on it after the network timeout anyway.
-    const guard = setTimeout(() => this.#close(), this.#networkTimeoutMs + 2_000) as { unref?: () => void };
-    guard.unref?.();
+    this.#close();
   }
 
   #close(): void {
@@ -470,6 +524,8 @@ class Manager implements TokenManager {
     this.#channel.close();
     this.#timer.cancel();
     this.#locks?.close();
+    for (const abort of this.#refreshes) abort.abort(abortError("the token manager was disposed"));
+    this.#refreshes.clear();
     this.#token = null;
     this.#usableUntil = -Infinity;
     this.#tab.free();
@@ -477,107 +533,97 @@ class Manager implements TokenManager {
 
   stats(): TokenManagerStats {
     if (this.#closed) throw invalid("the token manager was disposed");
-    this.#tab.stats();
-    const o = outSlots();
     return {
-      foreignMessages: o[0]!, versionMessages: o[1]!, malformedMessages: o[2]!, malformedRecords: o[3]!,
-      staleInputs: o[4]!, discardedResults: o[5]!, busyRejections: o[6]!, refreshesStarted: o[7]!, takeovers: o[8]!,
-      generation: o[9]!, waiting: o[10]!, refreshing: o[11] === 1, hasSession: o[12] === 1,
-      webLocks: this.#locks !== undefined, storage: this.#storageKind, channel: this.#channel.kind,
+      ...(this.#tab.stats() as RefreshTabStats),
+      oversizedMessages: this.#oversized,
+      webLocks: this.#locks !== undefined, storage: this.#store.kind, channel: this.#channel.kind,
     };
   }
 
   /**
-   * Feeds one event: reads the record, writes it and the event's strings into the scratch
-   * buffer, calls the machine, executes the effects. Events arriving while effects run (a
-   * synchronous custom storage, say) are queued, never nested.
+   * Reads the record. A store that throws or answers something that is not a string or
+   * null is asked again a few times; if it still fails, the read is "unreadable" (never
+   * "no record": that would mean logged out).
    */
-  #feed(call: (tab: Tab, storedLen: number, now: number, lengths: number[]) => string | null, strings?: string[]): void {
-    if (this.#closed) return;
+  #read(): { ok: true; value: string | null } | { ok: false } {
+    for (let i = 0; i < READ_ATTEMPTS; i++) {
+      try {
+        const v: unknown = this.#store.storage.getItem(this.#key);
+        if (v === null || typeof v === "string") return { ok: true, value: v };
+      } catch {
+        // Try again.
+      }
+    }
+    return { ok: false };
+  }
+
+  /**
+   * Feeds one event with the record and the time, and executes the effects. Events arriving
+   * while effects run (a synchronous custom storage, say) are queued, never nested. Returns
+   * what the machine threw for this call (an invalid token), if anything.
+   */
+  #feed(call: Call): unknown {
+    if (this.#closed) return undefined;
     if (this.#busy) {
-      this.#queue.push(() => this.#feed(call, strings));
-      return;
+      this.#queue.push(call);
+      return undefined;
     }
     this.#busy = true;
+    let failure: unknown;
     try {
-      let stored: string | null = null;
+      let effects: RefreshEffect[] | undefined;
       try {
-        stored = this.#storage.getItem(this.#key);
-      } catch {
-        stored = null;
+        const read = this.#read();
+        effects = call(this.#tab, read.ok ? read.value : undefined, Date.now());
+      } catch (e) {
+        failure = e;
       }
-      if (typeof stored !== "string") stored = null;
-      const parts = strings === undefined ? (stored === null ? [] : [stored]) : stored === null ? strings : [stored, ...strings];
-      const lengths = this.#lengths;
-      writeStrings(parts, lengths);
-      const storedLen = stored === null ? -1 : lengths[0]!;
-      const rest = stored === null ? lengths : lengths.slice(1);
-      const text = call(this.#tab, storedLen, Date.now(), rest);
-      // null: the export refused its input before reaching the machine (no effects written).
-      if (text !== null) this.#execute(text);
+      if (effects !== undefined) this.#execute(effects);
     } finally {
       this.#busy = false;
     }
-    if (this.#queue.length > 0) this.#queue.shift()!();
-    this.#timer.keepAlive(this.#entries.size > 0);
-    if (this.#disposed && !this.#closed && !this.#tab.is_refreshing()) this.#close();
+    const next = this.#queue.shift();
+    if (next !== undefined) this.#feed(next);
+    if (!this.#closed) this.#timer.keepAlive(this.#entries.size > 0);
+    return failure;
   }
 
-  #effects(): Float64Array {
-    const out = outSlots();
-    const n = out[0]! * FX_WIDTH;
-    const ptr = out[1]!;
-    const buffer = (this.#glue.wasm_memory() as WebAssembly.Memory).buffer;
-    if (ptr !== this.#fxPtr || n > this.#fxLen || this.#fx.buffer !== buffer) {
-      this.#fx = new Float64Array(buffer, ptr, n);
-      this.#fxPtr = ptr;
-      this.#fxLen = this.#fx.length;
-    }
-    return this.#fx;
-  }
-
-  #execute(text: string): void {
-    const count = outSlots()[0]!;
-    if (count === 0) return;
-    const fx = this.#effects();
-    let at = 0;
-    for (let i = 0; i < count; i++) {
-      const o = i * FX_WIDTH;
-      const kind = fx[o]!;
-      const a = fx[o + 1]!;
-      const b = fx[o + 2]!;
-      const c = fx[o + 3]!;
-      const len = fx[o + 4]!;
-      const s = len === 0 ? "" : text.slice(at, at + len);
-      at += len;
-      switch (kind) {
-        case POST: this.#channel.post(s); break;
-        case REQUEST_LOCK: this.#locks?.request(a, this.#key, b === 1); break;
-        case ABORT_LOCK: this.#locks?.abort(a); break;
-        case RELEASE_LOCK: this.#locks?.release(a); break;
-        case START_REFRESH: queueMicrotask(() => this.#runRefresh(a, s)); break;
-        case WRITE_RECORD:
+  #execute(effects: RefreshEffect[]): void {
+    for (const e of effects) {
+      switch (e.type) {
+        case "post": this.#channel.post(e.message); break;
+        case "requestLock": this.#locks?.request(e.request, e.name, e.mode === "wait"); break;
+        case "abortLock": this.#locks?.abort(e.request); break;
+        case "releaseLock": this.#locks?.release(e.request); break;
+        case "startRefresh": {
+          const { attempt, refreshToken } = e;
+          queueMicrotask(() => void this.#runRefresh(attempt, refreshToken));
+          break;
+        }
+        case "writeRecord":
           try {
-            this.#storage.setItem(this.#key, s);
+            this.#store.storage.setItem(this.#key, e.record);
           } catch {
             // Quota or a closed store: the next event re-reads what is really there.
           }
           break;
-        case SET_TIMER: this.#timer.set(a); break;
-        case CANCEL_TIMER: this.#timer.cancel(); break;
-        case RESOLVE: this.#adopt(s, b, c); this.#answer(a)?.resolve(s); break;
-        case REJECT: this.#answer(a)?.reject(this.#error(s as ErrorCode, b)); break;
-        case CHANGED: {
-          this.#adopt(s, a, c);
-          this.#notify({ type: "token", accessToken: s, generation: a, expiresAtMs: nanIfAbsent(c) });
+        case "setTimer": this.#timer.set(e.atMs); break;
+        case "cancelTimer": this.#timer.cancel(); break;
+        case "resolve":
+          this.#adopt(e.token, e.generation, e.usableUntilMs);
+          this.#answer(e.requestId)?.resolve(e.token);
           break;
-        }
-        case LOGGED_OUT: {
+        case "reject": this.#answer(e.requestId)?.reject(this.#error(e.code as ErrorCode, e.retryAtMs)); break;
+        case "changed":
+          this.#adopt(e.token, e.generation, e.usableUntilMs);
+          this.#notify({ type: "token", accessToken: e.token, generation: e.generation, expiresAtMs: e.expiresAtMs });
+          break;
+        case "loggedOut": {
           this.#token = null;
           this.#usableUntil = -Infinity;
-          const reason = s as LogoutReason;
           const onLogout = this.#opts.onLogout;
-          if (typeof onLogout === "function" && !this.#disposed) queueMicrotask(() => onLogout(reason));
+          const reason = e.reason;
+          if (typeof onLogout === "function" && !this.#disposed) contained(() => onLogout(reason));
           this.#notify({ type: "logout", reason });
           break;
         }
@@ -586,10 +632,10 @@ class Manager implements TokenManager {
     }
   }
 
-  #adopt(token: string, generation: number, expiresAt: number): void {
+  #adopt(token: string, generation: number, usableUntil: number | null): void {
     this.#token = token;
     this.#generation = generation;
-    this.#usableUntil = Number.isNaN(expiresAt) ? Infinity : expiresAt - this.#expiryMarginMs;
+    this.#usableUntil = usableUntil ?? -Infinity;
   }
 
   #answer(request: number): Entry | undefined {
@@ -598,65 +644,56 @@ class Manager implements TokenManager {
     return entry;
   }
 
-  #error(code: ErrorCode, time: number): FaultlineError {
+  #error(code: ErrorCode, time: number | null): FaultlineError {
     const known = code in ERROR_CODES ? code : "internal";
-    const when = Number.isNaN(time) ? "" : ` (until ${new Date(time).toISOString()})`;
+    const when = time === null ? "" : ` (until ${new Date(time).toISOString()})`;
     const e = new FaultlineError(known, `${ERROR_CODES[known]}${when}`) as FaultlineError & { retryAtMs?: number };
-    if (!Number.isNaN(time)) e.retryAtMs = time;
+    if (time !== null) e.retryAtMs = time;
     return e;
   }
 
   #notify(event: TokenEvent): void {
-    for (const cb of this.#subscribers) queueMicrotask(() => cb(event));
+    for (const cb of this.#subscribers) contained(() => cb(event));
   }
 
   /** Runs your `refresh()` (already in a microtask), bounded by the network timeout. */
   async #runRefresh(attempt: number, refreshToken: string): Promise<void> {
     const abort = new AbortController();
+    this.#refreshes.add(abort);
     let settled = false;
-    const settle = (report: () => void): void => {
+    const settle = (call: Call): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timeout);
-      report();
+      this.#refreshes.delete(abort);
+      // After dispose() nothing is committed: #feed does nothing once closed.
+      this.#feed(call);
     };
-    const timeout = setTimeout(() => settle(() => {
+    const timeout = setTimeout(() => {
       abort.abort(new FaultlineError("refresh_timeout", "the refresh call took longer than networkTimeoutMs"));
-      this.#feed((t, s, now) => t.refresh_transient(s, now, attempt, NaN));
-    }), this.#networkTimeoutMs);
+      settle((t, r, now) => t.refresh_transient(r, now, attempt, undefined));
+    }, this.#networkTimeoutMs);
     let pair: unknown;
     try {
       pair = await this.#opts.refresh(refreshToken, { signal: abort.signal });
     } catch (e) {
       const { rejected, retryAfterMs } = refusal(e);
-      settle(() => this.#feed(rejected
-        ? (t, s, now) => t.refresh_rejected(s, now, attempt)
-        : (t, s, now) => t.refresh_transient(s, now, attempt, retryAfterMs)));
+      settle(rejected
+        ? (t, r, now) => t.refresh_rejected(r, now, attempt)
+        : (t, r, now) => t.refresh_transient(r, now, attempt, retryAfterMs ?? undefined));
       return;
     }
-    settle(() => this.#refreshed(attempt, pair));
-  }
-
-  #refreshed(attempt: number, pair: unknown): void {
-    const p = (pair !== null && typeof pair === "object" ? pair : {}) as Partial<TokenPair>;
-    const access = p.access;
-    const refresh = typeof p.refresh === "string" && p.refresh.length > 0 ? p.refresh : "";
-    if (typeof access !== "string") {
-      // Not a token response: treat as a transient failure (cooldown), never adopt it.
-      this.#feed((t, s, now) => t.refresh_transient(s, now, attempt, NaN));
-      return;
-    }
-    const [exp, iat] = claims(access, p.expires_in);
-    let invalidTokens = false;
-    this.#feed((t, s, now, len) => {
-      try {
-        return t.refresh_ok(s, now, attempt, len[0]!, refresh.length === 0 ? 0 : len[1]!, exp, iat);
-      } catch {
-        invalidTokens = true;
-        return null;
-      }
-    }, refresh.length === 0 ? [access] : [access, refresh]);
-    if (invalidTokens) this.#feed((t, s, now) => t.refresh_transient(s, now, attempt, NaN));
+    const tokens = readPair(pair);
+    settle(tokens === null
+      ? (t, r, now) => t.refresh_unreadable(r, now, attempt)
+      : (t, r, now) => {
+        try {
+          return t.refresh_ok(r, now, attempt, tokens.access, tokens.refresh ?? undefined, tokens.exp ?? undefined, tokens.iat ?? undefined);
+        } catch {
+          // A token the machine refused (empty, too long): the result is unreadable.
+          return t.refresh_unreadable(r, now, attempt);
+        }
+      });
   }
 }
 
@@ -694,7 +731,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   try {
     m = new Manager(options);
   } catch (e) {
-    throw fromWasmError(e);
+    throw e instanceof FaultlineError ? e : fromWasmError(e);
   }
   return {
     getAccessToken: (o) => m.getAccessToken(o),

@@ -101,6 +101,7 @@ pub fn union_of<V: Vocabulary>() -> Union {
 /// Every vocabulary that crosses the boundary, in the order they are written.
 pub fn unions() -> Vec<Union> {
     use crate::core::classify::{Action, Category, Format};
+    use crate::core::refresh::{LockMode, LogoutReason};
     use crate::core::retry::{BreakerState, Jitter, LargeHint, Reason};
     vec![
         union_of::<Category>(),
@@ -112,7 +113,29 @@ pub fn unions() -> Vec<Union> {
         union_of::<LargeHint>(),
         union_of::<Reason>(),
         union_of::<BreakerState>(),
+        union_of::<LogoutReason>(),
+        union_of::<LockMode>(),
     ]
+}
+
+/// A union of object shapes told apart by their `type` field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tagged {
+    /// The TypeScript type name.
+    pub ts_name: &'static str,
+    /// One line of documentation.
+    pub doc: &'static str,
+    /// The member shapes' names.
+    pub members: &'static [&'static str],
+}
+
+/// Every tagged union that crosses the boundary, in the order they are written.
+pub fn tagged() -> Vec<Tagged> {
+    vec![Tagged {
+        ts_name: "RefreshEffect",
+        doc: "One effect of the token manager's state machine, for the adapter to execute.",
+        members: crate::core::refresh::EFFECT_SHAPES,
+    }]
 }
 
 /// Every object shape that crosses the boundary, in the order they are written.
@@ -120,6 +143,7 @@ pub fn shapes() -> Vec<Shape> {
     let mut shapes = vec![];
     shapes.extend_from_slice(crate::core::jwt::SHAPES);
     shapes.extend(crate::core::retry::args::SHAPES);
+    shapes.extend(crate::core::refresh::shapes());
     shapes
 }
 
@@ -191,6 +215,14 @@ pub fn generated_ts() -> String {
         }
         out.push_str("}\n");
     }
+    for t in tagged() {
+        out.push_str(&format!(
+            "\n/** {} */\nexport type {} =\n  | {};\n",
+            t.doc.trim(),
+            t.ts_name,
+            t.members.join("\n  | ")
+        ));
+    }
     out
 }
 
@@ -219,6 +251,63 @@ mod tests {
             assert_eq!(
                 serde_json::to_value(c).unwrap(),
                 serde_json::json!(c.as_str())
+            );
+        }
+    }
+
+    fn keys_of(value: &serde_json::Value) -> Vec<&str> {
+        value
+            .as_object()
+            .map(|o| o.keys().map(String::as_str).collect())
+            .unwrap_or_default()
+    }
+
+    fn shape(name: &str) -> Shape {
+        shapes()
+            .into_iter()
+            .find(|s| s.ts_name == name)
+            .unwrap_or_else(|| panic!("no shape {name}"))
+    }
+
+    #[test]
+    fn refresh_effect_shapes_match_serde() {
+        use crate::core::refresh::{EFFECT_SHAPES, sample_outputs};
+        let samples = sample_outputs();
+        assert_eq!(samples.len(), EFFECT_SHAPES.len());
+        for out in samples {
+            let value = serde_json::to_value(&out).unwrap();
+            let sh = shape(out.shape_name());
+            assert_eq!(shape_mismatch(&sh, &keys_of(&value)), None);
+            let tag = sh.fields.iter().find(|f| f.name == "type").unwrap();
+            assert_eq!(tag.ts_type, format!("{}", value["type"]));
+            assert!(EFFECT_SHAPES.contains(&out.shape_name()));
+        }
+    }
+
+    #[test]
+    fn refresh_stats_shape_matches_serde() {
+        use crate::core::refresh::{Stats, TabStats};
+        let value =
+            serde_json::to_value(TabStats::new(Stats::default(), 1, 0, false, true)).unwrap();
+        assert_eq!(
+            shape_mismatch(&shape("RefreshTabStats"), &keys_of(&value)),
+            None
+        );
+    }
+
+    #[test]
+    fn refresh_vocabularies_are_serde_names() {
+        use crate::core::refresh::{LockMode, LogoutReason};
+        for r in LogoutReason::ALL {
+            assert_eq!(
+                serde_json::to_value(r).unwrap(),
+                serde_json::json!(r.as_str())
+            );
+        }
+        for m in LockMode::ALL {
+            assert_eq!(
+                serde_json::to_value(m).unwrap(),
+                serde_json::json!(m.as_str())
             );
         }
     }

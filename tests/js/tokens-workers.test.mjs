@@ -57,7 +57,7 @@ const { createTokenManager } = require("faultline");
 const sabStorage = ${sabStorage.toString()};
 const sharedRefresh = ${sharedRefresh.toString()};
 const storage = sabStorage(workerData.sab);
-const tokens = createTokenManager({ channel: workerData.channel, storage, refresh: sharedRefresh(storage.head), minRefreshIntervalMs: 0 });
+const tokens = createTokenManager({ channel: workerData.channel, storage, refresh: sharedRefresh(storage.head) });
 parentPort.once("message", async () => {
   const got = await Promise.all(Array.from({ length: 100 }, () => tokens.getAccessToken().catch((e) => "error:" + e.code)));
   parentPort.postMessage({ tokens: [...new Set(got)], started: tokens.stats().refreshesStarted, channel: tokens.stats().channel });
@@ -71,7 +71,7 @@ test("main thread + 2 worker threads, expired token, 300 callers: one refresh in
   const storage = sabStorage(sab);
   storage.head[1] = -1;
   const channel = `tokens-workers-${process.pid}`;
-  const main = createTokenManager({ channel, storage, refresh: sharedRefresh(storage.head), minRefreshIntervalMs: 0 });
+  const main = createTokenManager({ channel, storage, refresh: sharedRefresh(storage.head) });
   assert.equal(main.stats().channel, "broadcast");
   const enc = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
   const workers = [0, 1].map(() => new Worker(workerCode, { eval: true, workerData: { sab, channel } }));

@@ -44,7 +44,7 @@ const isCode = (code) => (e) => {
 
 test("1 000 concurrent callers with an expired token: one refresh, one token for all", async () => {
   const srv = server({ delayMs: 20 });
-  const tokens = createTokenManager({ channel: channel(), refresh: srv.refresh, minRefreshIntervalMs: 0 });
+  const tokens = createTokenManager({ channel: channel(), refresh: srv.refresh });
   tokens.setTokens({ access: jwt(nowS() - 60), refresh: "rt-0" });
   const all = await Promise.all(Array.from({ length: 1000 }, () => tokens.getAccessToken()));
   assert.equal(srv.calls, 1);
@@ -79,7 +79,6 @@ test("refresh refused (401): every caller gets refresh_logged_out, onLogout fire
   const events = [];
   const tokens = createTokenManager({
     channel: channel(),
-    minRefreshIntervalMs: 0,
     refresh: async () => {
       calls++;
       throw Object.assign(new Error("Token is blacklisted"), { status: 401 });
@@ -111,7 +110,6 @@ test("refusal is also read from response.status, classification and the error co
   for (const shape of shapes) {
     const tokens = createTokenManager({
       channel: channel(),
-      minRefreshIntervalMs: 0,
       refresh: async () => { throw shape instanceof Error ? shape : Object.assign(new Error("no"), shape); },
     });
     tokens.setTokens({ access: jwt(nowS() - 1), refresh: "rt" });
@@ -125,7 +123,6 @@ test("transient failure: refresh_failed with retryAtMs, a shared cooldown, then 
   let fail = true;
   const tokens = createTokenManager({
     channel: channel(),
-    minRefreshIntervalMs: 0,
     cooldownBaseMs: 300,
     refresh: async () => {
       calls++;
@@ -155,7 +152,6 @@ test("transient failure: refresh_failed with retryAtMs, a shared cooldown, then 
 test("a server retry hint (retryAfterMs on the error) sets the cooldown", async () => {
   const tokens = createTokenManager({
     channel: channel(),
-    minRefreshIntervalMs: 0,
     cooldownBaseMs: 100,
     refresh: async () => { throw Object.assign(new Error("429"), { status: 429, retryAfterMs: 4_000 }); },
   });
@@ -169,7 +165,6 @@ test("a refresh() that never settles is abandoned after networkTimeoutMs and its
   let signal;
   const tokens = createTokenManager({
     channel: channel(),
-    minRefreshIntervalMs: 0,
     networkTimeoutMs: 150,
     refresh: (_rt, ctx) => { signal = ctx.signal; return new Promise(() => {}); },
   });
@@ -182,21 +177,45 @@ test("a refresh() that never settles is abandoned after networkTimeoutMs and its
   tokens.dispose();
 });
 
-test("a refresh() that resolves garbage is a transient failure, never adopted", async () => {
+test("a refresh() that resolves garbage is never adopted, and its refresh token is never re-sent", async () => {
   for (const garbage of [null, {}, { access: 42 }, { access: "" }, "token"]) {
-    const tokens = createTokenManager({ channel: channel(), minRefreshIntervalMs: 0, refresh: async () => garbage });
+    const seen = [];
+    const logouts = [];
+    const tokens = createTokenManager({
+      channel: channel(),
+      refresh: async (rt) => { seen.push(rt); return garbage; },
+      onLogout: (r) => logouts.push(r),
+    });
     const access = jwt(nowS() - 1);
     tokens.setTokens({ access, refresh: "rt-0" });
-    await assert.rejects(tokens.getAccessToken(), isCode("refresh_failed"), `garbage ${JSON.stringify(garbage)}`);
+    // The server answered: it may have rotated rt-0, so rt-0 is spent and the session ends.
+    await assert.rejects(tokens.getAccessToken(), isCode("refresh_logged_out"), `garbage ${JSON.stringify(garbage)}`);
+    await assert.rejects(tokens.getAccessToken(), isCode("refresh_logged_out"));
+    await sleep(5);
+    assert.deepEqual(seen, ["rt-0"]);
+    assert.deepEqual(logouts, ["lost"]);
     tokens.dispose();
   }
+});
+
+test("on a server known not to rotate, an unreadable result is a transient failure", async () => {
+  let n = 0;
+  const tokens = createTokenManager({
+    channel: channel(),
+    refresh: async () => (++n === 1 ? { access: jwt(nowS() - 1, { n }) } : null),
+  });
+  tokens.setTokens({ access: jwt(nowS() - 1), refresh: "keep-me" });
+  await assert.rejects(tokens.getAccessToken(), isCode("refresh_failed"));
+  assert.equal(n, 2);
+  assert.equal(tokens.stats().hasSession, true);
+  tokens.dispose();
 });
 
 test("a non-rotating server ({access} only) keeps the refresh token", async () => {
   const seen = [];
   const tokens = createTokenManager({
     channel: channel(),
-    minRefreshIntervalMs: 0,
+    minRefreshIntervalMs: 0, // a refreshed token rejected at once is refreshed again
     refresh: async (rt) => { seen.push(rt); return { access: jwt(nowS() + 3600, { k: seen.length }) }; },
   });
   tokens.setTokens({ access: jwt(nowS() - 1), refresh: "keep-me" });
@@ -212,7 +231,6 @@ test("opaque access tokens use expires_in", async () => {
   const srv = { calls: 0 };
   const tokens = createTokenManager({
     channel: channel(),
-    minRefreshIntervalMs: 0,
     refresh: async () => { srv.calls++; return { access: `opaque-${srv.calls}`, refresh: "r", expires_in: 3600 }; },
   });
   tokens.setTokens({ access: "opaque-0", refresh: "r0", expires_in: 0 });
@@ -286,7 +304,7 @@ test("onChange callbacks run in a microtask, never inside the machine (re-entry 
 
 test("invalidate(token) after a 401: the next call refreshes even though the token looks valid", async () => {
   const srv = server();
-  const tokens = createTokenManager({ channel: channel(), refresh: srv.refresh, minRefreshIntervalMs: 0 });
+  const tokens = createTokenManager({ channel: channel(), refresh: srv.refresh });
   const old = jwt(nowS() + 3600, { old: true });
   tokens.setTokens({ access: old, refresh: "rt-0" });
   assert.equal(await tokens.getAccessToken(), old);
@@ -303,7 +321,7 @@ test("invalidate(token) after a 401: the next call refreshes even though the tok
 
 test("AbortSignal: an aborted caller rejects with its reason, the others still get the token", async () => {
   const srv = server({ delayMs: 50 });
-  const tokens = createTokenManager({ channel: channel(), refresh: srv.refresh, minRefreshIntervalMs: 0 });
+  const tokens = createTokenManager({ channel: channel(), refresh: srv.refresh });
   tokens.setTokens({ access: jwt(nowS() - 1), refresh: "rt-0" });
   const ctl = new AbortController();
   const aborted = tokens.getAccessToken({ signal: ctl.signal });
@@ -316,11 +334,11 @@ test("AbortSignal: an aborted caller rejects with its reason, the others still g
   tokens.dispose();
 });
 
-test("dispose(): pending callers and later calls reject with AbortError; the refresh still commits", async () => {
+test("dispose(): pending callers and later calls reject with AbortError; a later refresh result is not written", async () => {
   const store = mapStorage();
   const srv = server({ delayMs: 300 });
   const ch = channel();
-  const tokens = createTokenManager({ channel: ch, refresh: srv.refresh, storage: store, minRefreshIntervalMs: 0 });
+  const tokens = createTokenManager({ channel: ch, refresh: srv.refresh, storage: store });
   tokens.setTokens({ access: jwt(nowS() - 1), refresh: "rt-0" });
   const pending = tokens.getAccessToken();
   await sleep(200); // the lease is confirmed and the request is out
@@ -328,10 +346,10 @@ test("dispose(): pending callers and later calls reject with AbortError; the ref
   tokens.dispose();
   await assert.rejects(pending, { name: "AbortError" });
   await assert.rejects(tokens.getAccessToken(), { name: "AbortError" });
+  assert.equal(srv.signal.aborted, true, "the refresh call was aborted");
   await sleep(400);
   const rec = JSON.parse(store.getItem(`faultline.refresh.${ch}`));
-  assert.equal(rec.s.rt, "rt-1", "the rotated token was committed, not stranded");
-  assert.equal(rec.inf, null);
+  assert.equal(rec.s.rt, "rt-0", "nothing is committed after dispose()");
   assert.throws(() => tokens.setTokens({ access: "a", refresh: "b" }), isCode("invalid_argument"));
   tokens.dispose(); // idempotent
 });
@@ -340,30 +358,31 @@ test("hostile messages on the same BroadcastChannel name are ignored and counted
   const store = mapStorage();
   const ch = channel();
   const srv = server();
-  const tokens = createTokenManager({ channel: ch, refresh: srv.refresh, storage: store, minRefreshIntervalMs: 0 });
+  const tokens = createTokenManager({ channel: ch, refresh: srv.refresh, storage: store });
   assert.equal(tokens.stats().channel, "broadcast");
   const access = jwt(nowS() + 3600);
   tokens.setTokens({ access, refresh: "rt-0" });
   const evil = new BroadcastChannel(ch);
   const seen = [];
   evil.onmessage = (e) => seen.push(e.data);
-  const foreign = ["hello", "", "{\"type\":\"token\",\"token\":\"x\"}", "[1,2,3]", "x".repeat(10_000)];
+  const foreign = ["hello", "", "{\"type\":\"token\",\"token\":\"x\"}", "[1,2,3]"];
+  const oversized = ["x".repeat(10_000), "{\"fl\":1,\"t\":\"done\",\"from\":1,\"gen\":1,\"exp\":null,\"pad\":\"" + "x".repeat(600) + "\"}"];
   const version = ["{\"fl\":2,\"t\":\"logout\",\"from\":1,\"gen\":99}", "{\"fl\":\"1\",\"t\":\"logout\",\"from\":1,\"gen\":1}"];
   const malformed = [
     "{\"fl\":1,\"t\":\"logout\"}",
     "{\"fl\":1,\"t\":\"logout\",\"from\":-1,\"gen\":5}",
     "{\"fl\":1,\"t\":\"explode\",\"from\":1,\"gen\":5}",
     "{\"fl\":1,\"t\":\"done\",\"from\":1,\"gen\":1e400,\"exp\":null}",
-    "{\"fl\":1,\"t\":\"done\",\"from\":1,\"gen\":1,\"exp\":null,\"pad\":\"" + "x".repeat(600) + "\"}",
     "{\"fl\":1,",
   ];
-  for (const m of [...foreign, ...version, ...malformed]) evil.postMessage(m);
+  for (const m of [...foreign, ...oversized, ...version, ...malformed]) evil.postMessage(m);
   evil.postMessage({ fl: 1, t: "logout", from: 1, gen: 999 }); // objects are never ours
   await sleep(100);
   const st = tokens.stats();
   assert.equal(st.foreignMessages, foreign.length);
   assert.equal(st.versionMessages, version.length);
   assert.equal(st.malformedMessages, malformed.length);
+  assert.equal(st.oversizedMessages, oversized.length);
   assert.equal(st.hasSession, true);
   assert.equal(await tokens.getAccessToken(), access);
   // Tokens never travel on the channel: what a listener saw during login and a refresh.
@@ -384,8 +403,8 @@ test("hostile messages on the same BroadcastChannel name are ignored and counted
 test("two managers on one record (one realm): 2 x 200 callers, one refresh, same token", async () => {
   const srv = server({ delayMs: 30 });
   const ch = channel();
-  const a = createTokenManager({ channel: ch, refresh: srv.refresh, minRefreshIntervalMs: 0 });
-  const b = createTokenManager({ channel: ch, refresh: srv.refresh, minRefreshIntervalMs: 0 });
+  const a = createTokenManager({ channel: ch, refresh: srv.refresh });
+  const b = createTokenManager({ channel: ch, refresh: srv.refresh });
   a.setTokens({ access: jwt(nowS() - 1), refresh: "rt-0" });
   await sleep(5);
   const all = await Promise.all([

@@ -1,4 +1,4 @@
-// One "tab" of the token manager browser tests (tests/e2e/tokens.test.mjs). The query string
+// One "tab" of the token manager browser tests (tests/e2e/tokens-tabs.test.mjs). The query string
 // names the channel and may override options (JSON in ?opts=). Everything the test asserts
 // on is recorded on window: token changes (with the local time they were seen), logouts,
 // and a get() that reports instead of throwing.
@@ -11,7 +11,6 @@ window.changes = [];
 window.logouts = [];
 const tokens = createTokenManager({
   channel: params.get("channel") ?? "e2e",
-  minRefreshIntervalMs: 0,
   ...overrides,
   refresh: async (refreshToken, { signal }) => {
     const r = await fetch("/api/v1/auth/refresh", {

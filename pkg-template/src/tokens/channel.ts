@@ -11,6 +11,12 @@
  * @module
  */
 
+/**
+ * Longest message the protocol sends, in characters (the Rust wire codec's byte bound);
+ * anything longer is dropped before it is copied anywhere. @internal
+ */
+export const MAX_MESSAGE_CHARS = 512;
+
 /** How messages travel. */
 export type ChannelKind = "broadcast" | "memory";
 

@@ -23,6 +23,8 @@ export interface TokenStorage {
 export type StorageKind = "local" | "memory" | "custom";
 
 const memoryMap = new Map<string, string>();
+/** Managers using each in-memory record: the last one to go removes it (and its tokens). */
+const memoryUsers = new Map<string, number>();
 
 /** The realm-wide in-memory store (shared by every manager of this JavaScript realm). @internal */
 export const memoryStorage: TokenStorage = {
@@ -61,9 +63,32 @@ export interface StorageAdapter {
   readonly kind: StorageKind;
   /** Calls `onChange` when another context writes `key`; returns the unsubscribe. */
   watch(key: string, onChange: () => void): () => void;
+  /**
+   * Registers a manager using `key`; the returned release, called on dispose, removes the
+   * record from the in-memory store when no manager of this realm uses it any more (shared
+   * stores keep it: other tabs and later page loads rely on it).
+   */
+  retain(key: string): () => void;
 }
 
 const noWatch = (): (() => void) => () => {};
+const keep = (): (() => void) => () => {};
+
+function retainMemory(key: string): () => void {
+  memoryUsers.set(key, (memoryUsers.get(key) ?? 0) + 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    const left = (memoryUsers.get(key) ?? 1) - 1;
+    if (left > 0) {
+      memoryUsers.set(key, left);
+    } else {
+      memoryUsers.delete(key);
+      memoryMap.delete(key);
+    }
+  };
+}
 
 /**
  * Picks the store: a custom object as given; `"local"` or the default in a page:
@@ -71,12 +96,13 @@ const noWatch = (): (() => void) => () => {};
  * @internal
  */
 export function pickStorage(option: TokenStorage | "local" | "memory" | undefined): StorageAdapter {
-  if (isStorage(option)) return { storage: option, kind: "custom", watch: noWatch };
+  if (isStorage(option)) return { storage: option, kind: "custom", watch: noWatch, retain: keep };
   const ls = option === "memory" ? undefined : workingLocalStorage();
-  if (ls === undefined) return { storage: memoryStorage, kind: "memory", watch: noWatch };
+  if (ls === undefined) return { storage: memoryStorage, kind: "memory", watch: noWatch, retain: retainMemory };
   return {
     storage: ls,
     kind: "local",
+    retain: keep,
     watch(key, onChange) {
       const listener = (e: StorageEvent): void => {
         // key === null: the page (or the user) cleared the whole storage.

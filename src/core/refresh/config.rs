@@ -6,22 +6,26 @@
 //! the caller's wait bound outlives a lease takeover), so no combination of user input can
 //! produce a negative, NaN or infinite delay.
 
-/// Protocol configuration. Build with `Config::default()` and override fields.
-#[derive(Debug, Clone, PartialEq)]
+/// Protocol configuration. Build with `Config::default()` and override fields. From
+/// JavaScript it is the token manager's options object (camelCase names, absent = default).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Config {
     /// Name space of the lock and of the storage key (`faultline.refresh.<ns>`).
     pub namespace: String,
     /// `true` when `navigator.locks` exists (path A); `false` selects the lease over
     /// BroadcastChannel (path B).
     pub web_locks: bool,
-    /// Refresh this long before expiry (seed 000: 5 minutes). Capped at half the token
-    /// lifetime so a short-lived token cannot cause a refresh loop. Default 300 000.
+    /// Refresh this long before expiry (seed 000: 5 minutes). Capped at a quarter of the
+    /// token lifetime so a short-lived token cannot cause a refresh loop. Default 300 000.
     pub refresh_ahead_ms: f64,
     /// Per-tab spread of the proactive refresh time, so tabs do not all wake at once.
-    /// Each tab draws a fixed fraction of this from its seed. Default 10 000.
+    /// Each tab draws a fixed fraction of this from its seed; capped at a twelfth of the token
+    /// lifetime. Default 10 000.
     pub jitter_ms: f64,
     /// A token is handed to callers only if it is valid at least this much longer
-    /// (covers clock skew and request latency). Default 5 000.
+    /// (covers clock skew and request latency); capped at a fifth of the token lifetime,
+    /// so a token of any lifetime is usable for four fifths of it. Default 5 000.
     pub expiry_margin_ms: f64,
     /// The adapter must settle the user's `refresh()` within this (abort it otherwise).
     /// Default 10 000.
@@ -47,15 +51,26 @@ pub struct Config {
     pub cooldown_max_ms: f64,
     /// Largest server `Retry-After` honoured for the cooldown. Default 300 000.
     pub max_retry_after_ms: f64,
-    /// No refresh starts while the current session is younger than this (refresh-loop
-    /// guard for tokens with absurd lifetimes). Default 10 000.
+    /// A token from a refresh that followed a rejection, rejected by the API (`invalidate`)
+    /// within this long and before it expired, ends the session (`rejected`) instead of
+    /// refreshing again: the server rejects what it has just issued, and refreshing once
+    /// more would loop. Any other rejected token is refreshed. Default 10 000.
     pub min_refresh_interval_ms: f64,
+    /// Loop guard: at most this many refreshes start (all tabs together) per
+    /// `refresh_window_ms`; callers wait for the window instead of getting an expired
+    /// token. Default 30.
+    pub max_refreshes_per_window: u32,
+    /// The loop guard's window. Default 10 000.
+    pub refresh_window_ms: f64,
+    /// Lifetime assumed for an access token whose expiry is unknown (an opaque token with
+    /// no `expires_in`): it is refreshed like a token of this lifetime. Default 300 000.
+    pub opaque_lifetime_ms: f64,
     /// Re-check period while something is pending (timers ≤ 5 s, anchor §4). Default 5 000.
     pub poll_ms: f64,
     /// Most callers waiting in one tab; more get `refresh_busy`. Default 256.
     pub max_waiters: usize,
-    /// How many times a generation may be retried after its holder was lost (died or
-    /// frozen past its lease) before every tab is logged out instead. Default 1.
+    /// How many times a generation may be retried at once after its holder was lost (died
+    /// or frozen past its lease); further retries wait for the shared cooldown. Default 1.
     pub max_takeovers: u32,
 }
 
@@ -77,6 +92,9 @@ impl Default for Config {
             cooldown_max_ms: 60_000.0,
             max_retry_after_ms: 300_000.0,
             min_refresh_interval_ms: 10_000.0,
+            max_refreshes_per_window: 30,
+            refresh_window_ms: 10_000.0,
+            opaque_lifetime_ms: 300_000.0,
             poll_ms: 5_000.0,
             max_waiters: 256,
             max_takeovers: 1,
@@ -133,6 +151,19 @@ impl Config {
             c.min_refresh_interval_ms,
             d.min_refresh_interval_ms,
             0.0,
+            MAX_DURATION_MS,
+        );
+        c.max_refreshes_per_window = c.max_refreshes_per_window.clamp(2, 10_000);
+        c.refresh_window_ms = clamp_ms(
+            c.refresh_window_ms,
+            d.refresh_window_ms,
+            1_000.0,
+            3_600_000.0,
+        );
+        c.opaque_lifetime_ms = clamp_ms(
+            c.opaque_lifetime_ms,
+            d.opaque_lifetime_ms,
+            1_000.0,
             MAX_DURATION_MS,
         );
         c.poll_ms = clamp_ms(c.poll_ms, d.poll_ms, 100.0, 60_000.0);

@@ -13,15 +13,16 @@ use super::message::Message;
 use super::store::{LogoutReason, SharedRecord};
 use super::token::{AccessToken, RefreshToken};
 
-/// How to ask for the Web Lock.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LockMode {
-    /// `navigator.locks.request(name, { ifAvailable: true }, cb)`: answered at once by
-    /// `LockGranted` or `LockUnavailable` (used for background, proactive refreshes).
-    IfAvailable,
-    /// `navigator.locks.request(name, { signal }, cb)`: queue until granted (a caller is
-    /// waiting for a token); `AbortLockRequest` aborts the signal.
-    Wait,
+crate::vocabulary! {
+    /// How to ask for the Web Lock.
+    pub enum LockMode as "LockMode" {
+        /// `navigator.locks.request(name, { ifAvailable: true }, cb)`: answered at once by
+        /// `LockGranted` or `LockUnavailable` (used for background, proactive refreshes).
+        IfAvailable = "ifAvailable",
+        /// `navigator.locks.request(name, { signal }, cb)`: queue until granted (a caller is
+        /// waiting for a token); `AbortLockRequest` aborts the signal.
+        Wait = "wait",
+    }
 }
 
 /// One thing for the adapter to do.
@@ -83,6 +84,8 @@ pub enum Effect {
         generation: u64,
         /// When it expires (local epoch ms), if known.
         expires_at_ms: Option<f64>,
+        /// Until when it may be handed out from memory (expiry minus the margin).
+        usable_until_ms: Option<f64>,
     },
     /// Answer a `GetToken` with an error.
     Reject {
@@ -99,6 +102,8 @@ pub enum Effect {
         token: AccessToken,
         /// When it expires (local epoch ms), if known.
         expires_at_ms: Option<f64>,
+        /// Until when it may be handed out from memory (expiry minus the margin).
+        usable_until_ms: Option<f64>,
     },
     /// `onLogout`: the session ended (once per session per tab).
     LoggedOut {

@@ -38,6 +38,9 @@ pub enum RefreshError {
     MessageMalformed,
     /// The shared storage record could not be decoded.
     StorageMalformed,
+    /// The shared storage could not be read for a while (the store keeps throwing); the
+    /// session is kept.
+    StorageUnavailable,
 }
 
 /// Every code of this concern.
@@ -74,6 +77,10 @@ pub const CODES: &[CodeInfo] = &[
         code: "refresh_storage_malformed",
         summary: "the shared token record in storage was not understood and was ignored",
     },
+    CodeInfo {
+        code: "refresh_storage_unavailable",
+        summary: "the token storage could not be read for a while; the session is kept, try again later",
+    },
 ];
 
 impl ErrorCode for RefreshError {
@@ -87,6 +94,7 @@ impl ErrorCode for RefreshError {
             RefreshError::InvalidToken => "refresh_invalid_token",
             RefreshError::MessageMalformed => "refresh_message_malformed",
             RefreshError::StorageMalformed => "refresh_storage_malformed",
+            RefreshError::StorageUnavailable => "refresh_storage_unavailable",
         }
     }
 }
@@ -112,6 +120,7 @@ impl fmt::Display for RefreshError {
             RefreshError::InvalidToken => f.write_str("token is empty or too long"),
             RefreshError::MessageMalformed => f.write_str("cross-tab message not understood"),
             RefreshError::StorageMalformed => f.write_str("shared token record not understood"),
+            RefreshError::StorageUnavailable => f.write_str("token storage could not be read"),
         }
     }
 }

@@ -17,6 +17,46 @@ pub enum TimerId {
     Wake,
 }
 
+impl Event<'_> {
+    /// The same event without borrowed text (`None` for a raw message, which is only a
+    /// hint and may be dropped).
+    pub(crate) fn owned(self) -> Option<Event<'static>> {
+        Some(match self {
+            Event::RawMessage(_) => return None,
+            Event::GetToken {
+                request_id,
+                reject_gen,
+            } => Event::GetToken {
+                request_id,
+                reject_gen,
+            },
+            Event::CancelGetToken { request_id } => Event::CancelGetToken { request_id },
+            Event::Login {
+                access,
+                refresh,
+                exp_s,
+                iat_s,
+            } => Event::Login {
+                access,
+                refresh,
+                exp_s,
+                iat_s,
+            },
+            Event::Logout => Event::Logout,
+            Event::Timer(t) => Event::Timer(t),
+            Event::Message(m) => Event::Message(m),
+            Event::LockGranted { request } => Event::LockGranted { request },
+            Event::LockUnavailable { request } => Event::LockUnavailable { request },
+            Event::RefreshDone { attempt, outcome } => Event::RefreshDone { attempt, outcome },
+            Event::StorageChanged => Event::StorageChanged,
+            Event::Visibility { visible } => Event::Visibility { visible },
+            Event::Connectivity { online } => Event::Connectivity { online },
+            Event::PageHide { persisted } => Event::PageHide { persisted },
+            Event::PageShow { persisted } => Event::PageShow { persisted },
+        })
+    }
+}
+
 impl TimerId {
     /// Numeric id for the JavaScript side.
     pub fn as_u32(&self) -> u32 {
@@ -40,6 +80,11 @@ pub enum RefreshOutcome {
         /// Server hint, if any.
         retry_after_ms: Option<f64>,
     },
+    /// `refresh()` resolved, but its result could not be read (a getter threw, it was not a
+    /// token pair, a token was empty or too long). The server answered, so it may have
+    /// rotated the refresh token: unless it is known not to rotate, that token is never
+    /// sent again (a second use would be a reuse); the access token serves while it lasts.
+    Unreadable,
 }
 
 /// An input to [`super::Tab::handle`].

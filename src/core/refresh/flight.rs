@@ -11,21 +11,24 @@
 //! - A transient failure clears the marker and writes a shared cooldown (invariant 6).
 //! - A holder that finds the marker of a previous attempt of the *same* generation knows
 //!   that attempt's holder was lost (it died, or froze past its lease) after possibly
-//!   sending the token. It may retry that token `max_takeovers` times (default once). If the
-//!   lost request had reached a rotating server, the retry is a reuse, the server revokes the
-//!   family and answers 401, and the rejection logs every tab out once — a single clean
-//!   re-authentication signal, never a loop. After the budget, every tab is logged out with
-//!   reason `lost` instead. No client-side protocol can do better without a server grace
-//!   window for reuse: the rotated token died with the holder.
+//!   sending the token. It may retry that token `max_takeovers` times (default once) at once,
+//!   and after that once per shared cooldown (doubling), so dying holders cannot cause a
+//!   storm. If the lost request had reached a rotating server, the retry is a reuse, the
+//!   server revokes the family and answers 401, and the rejection logs every tab out once — a
+//!   single clean re-authentication signal, never a loop. If it had not, the retry simply
+//!   succeeds: a session is never ended while the server may still accept its token. No
+//!   client-side protocol can do better without a server grace window for reuse: a token
+//!   rotated by a request whose holder died is lost with it.
 
 use super::effects::Effect;
 use super::error::RefreshError;
 use super::event::RefreshOutcome;
+use super::machine::MAX_BAD_GRANTS;
 use super::machine::{Cx, Tab};
 use super::message::Message;
 use super::state::{Flight, Late, Phase, bump};
 use super::store::{Inflight, Lease, LogoutReason, Session, SharedRecord};
-use super::timing::{cooldown_ms, expires_at};
+use super::timing::{cooldown_ms, expires_at, restored_expires_at, usable};
 use super::token::{AccessToken, Grant, RefreshToken};
 
 impl Tab {
@@ -51,16 +54,26 @@ impl Tab {
         };
         let mut next = r.clone();
         if r.inflight.is_some_and(|i| i.generation == r.generation) {
-            if r.takeovers >= self.cfg.max_takeovers {
-                self.logout_everywhere(LogoutReason::Lost, now, cx);
+            if r.takeovers >= self.cfg.max_takeovers && !r.takeover_due {
+                // Lost holders again: the next takeover waits for the shared cooldown.
+                next.failures = next.failures.saturating_add(1);
+                next.cooldown_until_ms = now + cooldown_ms(&self.cfg, next.failures, None);
+                next.takeover_due = true;
+                cx.write(next);
                 if let Some(request) = lock {
                     cx.fx.push(Effect::ReleaseLock { request });
                 }
                 return;
             }
             next.takeovers = r.takeovers.saturating_add(1);
+            next.takeover_due = false;
             bump(&mut self.stats.takeovers);
         }
+        if now - next.window_start_ms >= self.cfg.refresh_window_ms || next.window_start_ms > now {
+            next.window_start_ms = now;
+            next.window_count = 0;
+        }
+        next.window_count = next.window_count.saturating_add(1);
         self.attempt_seq = self.attempt_seq.saturating_add(1);
         let attempt = self.attempt_seq;
         next.inflight = Some(Inflight {
@@ -147,6 +160,7 @@ impl Tab {
             RefreshOutcome::Rejected if committable => {
                 self.logout_everywhere(LogoutReason::Rejected, now, cx);
             }
+            RefreshOutcome::Unreadable if committable => self.unreadable(now, cx),
             RefreshOutcome::Ok(_) => {
                 bump(&mut self.stats.discarded_results);
                 if let Some(n) = nonce {
@@ -165,27 +179,66 @@ impl Tab {
     }
 
     fn commit(&mut self, grant: Grant, now: f64, cx: &mut Cx) {
-        let Some(old) = cx.rec.as_ref().and_then(|r| r.session.clone()) else {
-            return;
-        };
-        let generation = cx
-            .rec
-            .as_ref()
-            .map_or(0, |r| r.generation)
-            .saturating_add(1);
-        let expires_at_ms = expires_at(now, grant.exp_s, grant.iat_s);
+        let Some(prev) = cx.rec.clone() else { return };
+        let Some(old) = prev.session else { return };
+        let generation = prev.generation.saturating_add(1);
+        let expires_at_ms = Some(
+            expires_at(
+                now,
+                grant.exp_s,
+                grant.iat_s,
+                prev.inflight.map(|i| i.since_ms),
+            )
+            .unwrap_or(now + self.cfg.opaque_lifetime_ms),
+        );
+        let keeps_refresh = grant.refresh.is_none();
         let session = Session {
             access: grant.access,
             refresh: grant.refresh.unwrap_or(old.refresh),
             expires_at_ms,
             received_at_ms: now,
         };
-        cx.write(SharedRecord::new(generation, Some(session), None));
+        // A server that keeps issuing tokens that are dead on arrival is a loop: after a
+        // few in a row the session ends instead of refreshing again and again.
+        let bad_grants = if usable(&session, &self.cfg, now) {
+            0
+        } else {
+            prev.bad_grants.saturating_add(1)
+        };
+        if bad_grants >= MAX_BAD_GRANTS {
+            self.logout_everywhere(LogoutReason::Rejected, now, cx);
+            return;
+        }
+        let mut next = SharedRecord::new(generation, Some(session), None);
+        next.after_rejection = prev.api_rejected;
+        next.keeps_refresh = keeps_refresh;
+        next.bad_grants = bad_grants;
+        next.window_start_ms = prev.window_start_ms;
+        next.window_count = prev.window_count;
+        cx.write(next);
         cx.fx.push(Effect::Post(Message::Done {
             from: self.id,
             generation,
             expires_at_ms,
         }));
+    }
+
+    /// The result could not be read. On a server known not to rotate, the same token may
+    /// be sent again: a transient failure. Otherwise the token may be spent: it is marked so
+    /// no tab sends it again, and the session lasts as long as its access token.
+    fn unreadable(&mut self, now: f64, cx: &mut Cx) {
+        // (Callers that need a newer token are answered by `Tab::end_spent_session`.)
+        let Some(mut next) = cx.rec.clone() else {
+            return;
+        };
+        if next.keeps_refresh {
+            self.fail(None, now, cx);
+            return;
+        }
+        next.spent = true;
+        next.inflight = None;
+        next.lease = None;
+        cx.write(next);
     }
 
     fn fail(&mut self, retry_after_ms: Option<f64>, now: f64, cx: &mut Cx) {
@@ -238,7 +291,9 @@ impl Tab {
         let stored = cx.rec.as_ref().map_or(0, |r| r.generation);
         let floor = super::jsonw::ms_to_u64(now.floor());
         let generation = stored.max(self.known_gen).saturating_add(1).max(floor);
-        let expires_at_ms = expires_at(now, exp_s, iat_s);
+        let expires_at_ms = Some(
+            restored_expires_at(now, exp_s, iat_s).unwrap_or(now + self.cfg.opaque_lifetime_ms),
+        );
         let session = Session {
             access,
             refresh,

@@ -23,9 +23,15 @@ use super::store::{Lease, SharedRecord};
 
 impl Tab {
     /// A live lease held by another tab for the record's generation.
+    /// A lease ending further ahead than one lease (plus slack) was not written by a tab of
+    /// this version and is ignored: nothing holds off refreshing beyond one lease.
     pub(crate) fn foreign_lease(&self, r: &SharedRecord, now: f64) -> Option<Lease> {
-        r.lease
-            .filter(|l| l.generation == r.generation && l.until_ms > now && l.owner != self.id)
+        r.lease.filter(|l| {
+            l.generation == r.generation
+                && l.until_ms > now
+                && l.until_ms <= now + self.cfg.lease_ms + 2_000.0
+                && l.owner != self.id
+        })
     }
 
     fn is_my_lease(&self, r: &SharedRecord, nonce: u64) -> bool {
@@ -167,7 +173,13 @@ impl Tab {
                 generation: g,
                 nonce: n,
                 ..
-            } if g == generation && (nonce, from) < (n, self.id) => {
+            } if g == generation
+                && (nonce, from) < (n, self.id)
+                && self.yielded_gen != Some(generation) =>
+            {
+                // Yield once per generation: if the winner's lease never shows up, the next
+                // claim goes on to the lease write, whose re-read decides between writers.
+                self.yielded_gen = Some(generation);
                 self.phase = Phase::Idle;
                 self.backoff_until = now + 2.0 * self.cfg.settle_ms + self.cfg.confirm_ms;
             }
@@ -186,14 +198,22 @@ impl Tab {
         }
     }
 
-    /// Another tab holds the lease for `gen`: stop claiming until it ends.
-    pub(crate) fn on_refreshing(&mut self, generation: u64, until_ms: f64, now: f64) {
-        if let Phase::Claiming { generation: g, .. } = self.phase {
+    /// Another tab says it holds the lease for `gen`: stop claiming until the lease in
+    /// storage ends. The message is believed only as far as storage confirms it (a lease of
+    /// that tab for that generation), so no message can hold off refreshing by itself.
+    pub(crate) fn on_refreshing(&mut self, from: u64, generation: u64, now: f64, cx: &Cx) {
+        let Phase::Claiming { generation: g, .. } = self.phase else {
+            return;
+        };
+        let lease = cx
+            .rec
+            .as_ref()
+            .and_then(|r| self.foreign_lease(r, now))
+            .filter(|l| l.owner == from && l.generation == generation);
+        if let Some(l) = lease {
             if g <= generation {
                 self.phase = Phase::Idle;
-                // max/min, not clamp: see `config::clamp_ms`.
-                let until = until_ms.max(now).min(now + self.cfg.lease_ms);
-                self.backoff_until = self.backoff_until.max(until);
+                self.backoff_until = self.backoff_until.max(l.until_ms);
             }
         }
     }

@@ -10,7 +10,7 @@
 //!
 //! Storage lag: the grant and the previous holder's commit travel on different channels
 //! between browser processes, and in Chromium the grant can arrive first (seen in
-//! `tests/e2e/tokens.test.mjs`: a queued tab treated a holder that had just committed as
+//! `tests/e2e/tokens-tabs.test.mjs`: a queued tab treated a holder that had just committed as
 //! lost and re-sent its token, a reuse). [`Tab::grant_needs_settle`] tells the adapter when
 //! a grant must be reported only after `confirm_ms`, so the snapshot it carries is fresh.
 
@@ -125,7 +125,7 @@ mod tests {
         Event::Login {
             access: AccessToken::new("at").unwrap(),
             refresh: RefreshToken::new("rt").unwrap(),
-            exp_s: Some(1_000.0),
+            exp_s: Some(1_010.0),
             iat_s: None,
         }
     }
@@ -145,7 +145,7 @@ mod tests {
         let mut tab = Tab::new(Config::default(), 7, 1);
         let mut now = 1_000_000.0;
         w.run(&mut tab, login(), now);
-        now += 20_000.0; // past the loop guard; the token (exp 1 000 s) is long expired
+        now += 20_000.0; // the token (exp 1 010 s) has expired
         let fx = w.run(&mut tab, Event::Timer(TimerId::Wake), now);
         let (bg, mode) = lock_request(&fx).unwrap();
         assert_eq!(mode, LockMode::IfAvailable);

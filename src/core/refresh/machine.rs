@@ -22,7 +22,23 @@ use super::jsonw::MAX_SAFE;
 use super::message::{Message, WireIssue};
 use super::state::{Late, Phase, Stats, Waiter, bump};
 use super::store::{LogoutReason, Session, SharedRecord};
-use super::timing::{MAX_EPOCH_MS, refresh_at, usable};
+use super::timing::{MAX_EPOCH_MS, dead_on_arrival, refresh_at, usable, usable_until};
+
+/// How far ahead of the local time (ms) a login generation may be (tabs share a clock).
+const MAX_GENERATION_AHEAD_MS: f64 = 86_400_000.0;
+
+/// First retry delay after a failed storage read; doubles per failure up to `poll_ms`.
+const UNREADABLE_RETRY_MS: f64 = 20.0;
+
+/// Failed storage reads in a row after which waiting callers get
+/// `refresh_storage_unavailable` (about two seconds of retries with the defaults).
+pub const UNREADABLE_GIVE_UP: u32 = 8;
+
+/// Most events kept while the record cannot be read.
+const MAX_DEFERRED: usize = 16;
+
+/// Dead-on-arrival refresh results in a row after which the session ends (`rejected`).
+pub(crate) const MAX_BAD_GRANTS: u32 = 3;
 
 /// Why this tab wants a refresh.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +93,13 @@ pub struct Tab {
     pub(crate) lock_seq: u64,
     last_now: f64,
     pub(crate) stats: Stats,
+    /// Path B: the generation for which this tab already yielded to a lower claim (it yields
+    /// once per generation, so answering every claim with a lower nonce cannot stall it).
+    pub(crate) yielded_gen: Option<u64>,
+    /// Failed storage reads in a row.
+    unreadable_streak: u32,
+    /// Events that arrived while the record could not be read.
+    deferred: Vec<Event<'static>>,
 }
 
 impl Tab {
@@ -106,6 +129,9 @@ impl Tab {
             lock_seq: 0,
             last_now: 0.0,
             stats: Stats::default(),
+            yielded_gen: None,
+            unreadable_streak: 0,
+            deferred: Vec::new(),
         }
     }
 
@@ -149,6 +175,7 @@ impl Tab {
     /// the effects to execute in order (see [`Effect`]).
     pub fn handle(&mut self, event: Event<'_>, stored: Option<&str>, now_ms: f64) -> Vec<Effect> {
         let now = self.clock(now_ms);
+        self.unreadable_streak = 0;
         let rec = match stored {
             None => None,
             Some(raw) => match SharedRecord::decode(raw) {
@@ -163,11 +190,85 @@ impl Tab {
             rec,
             fx: Vec::new(),
         };
+        for deferred in mem::take(&mut self.deferred) {
+            self.apply(deferred, now, &mut cx);
+        }
+        self.apply(event, now, &mut cx);
+        self.drive(now, &mut cx);
+        cx.fx
+    }
+
+    /// Feeds one event when reading the shared record failed (the store threw or returned
+    /// something that is not a string). Nothing is concluded from a failed read: no logout,
+    /// no adoption, no refresh. Events that need the record (a refresh result, a lock grant,
+    /// a login or logout) are kept and applied with the next readable snapshot; the machine
+    /// asks to be woken with a growing backoff. Callers are answered `refresh_storage_unavailable`
+    /// only after [`UNREADABLE_GIVE_UP`] failed reads in a row, or at their deadline.
+    pub fn handle_unreadable(&mut self, event: Event<'_>, now_ms: f64) -> Vec<Effect> {
+        let now = self.clock(now_ms);
+        self.unreadable_streak = self.unreadable_streak.saturating_add(1);
+        bump(&mut self.stats.unreadable_reads);
+        let mut cx = Cx {
+            rec: None,
+            fx: Vec::new(),
+        };
+        match event {
+            Event::GetToken { .. }
+            | Event::CancelGetToken { .. }
+            | Event::Timer(_)
+            | Event::Visibility { .. }
+            | Event::Connectivity { .. }
+            | Event::PageShow { .. }
+            | Event::StorageChanged
+            | Event::RawMessage(_)
+            | Event::Message(_) => {
+                // Local state only; messages are hints and storage is read again anyway.
+                if !matches!(event, Event::RawMessage(_) | Event::Message(_)) {
+                    self.apply(event, now, &mut cx);
+                }
+            }
+            other => {
+                if self.deferred.len() < MAX_DEFERRED {
+                    if let Some(e) = other.owned() {
+                        self.deferred.push(e);
+                    }
+                }
+            }
+        }
+        let give_up = self.unreadable_streak >= UNREADABLE_GIVE_UP;
+        let waiters = mem::take(&mut self.waiters);
+        for w in waiters {
+            if give_up || now >= w.deadline_ms {
+                cx.fx.push(Effect::Reject {
+                    request_id: w.request_id,
+                    error: if give_up {
+                        RefreshError::StorageUnavailable
+                    } else {
+                        RefreshError::Timeout
+                    },
+                });
+            } else {
+                self.waiters.push(w);
+            }
+        }
+        let exp = self.unreadable_streak.saturating_sub(1).min(8);
+        let retry = (UNREADABLE_RETRY_MS * f64::from(1u32 << exp)).min(self.cfg.poll_ms);
+        let at = now + retry;
+        self.wake_at = Some(at);
+        cx.fx.push(Effect::SetTimer {
+            timer: TimerId::Wake,
+            at_ms: at,
+        });
+        cx.fx
+    }
+
+    /// The part of an event that updates this tab's own state.
+    fn apply(&mut self, event: Event<'_>, now: f64, cx: &mut Cx) {
         match event {
             Event::GetToken {
                 request_id,
                 reject_gen,
-            } => self.on_get_token(request_id, reject_gen, now, &mut cx),
+            } => self.on_get_token(request_id, reject_gen, now, cx),
             Event::CancelGetToken { request_id } => {
                 self.waiters.retain(|w| w.request_id != request_id);
             }
@@ -176,20 +277,20 @@ impl Tab {
                 refresh,
                 exp_s,
                 iat_s,
-            } => self.on_login(access, refresh, exp_s, iat_s, now, &mut cx),
-            Event::Logout => self.logout_everywhere(LogoutReason::User, now, &mut cx),
+            } => self.on_login(access, refresh, exp_s, iat_s, now, cx),
+            Event::Logout => self.logout_everywhere(LogoutReason::User, now, cx),
             Event::Timer(TimerId::Wake) => self.wake_at = None,
-            Event::Message(m) => self.on_message(m, now, &mut cx),
+            Event::Message(m) => self.on_message(m, now, cx),
             Event::RawMessage(raw) => match Message::decode(raw) {
-                Ok(m) => self.on_message(m, now, &mut cx),
+                Ok(m) => self.on_message(m, now, cx),
                 Err(WireIssue::Foreign) => bump(&mut self.stats.foreign_messages),
                 Err(WireIssue::Version) => bump(&mut self.stats.version_messages),
                 Err(WireIssue::Malformed) => bump(&mut self.stats.malformed_messages),
             },
-            Event::LockGranted { request } => self.on_lock_granted(request, now, &mut cx),
+            Event::LockGranted { request } => self.on_lock_granted(request, now, cx),
             Event::LockUnavailable { request } => self.on_lock_unavailable(request, now),
             Event::RefreshDone { attempt, outcome } => {
-                self.on_refresh_done(attempt, outcome, now, &mut cx);
+                self.on_refresh_done(attempt, outcome, now, cx);
             }
             Event::StorageChanged => {}
             Event::Visibility { visible } => self.visible = visible,
@@ -202,13 +303,11 @@ impl Tab {
                 // committed. Releasing early would let another tab re-send the same token
                 // while this request may still be answered.
                 if !matches!(self.phase, Phase::Refreshing(_)) {
-                    self.abandon(now, &mut cx);
+                    self.abandon(now, cx);
                 }
             }
             Event::PageShow { .. } => self.suspended = false,
         }
-        self.drive(now, &mut cx);
-        cx.fx
     }
 
     fn clock(&mut self, now_ms: f64) -> f64 {
@@ -238,11 +337,40 @@ impl Tab {
         if self.cfg.web_locks && self.waiters.is_empty() && self.phase == Phase::Idle {
             self.backoff_until = self.backoff_until.min(now);
         }
+        self.note_rejection(reject_gen, now, cx);
         self.waiters.push(Waiter {
             request_id,
             deadline_ms: now + self.cfg.get_token_timeout_ms,
             reject_gen,
         });
+    }
+
+    /// A caller says the API rejected the token of `reject_gen`.
+    fn note_rejection(&mut self, reject_gen: Option<u64>, now: f64, cx: &mut Cx) {
+        // The API rejected a token fresh from the refresh that followed its predecessor's
+        // rejection, before it expired: refreshing again would loop. (A token rejected
+        // because it expired in the meantime is simply refreshed, and so is a first
+        // rejection, which may come from a server that changed its signing key.)
+        let Some(r) = cx.rec.as_ref().filter(|r| reject_gen == Some(r.generation)) else {
+            return;
+        };
+        let fresh = r.session.as_ref().is_some_and(|s| {
+            now - s.received_at_ms < self.cfg.min_refresh_interval_ms && usable(s, &self.cfg, now)
+        });
+        let alive = r
+            .session
+            .as_ref()
+            .is_some_and(|s| usable(s, &self.cfg, now));
+        // A refresh already in flight was not caused by this rejection: its result does not
+        // count as "the refresh that followed a rejection".
+        let in_flight = r.inflight.is_some_and(|i| i.generation == r.generation);
+        if r.after_rejection && fresh {
+            self.logout_everywhere(LogoutReason::Rejected, now, cx);
+        } else if alive && !r.api_rejected && !in_flight {
+            let mut next = r.clone();
+            next.api_rejected = true;
+            cx.write(next);
+        }
     }
 
     fn on_message(&mut self, m: Message, now: f64, cx: &mut Cx) {
@@ -251,7 +379,15 @@ impl Tab {
         }
         match m {
             Message::Done { generation, .. } | Message::Logout { generation, .. } => {
-                if generation > self.known_gen {
+                // A generation grows by one per commit or logout; a login jumps to at most
+                // the current time in ms. Anything beyond is not believed (it would hold
+                // off refreshing until storage catches up, which it never would).
+                let stored = cx.rec.as_ref().map_or(0, |r| r.generation);
+                let plausible = generation <= stored.saturating_add(1)
+                    || (generation as f64) <= now + MAX_GENERATION_AHEAD_MS;
+                if !plausible {
+                    bump(&mut self.stats.malformed_messages);
+                } else if generation > self.known_gen {
                     self.known_gen = generation;
                     self.known_gen_since = now;
                 }
@@ -262,10 +398,8 @@ impl Tab {
                 nonce,
             } => self.on_claim(from, generation, nonce, now, cx),
             Message::Refreshing {
-                generation,
-                until_ms,
-                ..
-            } => self.on_refreshing(generation, until_ms, now),
+                from, generation, ..
+            } => self.on_refreshing(from, generation, now, cx),
             Message::Failed { .. } => {}
         }
     }
@@ -274,11 +408,29 @@ impl Tab {
     pub(crate) fn drive(&mut self, now: f64, cx: &mut Cx) {
         self.observe(now, cx);
         self.step(now, cx);
+        self.end_spent_session(now, cx);
         self.observe(now, cx);
         self.settle_waiters(now, cx);
         self.withdraw_unneeded_lock_request(now, cx);
         self.maybe_start(now, cx);
         self.arm(now, cx);
+    }
+
+    /// A session whose refresh token may be spent (a refresh result could not be read) ends
+    /// (`lost`) when a token is needed that the current one cannot give; until then its
+    /// access token serves.
+    fn end_spent_session(&mut self, now: f64, cx: &mut Cx) {
+        let Some(r) = cx.rec.as_ref() else { return };
+        let Some(s) = r.session.as_ref() else { return };
+        let stuck = r.spent
+            && (!usable(s, &self.cfg, now)
+                || self
+                    .waiters
+                    .iter()
+                    .any(|w| !self.satisfies(now, r.generation, s, w)));
+        if stuck && !matches!(self.phase, Phase::Refreshing(_)) {
+            self.logout_everywhere(LogoutReason::Lost, now, cx);
+        }
     }
 
     /// Path A: a queued lock request nobody needs any more is aborted (callers answered,
@@ -310,6 +462,7 @@ impl Tab {
                         generation,
                         token: s.access.clone(),
                         expires_at_ms: s.expires_at_ms,
+                        usable_until_ms: usable_until(s, &self.cfg),
                     });
                 }
                 self.had_session = true;
@@ -364,11 +517,13 @@ impl Tab {
         let Some(s) = r.session.as_ref() else {
             return Need::None;
         };
-        if self
+        let unanswerable = self
             .waiters
             .iter()
-            .any(|w| !self.satisfies(now, r.generation, s, w))
-        {
+            .any(|w| !self.satisfies(now, r.generation, s, w));
+        // A session stored already expired (restored dead) is refreshed at once, in every
+        // tab, hidden or not: the record is shared, so one refresh serves them all.
+        if unanswerable || (dead_on_arrival(s) && !usable(s, &self.cfg, now)) {
             return Need::Demand;
         }
         if self.visible && !self.suspended && now >= refresh_at(s, &self.cfg, self.jitter_frac) {
@@ -384,17 +539,24 @@ impl Tab {
     /// Whether a refresh of the snapshot's session may start now (cooldown, loop guard,
     /// connectivity, lifecycle, storage not behind the announced generation).
     pub(crate) fn may_start(&self, now: f64, r: &SharedRecord) -> bool {
-        let Some(s) = r.session.as_ref() else {
-            return false;
-        };
-        self.online
+        r.session.is_some()
+            && self.online
             && !self.suspended
+            && !r.spent
             && r.cooldown_until_ms <= now
-            && now - s.received_at_ms >= self.cfg.min_refresh_interval_ms
+            && self.window_open(r, now)
             && r.generation >= self.known_gen
             && !self
                 .late
                 .is_some_and(|l| l.generation == r.generation && now < l.until)
+    }
+
+    /// Loop guard: fewer than `max_refreshes_per_window` refreshes started in the current
+    /// window (all tabs together, counted in the record).
+    pub(crate) fn window_open(&self, r: &SharedRecord, now: f64) -> bool {
+        now - r.window_start_ms >= self.cfg.refresh_window_ms
+            || r.window_start_ms > now
+            || r.window_count < self.cfg.max_refreshes_per_window
     }
 
     /// Answers every caller that can be answered now.
@@ -411,8 +573,7 @@ impl Tab {
             let answer = match session {
                 None => Some(Err(RefreshError::LoggedOut)),
                 Some((r, s)) => {
-                    let young = now - s.received_at_ms < self.cfg.min_refresh_interval_ms;
-                    if self.satisfies(now, r.generation, s, &w) || young {
+                    if self.satisfies(now, r.generation, s, &w) {
                         Some(Ok((r.generation, s)))
                     } else if r.cooldown_until_ms > now {
                         Some(Err(RefreshError::Cooldown {
@@ -432,6 +593,7 @@ impl Tab {
                     token: s.access.clone(),
                     generation,
                     expires_at_ms: s.expires_at_ms,
+                    usable_until_ms: usable_until(s, &self.cfg),
                 }),
                 Some(Err(error)) => cx.fx.push(Effect::Reject {
                     request_id: w.request_id,
@@ -510,7 +672,9 @@ impl Tab {
                 if need != Need::None {
                     consider(r.cooldown_until_ms);
                     consider(self.backoff_until);
-                    consider(s.received_at_ms + self.cfg.min_refresh_interval_ms);
+                    if !self.window_open(r, now) {
+                        consider(r.window_start_ms + self.cfg.refresh_window_ms);
+                    }
                     if let Some(l) = r.lease.as_ref() {
                         consider(l.until_ms);
                     }

@@ -49,16 +49,22 @@ mod state;
 mod store;
 mod timing;
 mod token;
+mod wire;
 
 pub use config::Config;
 pub use effects::{Effect, LockMode};
 pub use error::{CODES, RefreshError};
 pub use event::{Event, RefreshOutcome, TimerId};
 pub use machine::Tab;
+pub use machine::UNREADABLE_GIVE_UP;
 pub use message::{MAX_WIRE_LEN, Message, WIRE_VERSION, WireIssue};
 pub use state::Stats;
 pub use store::{
     Inflight, Lease, LogoutReason, MAX_RECORD_LEN, RECORD_VERSION, Session, SharedRecord,
 };
-pub use timing::{cooldown_ms, expires_at, refresh_at, usable};
+pub use timing::{
+    cooldown_ms, dead_on_arrival, expires_at, lifetime, margin, refresh_at, restored_expires_at,
+    usable,
+};
 pub use token::{AccessToken, Grant, MAX_TOKEN_LEN, RefreshToken};
+pub use wire::{EFFECT_SHAPES, Output, TabStats, sample_outputs, shapes};

@@ -86,6 +86,8 @@ pub struct Stats {
     pub refreshes_started: u64,
     /// Takeovers this tab performed (retry after a lost holder).
     pub takeovers: u64,
+    /// Storage reads that failed (the store threw or returned a non-string).
+    pub unreadable_reads: u64,
 }
 
 /// Saturating increment.

@@ -17,7 +17,8 @@
 //! Format (`"fl":1`, unknown keys ignored so later versions can add fields):
 //! `{"fl":1,"gen":G,"s":{"at":A,"rt":R,"exp":E|null,"rcv":T}|null,"out":"user"|...|null,
 //!   "lease":{"gen","owner","nonce","until"}|null,"inf":{"gen","owner","att","since"}|null,
-//!   "take":N,"fail":N,"cool":T}`.
+//!   "take":N,"fail":N,"cool":T,"rej":0|1,"ar":0|1,"due":0|1,"spent":0|1,"keep":0|1,"bad":N,"win":T,"wn":N}`
+//! (the last eight were added later and default to 0 when absent).
 //! This record is the only place the refresh token is written.
 
 use crate::core::json::{self, Limits, Value};
@@ -32,39 +33,19 @@ pub const RECORD_VERSION: u64 = 1;
 /// Longest record accepted, in bytes.
 pub const MAX_RECORD_LEN: usize = 64 * 1024;
 
-/// Why there is no session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LogoutReason {
-    /// A user called `logout()` in some tab.
-    User,
-    /// The server rejected the current refresh token (401/400, reuse detected, expired).
-    Rejected,
-    /// The refresh result was lost: its holder died or froze past its lease more times than
-    /// `max_takeovers` allows. The user must sign in again.
-    Lost,
-    /// The record disappeared or could not be read (storage cleared by the page or browser).
-    Cleared,
-}
-
-impl LogoutReason {
-    /// Stable name, also used in the record.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            LogoutReason::User => "user",
-            LogoutReason::Rejected => "rejected",
-            LogoutReason::Lost => "lost",
-            LogoutReason::Cleared => "cleared",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "user" => LogoutReason::User,
-            "rejected" => LogoutReason::Rejected,
-            "lost" => LogoutReason::Lost,
-            "cleared" => LogoutReason::Cleared,
-            _ => return None,
-        })
+crate::vocabulary! {
+    /// Why a session ended.
+    pub enum LogoutReason as "LogoutReason" {
+        /// A user called `logout()` in some tab.
+        User = "user",
+        /// The server rejected the refresh token (401/400, reuse detected, expired), rejected
+        /// a token fresh from a refresh, or kept issuing tokens that were dead on arrival.
+        Rejected = "rejected",
+        /// A refresh result could not be read on a server that may rotate (so its refresh
+        /// token may be spent), and the access token ran out. The user must sign in again.
+        Lost = "lost",
+        /// The record disappeared (storage cleared by the page or browser).
+        Cleared = "cleared",
     }
 }
 
@@ -126,6 +107,26 @@ pub struct SharedRecord {
     pub failures: u32,
     /// No tab starts a refresh before this (epoch ms; 0 = none).
     pub cooldown_until_ms: f64,
+    /// The API rejected this session's access token (a caller's `reject_gen`).
+    pub api_rejected: bool,
+    /// The session came from a refresh that followed such a rejection: the API rejecting
+    /// its access token too, soon after (`min_refresh_interval_ms`) and before it expired,
+    /// is a loop, and ends the session instead of refreshing again.
+    pub after_rejection: bool,
+    /// Lost holders used up `max_takeovers`: the next takeover waits for the cooldown, and
+    /// this marks that it has waited.
+    pub takeover_due: bool,
+    /// A refresh result of this refresh token could not be read: the server may have
+    /// rotated it, so it is never sent again. The access token is used while it lasts.
+    pub spent: bool,
+    /// The last refresh answered without a new refresh token (the server does not rotate).
+    pub keeps_refresh: bool,
+    /// Consecutive refreshes whose access token was already unusable when it arrived.
+    pub bad_grants: u32,
+    /// Start of the loop guard's window (epoch ms).
+    pub window_start_ms: f64,
+    /// Refreshes started in that window.
+    pub window_count: u32,
 }
 
 impl SharedRecord {
@@ -140,6 +141,14 @@ impl SharedRecord {
             takeovers: 0,
             failures: 0,
             cooldown_until_ms: 0.0,
+            api_rejected: false,
+            after_rejection: false,
+            takeover_due: false,
+            spent: false,
+            keeps_refresh: false,
+            bad_grants: 0,
+            window_start_ms: 0.0,
+            window_count: 0,
         }
     }
 
@@ -206,6 +215,22 @@ impl SharedRecord {
         push_u64(&mut out, u64::from(self.failures));
         out.push_str(",\"cool\":");
         push_ms(&mut out, self.cooldown_until_ms);
+        out.push_str(",\"rej\":");
+        out.push_str(if self.api_rejected { "1" } else { "0" });
+        out.push_str(",\"ar\":");
+        out.push_str(if self.after_rejection { "1" } else { "0" });
+        out.push_str(",\"due\":");
+        out.push_str(if self.takeover_due { "1" } else { "0" });
+        out.push_str(",\"spent\":");
+        out.push_str(if self.spent { "1" } else { "0" });
+        out.push_str(",\"keep\":");
+        out.push_str(if self.keeps_refresh { "1" } else { "0" });
+        out.push_str(",\"bad\":");
+        push_u64(&mut out, u64::from(self.bad_grants));
+        out.push_str(",\"win\":");
+        push_ms(&mut out, self.window_start_ms);
+        out.push_str(",\"wn\":");
+        push_u64(&mut out, u64::from(self.window_count));
         out.push('}');
         out
     }
@@ -256,6 +281,13 @@ impl SharedRecord {
             }),
         };
         let small = |key: &str| get_u64(&doc, key).map(|n| u32::try_from(n).unwrap_or(u32::MAX));
+        // Fields added after the first release: absent means the default, present must be valid.
+        let later = |key: &str| match doc.get(key) {
+            None => Some(0),
+            Some(_) => get_u64(&doc, key),
+        };
+        let flag = |key: &str| later(key).map(|n| n != 0);
+        let count = |key: &str| later(key).map(|n| u32::try_from(n).unwrap_or(u32::MAX));
         Some(SharedRecord {
             generation: get_u64(&doc, "gen")?,
             session,
@@ -265,6 +297,14 @@ impl SharedRecord {
             takeovers: small("take")?,
             failures: small("fail")?,
             cooldown_until_ms: get_ms(&doc, "cool")?,
+            api_rejected: flag("rej")?,
+            after_rejection: flag("ar")?,
+            takeover_due: flag("due")?,
+            spent: flag("spent")?,
+            keeps_refresh: flag("keep")?,
+            bad_grants: count("bad")?,
+            window_start_ms: later("win")? as f64,
+            window_count: count("wn")?,
         })
     }
 }

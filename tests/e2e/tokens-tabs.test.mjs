@@ -9,6 +9,10 @@
 //   c) logout in one tab logs out every tab
 //   d) a) and c) with navigator.locks removed: the lease fallback
 //   and the proactive refresh: ahead of expiry in a visible tab, never in hidden ones
+//   e) 8 background tabs restore a session whose access token expired and whose refresh
+//      token is good: one refresh, all 8 on one working token, no logout
+//   f) 4 tabs with 3-second tokens for 30 s: no expired token handed out, no reuse, at most
+//      21 refreshes
 // The time from the refresh response to the last tab updated is printed (median of runs).
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -235,7 +239,7 @@ describe("b) the refreshing tab is closed while the server holds the refresh", (
 test("proactive refresh: hidden tabs never refresh ahead of expiry; the first visible one does, once", async () => {
   const tabs = await openTabs(3, "e2e-proactive", { hidden: true, opts: { expiryMarginMs: 500, jitterMs: 0 } });
   await post("/api/_reset", {});
-  await post("/api/_config", { accessTtlSec: 4 }); // refresh ahead = half the lifetime: at 2 s
+  await post("/api/_config", { accessTtlSec: 6 }); // refresh ahead = a quarter of the lifetime: after ~4 s
   const pair = await post("/api/v1/auth/login", { username: "ada", password: "correct horse" });
   await post("/api/_config", { accessTtlSec: 300 });
   await everyTabHolds(tabs, pair);
@@ -254,5 +258,70 @@ test("proactive refresh: hidden tabs never refresh ahead of expiry; the first vi
   assert.notEqual(fresh[0], pair.access);
   assert.deepEqual(await each(tabs, () => window.tokens.stats().refreshesStarted), [0, 1, 0]);
   for (const t of tabs) assert.deepEqual(t.errors, []);
+  await closeTabs(tabs);
+});
+
+test("e) 8 background tabs restore a session whose access token expired: one refresh, one working token, no logout", async () => {
+  const tabs = await openTabs(8, "e2e-restore", { hidden: true });
+  await post("/api/_reset", {});
+  await post("/api/_config", { accessTtlSec: 1 });
+  const pair = await post("/api/v1/auth/login", { username: "ada", password: "correct horse" });
+  await post("/api/_config", { accessTtlSec: 300 });
+  await sleep(1_100); // the access token is now expired by its own exp; the refresh token is good
+  await tabs[0].page.evaluate((p) => window.tokens.setTokens(p), pair);
+  await waitFor("the refresh", async () => (await stats()).refreshes === 1);
+  const results = await each(tabs, () => window.get());
+  for (const r of results) assert.equal(r.ok, true, JSON.stringify(r));
+  const token = results[0].token;
+  assert.notEqual(token, pair.access);
+  assert.deepEqual(results.map((r) => r.token), tabs.map(() => token), "all 8 tabs hold the same token");
+  assert.equal(await authorized(token), 200);
+  await sleep(300);
+  const st = await stats();
+  assert.equal(st.refreshRequests, 1);
+  assert.equal(st.refreshes, 1);
+  assert.equal(st.reuseDetected, 0);
+  for (const l of await each(tabs, () => window.logouts)) assert.deepEqual(l, []);
+  for (const t of tabs) assert.deepEqual(t.errors, []);
+  console.log(`tokens e2e (restore): 8 hidden tabs, expired access token -> ${st.refreshRequests} refresh request, 1 token, 0 logouts`);
+  await closeTabs(tabs);
+});
+
+test("f) 4 tabs with 3-second tokens for 30 s: no expired token handed out, no reuse, at most 21 refreshes", async () => {
+  const tabs = await openTabs(4, "e2e-short");
+  await post("/api/_reset", {});
+  await post("/api/_config", { accessTtlSec: 3 });
+  const pair = await post("/api/v1/auth/login", { username: "ada", password: "correct horse" });
+  await tabs[0].page.evaluate((p) => window.tokens.setTokens(p), pair);
+  // Every tab asks for a token every 50 ms and checks it against its own exp and the clock.
+  const runs = each(tabs, async () => {
+    const end = Date.now() + 30_000;
+    const seen = { calls: 0, expired: 0, errors: [] };
+    while (Date.now() < end) {
+      try {
+        const t = await window.tokens.getAccessToken();
+        const { exp } = JSON.parse(atob(t.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
+        seen.calls++;
+        if (exp * 1000 <= Date.now()) seen.expired++;
+      } catch (e) {
+        seen.errors.push(e.code ?? String(e));
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return seen;
+  });
+  const results = await runs;
+  const st = await stats();
+  const calls = results.reduce((a, r) => a + r.calls, 0);
+  const expired = results.reduce((a, r) => a + r.expired, 0);
+  console.log(`tokens e2e (3 s tokens, 4 tabs, 30 s): ${calls} tokens handed out, ${expired} expired, ${st.refreshes} refreshes, ${st.reuseDetected} reuse detections, ${st.rejected} API rejections`);
+  for (const r of results) assert.deepEqual(r.errors, []);
+  assert.equal(expired, 0);
+  assert.equal(st.reuseDetected, 0);
+  assert.ok(st.refreshes <= 21, `${st.refreshes} refreshes`);
+  assert.ok(st.refreshes >= 10, `${st.refreshes} refreshes`);
+  for (const l of await each(tabs, () => window.logouts)) assert.deepEqual(l, []);
+  for (const t of tabs) assert.deepEqual(t.errors, []);
+  await post("/api/_config", { accessTtlSec: 300 });
   await closeTabs(tabs);
 });
