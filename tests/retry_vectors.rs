@@ -12,27 +12,13 @@ use faultline::core::error::ErrorCode;
 use faultline::core::json::{self, Value};
 use faultline::core::retry::{DecideInput, Policy, RetryConfig, RetryError};
 
-const HINT_SOURCES: &[&str] = &[
-    "retry-after-ms",
-    "retry-after",
-    "ratelimit",
-    "ratelimit-reset",
-    "x-ratelimit-reset",
-    "body:error.details.wait_seconds",
-    "body:details.retryAfter",
-    "body:retryInfo.retryDelay",
-    "body:text",
-];
-
 fn opt_f64(v: &Value<'_>, key: &str) -> Option<f64> {
     v.get(key).and_then(Value::as_f64)
 }
 
 fn classification(v: &Value<'_>) -> Classification {
     let hint_source = v.get("hintSource").and_then(Value::as_str).map(|s| {
-        *HINT_SOURCES
-            .iter()
-            .find(|h| **h == s)
+        faultline::core::retry::hints::HintSource::parse(s)
             .unwrap_or_else(|| panic!("unknown hint source {s}"))
     });
     Classification {

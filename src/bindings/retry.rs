@@ -22,7 +22,7 @@ use crate::bindings::errors::{js_error, to_js};
 use crate::bindings::scratch::{set_out, with_input};
 use crate::core::classify::model::{Action, Category, Classification, Format};
 use crate::core::json;
-use crate::core::retry::hints::source;
+use crate::core::retry::hints::HintSource;
 use crate::core::retry::{
     BreakerState, DecideInput, Pacer, Policy, Rate, Reason, RetryConfig, parse_ratelimit_policy,
 };
@@ -30,11 +30,10 @@ use wasm_bindgen::prelude::*;
 
 /// Hint sources the classifier produces, in index order (index 0 of the wire form is "none",
 /// `i + 1` is `HINT_SOURCES[i]`, `HINT_SOURCES.len() + 1` is a caller-defined source).
-pub const HINT_SOURCES: [&str; 9] = source::ALL;
+pub const HINT_SOURCES: [HintSource; 9] = HintSource::ALL;
 
 /// Placeholder for a hint source the table does not know; the facade substitutes the
 /// caller's own string.
-const CUSTOM_HINT: &str = "custom";
 const CUSTOM_HINT_INDEX: u32 = HINT_SOURCES.len() as u32 + 1;
 
 /// Methods passed by index (upper case); `METHODS.len()` means "read it from the scratch".
@@ -73,7 +72,7 @@ pub fn retry_vocab() -> String {
     [
         join(&mut Category::ALL.iter().map(|c| c.as_str())),
         join(&mut Reason::ALL.iter().map(|r| r.as_str())),
-        join(&mut HINT_SOURCES.iter().copied()),
+        join(&mut HINT_SOURCES.iter().map(|h| h.as_str())),
         join(&mut METHODS.iter().copied()),
         join(&mut BREAKER_STATES.iter().map(|s| s.as_str())),
     ]
@@ -101,7 +100,7 @@ fn hint_index(h: Option<&'static str>) -> u32 {
         None => 0,
         Some(s) => HINT_SOURCES
             .iter()
-            .position(|x| *x == s)
+            .position(|x| x.as_str() == s)
             .map_or(CUSTOM_HINT_INDEX, |i| i as u32 + 1),
     }
 }
@@ -199,9 +198,12 @@ impl RetryEngine {
             .ok()
             .and_then(|i| Category::ALL.get(i).copied())
             .unwrap_or(Category::Unknown);
+        // A caller-defined source has no place in the vocabulary: it travels as a stand-in
+        // and is echoed back as the custom index.
+        let custom_hint = hint_source == CUSTOM_HINT_INDEX;
         let hint_source = match hint_source {
             0 => None,
-            i if i == CUSTOM_HINT_INDEX => Some(CUSTOM_HINT),
+            i if custom_hint => Some(HintSource::RetryAfter).filter(|_| i > 0),
             i => usize::try_from(i - 1)
                 .ok()
                 .and_then(|i| HINT_SOURCES.get(i).copied()),
@@ -249,7 +251,11 @@ impl RetryEngine {
         });
         set_out(&[d.delay_ms]);
         reason_index(d.reason)
-            | hint_index(d.hint_source) << 4
+            | if custom_hint && d.hint_source.is_some() {
+                CUSTOM_HINT_INDEX
+            } else {
+                hint_index(d.hint_source)
+            } << 4
             | u32::from(d.throttled) << 8
             | u32::from(d.retry) << 9
     }

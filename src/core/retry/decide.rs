@@ -27,6 +27,7 @@
 use crate::core::classify::model::{Category, Classification};
 use crate::core::retry::backoff::clamp_delay;
 use crate::core::retry::config::LargeHint;
+use crate::core::retry::hints::HintSource;
 use crate::core::retry::limits::MAX_DURATION_MS;
 use crate::core::retry::policy::{Policy, finite_or_zero};
 use crate::core::retry::reason::Reason;
@@ -168,10 +169,10 @@ impl Policy {
 
         let (delay, reason, hint_source) = match hint {
             Some(h) => match self.hint_delay(h) {
-                Some(d) => (d, Reason::RetryHint, c.hint_source),
+                Some(d) => (d, Reason::RetryHint, c.hint_source.map(HintSource::as_str)),
                 None => {
                     return Decision {
-                        hint_source: c.hint_source,
+                        hint_source: c.hint_source.map(HintSource::as_str),
                         ..Decision::stop(Reason::HintTooLarge, throttled)
                     };
                 }
