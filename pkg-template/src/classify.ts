@@ -8,7 +8,7 @@
  * {@link supportReport} writes the escalation text support asks for, with credentials
  * redacted.
  *
- * Each call normalises its input here (headers to `[name, value]` pairs, the body to a
+ * Each call normalises its input here (headers to `name:value` lines, the body to a
  * bounded string or bytes), hands one typed object to wasm and gets the `Classification`
  * back as a plain object. Nothing is kept between calls.
  * @module
@@ -24,7 +24,7 @@ import { ApiError, FaultlineError, fromWasmError } from "./errors.js";
 import type { Action, Category, Classification, Phase } from "./types.js";
 import { assertReady } from "./wasm.js";
 import { readPrefix } from "./classify/body.js";
-import { bodyValue, boundedBody, headerPairs, type BodyLike, type HeadersLike } from "./classify/input.js";
+import { bodyValue, boundedBody, headerText, type BodyLike, type HeadersLike } from "./classify/input.js";
 import { get, isFetchResponse, responseOf, thrownFields } from "./classify/thrown.js";
 
 export type { BodyLike, HeadersLike } from "./classify/input.js";
@@ -172,13 +172,14 @@ function checkParts(parts: ResponseParts): void {
   if (nowMs !== undefined && (typeof nowMs !== "number" || !Number.isFinite(nowMs))) throw invalid("nowMs must be a finite number");
 }
 
-function run(engine: Engine, parts: ResponseParts, body?: string | Uint8Array): Classification {
+/** Classifies `parts`; `body` and `headers`, when given, are already normalised. */
+function run(engine: Engine, parts: ResponseParts, body?: string | Uint8Array, headers?: string): Classification {
   assertReady();
   checkParts(parts);
   const { status, phase, credentialsSent, nowMs } = parts;
   const input = {
     status,
-    headers: headerPairs(parts.headers),
+    headers: headers ?? headerText(parts.headers),
     body: boundedBody(body ?? bodyValue(parts.body), maxOf(engine)),
     phase,
     credentialsSent,
@@ -196,9 +197,9 @@ function runThrown(engine: Engine, thrown: unknown): Classification {
     // The body of a fetch Response (ky) can only be read asynchronously: status and
     // headers classify it here, classifyResponse(error) reads the body too.
     if (carried.fetchResponse === undefined) {
-      return run(engine, { status: carried.status, headers: safeHeaders(carried.headers) }, safeBody(carried.body));
+      return run(engine, { status: carried.status }, safeBody(carried.body), safeHeaders(carried.headers));
     }
-    const c = run(engine, { status: carried.status, headers: safeHeaders(carried.headers) }, "");
+    const c = run(engine, { status: carried.status }, "", safeHeaders(carried.headers));
     if (c.format === "empty") c.format = "unknown"; // a body not read is not an empty one
     return c;
   }
@@ -220,11 +221,11 @@ function safeBody(b: unknown): string | Uint8Array {
 }
 
 /** Carried headers as pairs; headers that cannot be read count as none. */
-function safeHeaders(h: unknown): [string, string][] {
+function safeHeaders(h: unknown): string {
   try {
-    return headerPairs(h);
+    return headerText(h);
   } catch {
-    return [];
+    return "";
   }
 }
 
@@ -447,7 +448,7 @@ export function supportReport(classification: Classification, request: ReportReq
     },
     method,
     url,
-    headers: headers === undefined ? [] : headerPairs(headers),
+    headers: headers === undefined ? "" : headerText(headers),
     body: request.body === undefined || request.body === null ? undefined : boundedBody(bodyValue(request.body), REPORT_BODY_BYTES),
     responseBody: responseBody === undefined ? undefined : boundedBody(responseBody, REPORT_BODY_BYTES),
     timestampMs,

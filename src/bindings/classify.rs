@@ -71,9 +71,9 @@ impl<'de> Deserialize<'de> for Body {
 pub struct ClassifyInput {
     /// HTTP status, 0 to 999 (0: an opaque response).
     pub status: u16,
-    /// Response headers as `[name, value]` pairs.
+    /// Response headers as `name:value` lines joined by `\n`.
     #[serde(default)]
-    pub headers: Vec<(String, String)>,
+    pub headers: String,
     /// The body (the facade sends at most `maxBodyBytes + 1` bytes of it).
     #[serde(default)]
     pub body: Body,
@@ -148,10 +148,12 @@ pub fn options_from_spec(spec: ClassifierSpec) -> Result<ClassifyOptions, JsValu
     })
 }
 
-fn header_refs(headers: &[(String, String)]) -> Vec<(&str, &str)> {
-    headers
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
+/// `name:value` lines as pairs, values trimmed; a line without `:` is skipped.
+fn header_refs(lines: &str) -> Vec<(&str, &str)> {
+    lines
+        .split('\n')
+        .filter_map(|line| line.split_once(':'))
+        .map(|(k, v)| (k, v.trim()))
         .collect()
 }
 
@@ -283,9 +285,9 @@ pub struct ReportInput {
     /// Request URL.
     #[serde(default)]
     pub url: Option<String>,
-    /// Request headers as `[name, value]` pairs.
+    /// Request headers as `name:value` lines joined by `\n`.
     #[serde(default)]
-    pub headers: Vec<(String, String)>,
+    pub headers: String,
     /// Request body, text or bytes.
     #[serde(default)]
     pub body: Option<Body>,

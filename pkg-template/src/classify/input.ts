@@ -1,6 +1,7 @@
 /**
- * What users pass, normalised into what crosses into wasm: headers as `[name, value]` pairs
- * of strings, a body as text or bytes, both bounded. Everything a user object can run
+ * What users pass, normalised into what crosses into wasm: headers as one text of
+ * `name:value` lines (one string crosses, not two per header), a body as text or bytes,
+ * both bounded. Everything a user object can run
  * (getters, `toJSON`, iterators) runs here, before the wasm call, so nothing it does can
  * reach into a classification in progress.
  * @module
@@ -40,18 +41,23 @@ function valueText(v: unknown): string | undefined {
 }
 
 /**
- * `[name, value]` string pairs from any {@link HeadersLike}; entries that are not a name with a
- * usable value are skipped, a list entry that is not a pair is `invalid_argument`.
+ * The headers of any {@link HeadersLike} as `name:value` lines joined by `\n`. A name with
+ * `:` or a line break, a value with a line break (no fetch `Headers` can hold one) and an
+ * entry without a usable value are skipped; a list entry that is not a pair is
+ * `invalid_argument`.
  * @internal
  */
-export function headerPairs(h: unknown): [string, string][] {
-  const out: [string, string][] = [];
-  if (h === undefined || h === null) return out;
+export function headerText(h: unknown): string {
+  let text = "";
+  let count = 0;
+  if (h === undefined || h === null) return text;
   if (typeof h !== "object") throw invalid("headers must be a Headers object, a plain object or a list of [name, value] pairs");
   const add = (name: unknown, value: unknown): void => {
-    if (out.length >= MAX_HEADERS || typeof name !== "string") return;
-    const v = valueText(value);
-    if (v !== undefined) out.push([name, v.length > MAX_HEADER_VALUE ? v.slice(0, MAX_HEADER_VALUE) : v]);
+    if (count >= MAX_HEADERS || typeof name !== "string" || /[:\r\n]/.test(name)) return;
+    let v = valueText(value);
+    if (v === undefined || /[\r\n]/.test(v)) return;
+    if (v.length > MAX_HEADER_VALUE) v = v.slice(0, MAX_HEADER_VALUE);
+    text += count++ === 0 ? name + ":" + v : "\n" + name + ":" + v;
   };
   const o = h as Record<string | symbol, unknown>;
   if (Array.isArray(h)) {
@@ -71,7 +77,7 @@ export function headerPairs(h: unknown): [string, string][] {
   } else {
     for (const k of Object.keys(o)) add(k, o[k]);
   }
-  return out;
+  return text;
 }
 
 /** Text or bytes for a body, or `invalid_argument`. @internal */
