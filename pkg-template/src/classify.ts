@@ -124,8 +124,10 @@ export interface ReportRequest {
 }
 
 const DEFAULT_READ_TIMEOUT_MS = 10_000;
-/** How much of a request or response body a support report quotes, at most. */
+/** How much of a request or response body a support report is given, at most. */
 const REPORT_BODY_BYTES = 4096;
+/** The longest name, message or code of a thrown error that is read. */
+const MAX_THROWN_TEXT = 4096;
 
 const invalid = (message: string): FaultlineError => new FaultlineError("invalid_argument", message);
 
@@ -206,7 +208,7 @@ function runThrown(engine: Engine, thrown: unknown): Classification {
   const input = thrownFields(thrown);
   for (const k of Object.keys(input) as (keyof typeof input)[]) {
     const v = input[k];
-    if (v !== undefined && v.length > REPORT_BODY_BYTES) input[k] = v.slice(0, REPORT_BODY_BYTES);
+    if (v !== undefined && v.length > MAX_THROWN_TEXT) input[k] = v.slice(0, MAX_THROWN_TEXT);
   }
   return call(() => (engine === null ? classify_thrown(input) : engine.classifyThrown(input)) as Classification);
 }
@@ -220,7 +222,7 @@ function safeBody(b: unknown): string | Uint8Array {
   }
 }
 
-/** Carried headers as pairs; headers that cannot be read count as none. */
+/** Carried headers as text; headers that cannot be read count as none. */
 function safeHeaders(h: unknown): string {
   try {
     return headerText(h);

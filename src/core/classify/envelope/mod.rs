@@ -2,8 +2,7 @@
 //!
 //! Why one reader per format: each envelope puts the code, message, request id, field
 //! errors and retry flag in different places. Each `read` function below knows one shape
-//! and fills the same [`Extracted`]; [`from_json`] picks the shape. Everything borrows from
-//! the parsed body; only field-error keys and the odd numeric code are allocated.
+//! and fills the same [`Extracted`]; [`from_json`] picks the shape.
 //!
 //! Detection order for a JSON object (first match wins):
 //! 1. `Content-Type: application/problem+json` -> RFC 9457 problem;
