@@ -115,7 +115,7 @@ fn classification(category: Category, status: u16, hint_ms: Option<f64>) -> Clas
         message: None,
         retryable: true,
         retry_after_ms: hint_ms,
-        hint_source: hint_ms.map(|_| "retry-after"),
+        hint_source: hint_ms.map(|_| faultline::core::retry::hints::HintSource::RetryAfter),
         request_id: None,
         field_errors: None,
         format: Format::Empty,

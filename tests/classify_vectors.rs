@@ -56,6 +56,7 @@ struct Input {
     method: Option<String>,
     url: Option<String>,
     now_ms: Option<f64>,
+    credentials_sent: Option<bool>,
     options: ClassifyOptions,
 }
 
@@ -112,6 +113,7 @@ fn input(v: &Value) -> Input {
         method: s(v, "method"),
         url: s(v, "url"),
         now_ms: v.get("nowMs").and_then(Value::as_f64),
+        credentials_sent: v.get("credentialsSent").and_then(Value::as_bool),
         options,
     }
 }
@@ -130,6 +132,7 @@ fn run(inp: &Input) -> Classification {
         url: inp.url.as_deref(),
         phase: inp.phase,
         now_ms: inp.now_ms,
+        credentials_sent: inp.credentials_sent,
     };
     classify(&parts, &inp.options)
 }
@@ -195,7 +198,8 @@ fn diff(got: &Classification, want: &Value) -> Vec<String> {
     );
     check(
         "hintSource",
-        got.hint_source.map_or("null".into(), |s| format!("{s:?}")),
+        got.hint_source
+            .map_or("null".into(), |s| format!("{:?}", s.as_str())),
         opt_s(want.get("hintSource")),
     );
     check(

@@ -29,7 +29,7 @@ fn cls(
         message: None,
         retryable,
         retry_after_ms: hint,
-        hint_source: hint.map(|_| "retry-after"),
+        hint_source: hint.map(|_| faultline::core::retry::hints::HintSource::RetryAfter),
         request_id: None,
         field_errors: None,
         format: Format::Empty,

@@ -114,7 +114,7 @@ fn random_classification(r: &mut SplitMix64) -> Classification {
         message: None,
         retryable: r.below(4) != 0,
         retry_after_ms: hint,
-        hint_source: hint.map(|_| "retry-after"),
+        hint_source: hint.map(|_| faultline::core::retry::hints::HintSource::RetryAfter),
         request_id: None,
         field_errors: None,
         format: Format::Unknown,

@@ -46,32 +46,51 @@ fn errors_are_real_js_errors_with_codes() {
 }
 
 #[wasm_bindgen_test]
-fn classify_exports_share_the_vocabulary_and_reject_bad_rules() {
-    use faultline::bindings::classify::{Classifier, classify_vocab, options_from_spec};
-    let vocab = classify_vocab();
-    let lines: Vec<&str> = vocab.split('\n').collect();
-    assert_eq!(lines.len(), 9);
-    assert_eq!(lines[0].split('\u{1}').count(), 13);
-    assert!(lines[6].split('\u{1}').any(|h| h == "x-request-id"));
-    assert_eq!(lines[8], "date");
-    let opts = options_from_spec(r#"{"maxBodyBytes":5,"rules":[{"code":"X","action":"none"}],"userMessages":{"server":"Down"}}"#).unwrap();
-    assert_eq!(opts.max_body_bytes, 5);
-    assert_eq!(opts.rules.len(), 1);
+fn classify_crosses_as_typed_objects_and_rejects_bad_input() {
+    use faultline::bindings::classify::{Classifier, classify};
+    let js = |text: &str| js_sys::JSON::parse(text).unwrap();
+    let get = |v: &JsValue, k: &str| js_sys::Reflect::get(v, &JsValue::from_str(k)).unwrap();
+    let code_of = |e: &JsValue| get(e, "code").as_string();
+
+    let c = classify(js(
+        r#"{"status":429,"headers":"Retry-After: 30\nX-Other:1","body":"{\"detail\":\"Slow\"}"}"#,
+    ))
+    .unwrap();
+    assert_eq!(
+        get(&c, "category").as_string().as_deref(),
+        Some("rate_limited")
+    );
+    assert_eq!(get(&c, "retryAfterMs").as_f64(), Some(30_000.0));
+    assert_eq!(
+        get(&c, "hintSource").as_string().as_deref(),
+        Some("retry-after")
+    );
+    assert!(get(&c, "fieldErrors").is_null());
+
+    for bad in [
+        r#"{"status":503,"headers":[["date","x"]]}"#,
+        r#"{"status":"503"}"#,
+        r#"{"status":1000}"#,
+        r#"{"status":401,"phase":"later"}"#,
+    ] {
+        let e = classify(js(bad)).unwrap_err();
+        assert_eq!(code_of(&e).as_deref(), Some("invalid_argument"), "{bad}");
+    }
+
+    let classifier = Classifier::new(js(
+        r#"{"maxBodyBytes":5,"rules":[{"code":"X","action":"none"}],"userMessages":{"server":"Down"}}"#,
+    ))
+    .unwrap();
+    assert_eq!(classifier.max_body_bytes(), 5);
     for bad in [
         r#"{"rules":[{"code":"X","category":"exploded"}]}"#,
         r#"{"rules":[{"code":"X","retryable":"yes"}]}"#,
         r#"{"rules":[{"category":"forbidden"}]}"#,
+        r#"{"rules":[{"code":" "}]}"#,
         r#"{"maxBodyBytes":-1}"#,
-        "not json",
+        r#"{"maxBodyBytes":99999999}"#,
     ] {
-        let e = options_from_spec(bad).unwrap_err();
-        let code = js_sys::Reflect::get(&e, &JsValue::from_str("code")).unwrap();
-        assert_eq!(
-            code.as_string().as_deref(),
-            Some("invalid_argument"),
-            "{bad}"
-        );
+        let e = Classifier::new(js(bad)).unwrap_err();
+        assert_eq!(code_of(&e).as_deref(), Some("invalid_argument"), "{bad}");
     }
-    // The facade always writes a JSON object; nothing at all is refused.
-    assert!(Classifier::new(0).is_err());
 }

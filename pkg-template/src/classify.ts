@@ -3,36 +3,38 @@
  *
  * Three entry points share one core: {@link classify} (the parts of a response you already
  * hold, synchronous), {@link classifyResponse} (a fetch `Response`, reading a bounded body
- * prefix) and {@link classifyError} (anything `fetch`, undici, Node or axios throws).
+ * prefix) and {@link classifyError} (anything `fetch`, undici, Node, ky, axios or got throws).
  * {@link createClassifier} adds your own rules and user messages per code;
  * {@link supportReport} writes the escalation text support asks for, with credentials
  * redacted.
  *
- * The response crosses into wasm as a bounded body prefix and the header values the core
- * reads, written straight into wasm memory; the result comes back as numbers plus one
- * string, and the object is built here from tables read once from the Rust model.
+ * Each call normalises its input here (headers to `name:value` lines, the body to a
+ * bounded string or bytes), hands one typed object to wasm and gets the `Classification`
+ * back as a plain object. Nothing is kept between calls.
  * @module
  */
+import {
+  Classifier as WasmClassifier,
+  classify as wasmClassify,
+  classify_default_max_body_bytes,
+  classify_thrown,
+  support_report_text,
+} from "faultline-glue";
 import { ApiError, FaultlineError, fromWasmError } from "./errors.js";
-import type { Action, Category, Classification } from "./types.js";
-import { wasm } from "./wasm.js";
+import type { Action, Category, Classification, Phase } from "./types.js";
+import { assertReady } from "./wasm.js";
 import { readPrefix } from "./classify/body.js";
-import { bodyValue, collectKnownHeaders, headerLines, writeFields, writeParts, written, type BodyLike, type Field, type HeadersLike } from "./classify/input.js";
-import { readClassification } from "./classify/output.js";
-import { thrownFields } from "./classify/thrown.js";
-import { getVocab } from "./classify/vocab.js";
-import type { Classifier as WasmClassifier } from "faultline-glue";
+import { bodyValue, boundedBody, headerText, type BodyLike, type HeadersLike } from "./classify/input.js";
+import { get, isFetchResponse, responseOf, thrownFields } from "./classify/thrown.js";
 
 export type { BodyLike, HeadersLike } from "./classify/input.js";
-
-/** Which call failed: an ordinary request, the token refresh call, or the login call. */
-export type Phase = "request" | "refresh" | "login";
+export type { Phase } from "./types.js";
 
 /** What {@link classify} takes: the parts of a received response. */
 export interface ResponseParts {
   /** HTTP status; 0 for an opaque response (classified as a network failure, `status: null`). */
   status: number;
-  /** Response headers: a `Headers`, a plain object (names in any case) or `[name, value]` pairs. */
+  /** Response headers: a `Headers`, a plain object (names in any case), `[name, value]` pairs, `AxiosHeaders`, a `Map`. */
   headers?: HeadersLike;
   /** The body: text, bytes, an already-parsed JSON value (it is re-serialised), or nothing. */
   body?: BodyLike;
@@ -42,6 +44,13 @@ export interface ResponseParts {
   url?: string;
   /** Which call this was. Default `"request"`. A 401 on `"refresh"` ends the session. */
   phase?: Phase;
+  /**
+   * Whether the request carried credentials. `false`: an ambiguous 401 ("credentials were not
+   * provided or are invalid", a bare `authentication_failed`) is `add_credentials`; `true`:
+   * it is `refresh_token`. Absent: `refresh_token`. A clearer signal (blacklisted token, no
+   * active account) wins either way.
+   */
+  credentialsSent?: boolean;
   /** Epoch ms now, the base for `Retry-After` dates when the response has no `Date`. Default `Date.now()`. */
   nowMs?: number;
 }
@@ -78,6 +87,8 @@ export interface ResponseOptions extends ClassifyOptions {
   method?: string;
   /** Which call this was. Default `"request"`. */
   phase?: Phase;
+  /** Whether the request carried credentials (see {@link ResponseParts.credentialsSent}). */
+  credentialsSent?: boolean;
   /** Epoch ms now (default `Date.now()`); the response `Date` header wins when present. */
   nowMs?: number;
   /** Give up reading a stalled body after this long and classify what arrived. Default 10 000 ms. */
@@ -89,7 +100,7 @@ export interface Classifier {
   /** {@link classify} with this classifier's options. */
   classify(parts: ResponseParts): Classification;
   /** {@link classifyResponse} with this classifier's options. */
-  classifyResponse(response: Response, options?: Omit<ResponseOptions, keyof ClassifyOptions>): Promise<Classification>;
+  classifyResponse(response: Response | { response: Response }, options?: Omit<ResponseOptions, keyof ClassifyOptions>): Promise<Classification>;
   /** {@link classifyError} with this classifier's rules and user messages. */
   classifyError(thrown: unknown): Classification;
   /** Frees the wasm side now (otherwise it is freed when the classifier is garbage-collected). Later calls throw. */
@@ -113,119 +124,141 @@ export interface ReportRequest {
 }
 
 const DEFAULT_READ_TIMEOUT_MS = 10_000;
-let defaultMax = -1;
-const maxDefault = (): number => (defaultMax < 0 ? (defaultMax = wasm().classify_default_max_body_bytes()) : defaultMax);
+/** How much of a request or response body a support report is given, at most. */
+const REPORT_BODY_BYTES = 4096;
+/** The longest name, message or code of a thrown error that is read. */
+const MAX_THROWN_TEXT = 4096;
 
 const invalid = (message: string): FaultlineError => new FaultlineError("invalid_argument", message);
 
-function phaseIndex(phase: unknown): number {
-  if (phase === undefined || phase === "request") return 0;
-  const i = typeof phase === "string" ? getVocab().phaseIndex.get(phase) : undefined;
-  if (i === undefined) throw invalid(`phase must be "request", "refresh" or "login", got ${JSON.stringify(phase) ?? String(phase)}`);
-  return i;
-}
+/** The engine behind the public functions: the defaults (`null`) or a wasm classifier. */
+type Engine = WasmClassifier | null;
 
-function statusOf(status: unknown): number {
-  if (typeof status !== "number" || !Number.isInteger(status) || status < 0 || status > 999) {
-    throw invalid(`status must be an integer from 0 to 999, got ${String(status)}`);
+function call<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw fromWasmError(e);
   }
-  return status;
 }
 
-function nowOf(now: unknown): number {
-  if (now === undefined) return written.clock ? Date.now() : NaN; // the clock is read only when a header needs it
-  if (typeof now !== "number" || !Number.isFinite(now)) throw invalid("nowMs must be a finite number");
-  return now;
-}
-
-function checkMax(max: unknown): number {
-  if (typeof max !== "number" || !Number.isInteger(max) || max < 0 || max > 8 * 1024 * 1024) {
-    throw invalid(`maxBodyBytes must be an integer from 0 to 8388608, got ${String(max)}`);
-  }
-  return max;
+function maxOf(engine: Engine): number {
+  return engine === null ? classify_default_max_body_bytes() : engine.maxBodyBytes;
 }
 
 /**
  * What classifyResponse saw, for supportReport's defaults: kept on the classification it
  * returns, under a symbol and not enumerable, so the object still compares, spreads and
- * serialises as a plain Classification. (A WeakMap entry per response cost ten times as
- * much, most of it in the garbage collector.)
+ * serialises as a plain Classification.
  */
 const SEEN = Symbol("faultline.seen");
-// The response itself rather than its `url`: the getter costs more than the rest of the
-// bookkeeping, and only supportReport reads it.
 type Seen = { method?: string; response: Response; body: Uint8Array | string | null; at: number };
 
 /** The response's URL, when it has one and it can be read. */
 function urlOf(response: Response): string | undefined {
-  try {
-    return typeof response.url === "string" && response.url !== "" ? response.url : undefined;
-  } catch {
-    return undefined;
-  }
+  const url = get(response, "url");
+  return typeof url === "string" && url !== "" ? url : undefined;
 }
 
-/** The engine behind the public functions: the defaults, or a {@link WasmClassifier}. */
-type Engine = WasmClassifier | null;
-
-function run(engine: Engine, max: number, parts: ResponseParts, body?: string | Uint8Array): Classification {
+/** Checks the scalar parts of `parts`; `invalid_argument` for a bad one. */
+function checkParts(parts: ResponseParts): void {
   if (parts === null || typeof parts !== "object") throw invalid("classify takes {status, headers?, body?, phase?}");
-  const status = statusOf(parts.status);
-  const phase = phaseIndex(parts.phase);
-  collectKnownHeaders(parts.headers);
-  const now = nowOf(parts.nowMs);
-  const total = writeParts(body ?? bodyValue(parts.body), max);
-  let textBytes: number;
-  try {
-    textBytes = engine === null
-      ? wasm().classify_parts(status, written.bodyBytes, written.valuesEnd, total, written.textStart, written.ascii, phase, now, max)
-      : engine.classify(status, written.bodyBytes, written.valuesEnd, total, written.textStart, written.ascii, phase, now);
-  } catch (e) {
-    throw fromWasmError(e);
+  const { status, phase, credentialsSent, nowMs } = parts;
+  if (typeof status !== "number" || !Number.isInteger(status) || status < 0 || status > 999) {
+    throw invalid(`status must be an integer from 0 to 999, got ${String(status)}`);
   }
-  return readClassification(textBytes, written);
+  if (phase !== undefined && phase !== "request" && phase !== "refresh" && phase !== "login") {
+    throw invalid(`phase must be "request", "refresh" or "login", got ${JSON.stringify(phase) ?? String(phase)}`);
+  }
+  if (credentialsSent !== undefined && typeof credentialsSent !== "boolean") throw invalid("credentialsSent must be a boolean");
+  if (nowMs !== undefined && (typeof nowMs !== "number" || !Number.isFinite(nowMs))) throw invalid("nowMs must be a finite number");
 }
 
-const lengths = [0, 0, 0, 0, 0, 0];
+/** Classifies `parts`; `body` and `headers`, when given, are already normalised. */
+function run(engine: Engine, parts: ResponseParts, body?: string | Uint8Array, headers?: string): Classification {
+  assertReady();
+  checkParts(parts);
+  const { status, phase, credentialsSent, nowMs } = parts;
+  const input = {
+    status,
+    headers: headers ?? headerText(parts.headers),
+    body: boundedBody(body ?? bodyValue(parts.body), maxOf(engine)),
+    phase,
+    credentialsSent,
+    nowMs: nowMs ?? Date.now(),
+  };
+  return call(() => (engine === null ? wasmClassify(input) : engine.classify(input)) as Classification);
+}
 
 function runThrown(engine: Engine, thrown: unknown): Classification {
+  assertReady();
   const own = apiClassification(thrown);
   if (own !== undefined) return own;
-  const present = writeFields(thrownFields(thrown), lengths, 4096);
-  const [a, b, c, d, e, f] = lengths as [number, number, number, number, number, number];
-  let textBytes: number;
-  try {
-    textBytes = engine === null ? wasm().classify_thrown_parts(a, b, c, d, e, f, present) : engine.classify_thrown(a, b, c, d, e, f, present);
-  } catch (err) {
-    throw fromWasmError(err);
+  const carried = responseOf(thrown);
+  if (carried !== undefined) {
+    // The body of a fetch Response (ky) can only be read asynchronously: status and
+    // headers classify it here, classifyResponse(error) reads the body too.
+    if (carried.fetchResponse === undefined) {
+      return run(engine, { status: carried.status }, safeBody(carried.body), safeHeaders(carried.headers));
+    }
+    const c = run(engine, { status: carried.status }, "", safeHeaders(carried.headers));
+    if (c.format === "empty") c.format = "unknown"; // a body not read is not an empty one
+    return c;
   }
-  return readClassification(textBytes, null);
+  const input = thrownFields(thrown);
+  for (const k of Object.keys(input) as (keyof typeof input)[]) {
+    const v = input[k];
+    if (v !== undefined && v.length > MAX_THROWN_TEXT) input[k] = v.slice(0, MAX_THROWN_TEXT);
+  }
+  return call(() => (engine === null ? classify_thrown(input) : engine.classifyThrown(input)) as Classification);
+}
+
+/** A carried body as text or bytes; one that cannot be serialised counts as none. */
+function safeBody(b: unknown): string | Uint8Array {
+  try {
+    return bodyValue(b);
+  } catch {
+    return "";
+  }
+}
+
+/** Carried headers as text; headers that cannot be read count as none. */
+function safeHeaders(h: unknown): string {
+  try {
+    return headerText(h);
+  } catch {
+    return "";
+  }
 }
 
 /** The classification an `ApiError` (of this or another copy of the package) carries. */
 function apiClassification(thrown: unknown): Classification | undefined {
+  if (thrown === null || typeof thrown !== "object") return undefined;
   try {
-    if (thrown === null || typeof thrown !== "object") return undefined;
-    if (!(thrown instanceof ApiError) && (thrown as { name?: unknown }).name !== "ApiError") return undefined;
-    const c = (thrown as { classification?: unknown }).classification as Classification | undefined;
-    return c !== null && typeof c === "object" && typeof c.category === "string" && typeof c.action === "string" ? c : undefined;
+    if (!(thrown instanceof ApiError) && get(thrown, "name") !== "ApiError") return undefined;
   } catch {
-    return undefined; // a revoked proxy, a throwing getter
+    return undefined; // a revoked proxy
   }
+  const c = get(thrown, "classification") as Classification | undefined;
+  return c !== null && typeof c === "object" && typeof get(c, "category") === "string" && typeof get(c, "action") === "string" ? c : undefined;
 }
 
-async function runResponse(engine: Engine, max: number, response: Response, options: ResponseOptions | undefined): Promise<Classification> {
-  if (response === null || typeof response !== "object" || typeof (response as { status?: unknown }).status !== "number") {
-    throw invalid("classifyResponse takes a fetch Response");
-  }
+async function runResponse(engine: Engine, source: unknown, options: ResponseOptions | undefined): Promise<Classification> {
+  const response = isFetchResponse(source) ? source : get(source, "response");
+  if (!isFetchResponse(response)) throw invalid("classifyResponse takes a fetch Response (or an error carrying one, such as ky's HTTPError)");
   const timeout = options?.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
   if (typeof timeout !== "number" || !(timeout >= 0)) throw invalid("readTimeoutMs must be a non-negative number");
-  const phase = options?.phase;
-  const nowMs = options?.nowMs;
-  phaseIndex(phase);
+  const parts: ResponseParts = {
+    status: response.status,
+    headers: response.headers,
+    phase: options?.phase,
+    credentialsSent: options?.credentialsSent,
+    nowMs: options?.nowMs,
+  };
+  checkParts(parts); // bad options reject before the body is read
   const at = Date.now();
-  const prefix = await readPrefix(response, max, timeout, at);
-  const c = run(engine, max, { status: response.status, headers: response.headers, phase, nowMs: nowMs ?? at }, prefix ?? "");
+  const prefix = await readPrefix(response, maxOf(engine), timeout, at);
+  const c = run(engine, { ...parts, nowMs: parts.nowMs ?? at }, prefix ?? "");
   // A body that could not be read is not an empty one.
   if (prefix === null && c.format === "empty") c.format = "unknown";
   const memo: Seen = { method: options?.method, response, body: prefix, at };
@@ -238,9 +271,9 @@ async function runResponse(engine: Engine, max: number, response: Response, opti
  * envelope: Upstream/DRF, FastAPI, Sachain, RFC 9457 problem details, Google, GraphQL, text,
  * gateway HTML). Synchronous; looks at most at `maxBodyBytes` of the body.
  *
- * @param parts - `{status, headers?, body?, phase?, nowMs?}`
- * @param options - body limit; with `rules`/`userMessages` a classifier is built once per
- *   options object (prefer {@link createClassifier} for that)
+ * @param parts - `{status, headers?, body?, phase?, credentialsSent?, nowMs?}`
+ * @param options - body limit, rules, user messages (a classifier is built once per
+ *   options object; prefer {@link createClassifier} for that)
  * @throws {FaultlineError} `invalid_argument` for a bad status, phase, headers, body or option.
  * @example
  * const c = classify({ status: 429, headers: { "Retry-After": "30" }, body: "" });
@@ -248,9 +281,7 @@ async function runResponse(engine: Engine, max: number, response: Response, opti
  * c.retryAfterMs; // 30000
  */
 export function classify(parts: ResponseParts, options?: ClassifyOptions): Classification {
-  if (options === undefined) return run(null, maxDefault(), parts);
-  const { engine, max } = engineFor(options);
-  return run(engine, max, parts);
+  return run(engineFor(options), parts);
 }
 
 /**
@@ -259,28 +290,32 @@ export function classify(parts: ResponseParts, options?: ClassifyOptions): Class
  * failing is not read: the response is classified by status and headers (`format`
  * `"unknown"`). The response `Date` header is the base for `Retry-After` dates.
  *
+ * Also takes an error that carries a fetch `Response`, such as ky's `HTTPError`, and reads
+ * its body (which {@link classifyError}, being synchronous, cannot).
+ *
  * @throws {FaultlineError} `invalid_argument` when `response` is not a Response or an option is bad.
  * @example
  * const res = await fetch(url);
  * if (!res.ok) throw new ApiError(await classifyResponse(res, { method: "GET" }));
  */
-export function classifyResponse(response: Response, options?: ResponseOptions): Promise<Classification> {
-  // Not `async`: returning runResponse's promise from an async function costs two more
-  // turns of the microtask queue. A bad option still rejects rather than throws.
+export function classifyResponse(response: Response | { response: Response }, options?: ResponseOptions): Promise<Classification> {
   try {
-    const { engine, max } = options === undefined ? { engine: null, max: maxDefault() } : engineFor(options);
-    return runResponse(engine, max, response, options);
+    return runResponse(engineFor(options), response, options);
   } catch (e) {
     return Promise.reject(e);
   }
 }
 
 /**
- * Classifies anything thrown instead of a response: `TypeError: fetch failed` with undici's
- * `cause.code`, browser messages ("Failed to fetch", "Load failed"), `AbortError`,
- * `TimeoutError` from `AbortSignal.timeout`, Node system errors, axios errors, strings, or
- * `null`. An {@link ApiError} returns its own classification. Never throws for odd input
- * (getters that throw are ignored).
+ * Classifies anything thrown instead of (or about) a response: `TypeError: fetch failed` with
+ * undici's `cause.code`, browser messages ("Failed to fetch", "Load failed"), `AbortError`,
+ * `TimeoutError`, Node system errors, strings, `null` — and, read by shape without importing
+ * them, ky's `HTTPError` (status and headers; its body needs {@link classifyResponse}) and
+ * `TimeoutError`, `AxiosError` (with its response: status, headers, `data`; or its code:
+ * `ECONNABORTED`, `ETIMEDOUT`, `ERR_NETWORK`, `ERR_CANCELED`) and got's `RequestError`
+ * (`response.statusCode`, `headers`, `body`; or codes such as `ETIMEDOUT`, `ECONNRESET`).
+ * An {@link ApiError} returns its own classification. Never throws for odd input (getters
+ * that throw are ignored).
  * @example
  * try { await fetch(url); } catch (e) { if (classifyError(e).notSent) retryEvenPost(); }
  */
@@ -289,54 +324,41 @@ export function classifyError(thrown: unknown): Classification {
 }
 
 // Classifiers built for options objects passed to classify()/classifyResponse().
-const byOptions = new WeakMap<object, { engine: Engine; max: number }>();
+const byOptions = new WeakMap<object, WasmClassifier>();
 
-function engineFor(options: ClassifyOptions): { engine: Engine; max: number } {
+function engineFor(options: ClassifyOptions | undefined): Engine {
+  if (options === undefined) return null;
   if (options === null || typeof options !== "object") throw invalid("options must be an object");
-  if (options.rules === undefined && options.userMessages === undefined) {
-    return { engine: null, max: options.maxBodyBytes === undefined ? maxDefault() : checkMax(options.maxBodyBytes) };
+  if (options.rules === undefined && options.userMessages === undefined && options.maxBodyBytes === undefined) return null;
+  let engine = byOptions.get(options);
+  if (engine === undefined) {
+    engine = build(options);
+    byOptions.set(options, engine);
   }
-  let e = byOptions.get(options);
-  if (e === undefined) {
-    const engine = build(options);
-    e = { engine, max: engine.max_body_bytes };
-    byOptions.set(options, e);
-  }
-  return e;
+  return engine;
 }
 
+const RULE_FIELDS = ["code", "category", "action", "retryable", "userMessage"];
+
 function build(options: ClassifyOptions): WasmClassifier {
-  const spec: { maxBodyBytes?: number; rules?: unknown[]; userMessages?: Record<string, string> } = {};
-  if (options.maxBodyBytes !== undefined) spec.maxBodyBytes = checkMax(options.maxBodyBytes);
-  const rules = options.rules;
+  assertReady();
+  const { maxBodyBytes, rules, userMessages } = options;
+  if (maxBodyBytes !== undefined && (typeof maxBodyBytes !== "number" || !Number.isInteger(maxBodyBytes) || maxBodyBytes < 0)) {
+    throw invalid(`maxBodyBytes must be an integer from 0 to 8388608, got ${String(maxBodyBytes)}`);
+  }
+  let list: unknown[] | undefined;
   if (rules !== undefined) {
     if (rules === null || typeof rules !== "object") throw invalid("rules must be an object {CODE: rule} or a list of rules");
-    const list = Array.isArray(rules) ? rules : Object.entries(rules).map(([code, r]) => (r !== null && typeof r === "object" ? { ...r, code } : r));
-    for (const r of list) {
-      if (r === null || typeof r !== "object" || Array.isArray(r)) throw invalid("every rule must be an object {category?, action?, retryable?, userMessage?}");
-      for (const [k, v] of Object.entries(r)) {
-        if (v !== undefined && typeof v !== (k === "retryable" ? "boolean" : "string")) {
-          throw invalid(`rule ${JSON.stringify((r as { code?: unknown }).code)}: ${k} must be a ${k === "retryable" ? "boolean" : "string"}`);
-        }
-      }
-    }
-    spec.rules = list;
+    list = Array.isArray(rules)
+      ? rules
+      : Object.entries(rules).map(([code, r]) => (r !== null && typeof r === "object" && !Array.isArray(r) ? { ...r, code } : r));
   }
-  const messages = options.userMessages;
-  if (messages !== undefined) {
-    if (messages === null || typeof messages !== "object" || Array.isArray(messages)) throw invalid("userMessages must be an object {codeOrCategory: text}");
-    for (const [k, v] of Object.entries(messages)) {
-      if (typeof v !== "string") throw invalid(`userMessages[${JSON.stringify(k)}] must be a string`);
-    }
-    spec.userMessages = messages;
+  for (const r of list ?? []) {
+    const unknown = r !== null && typeof r === "object" ? Object.keys(r).find((k) => !RULE_FIELDS.includes(k)) : undefined;
+    if (unknown !== undefined) throw invalid(`rule ${JSON.stringify((r as { code?: unknown }).code)} has an unknown field ${JSON.stringify(unknown)}`);
   }
-  const json = JSON.stringify(spec);
-  writeFields([json], lengths);
-  try {
-    return new (wasm().Classifier)(lengths[0]!);
-  } catch (e) {
-    throw fromWasmError(e);
-  }
+  const spec = { maxBodyBytes, rules: list, userMessages };
+  return call(() => new WasmClassifier(spec));
 }
 
 /**
@@ -358,14 +380,19 @@ function build(options: ClassifyOptions): WasmClassifier {
 export function createClassifier(options: ClassifyOptions = {}): Classifier {
   if (options === null || typeof options !== "object") throw invalid("createClassifier takes an options object");
   let engine: WasmClassifier | null = build(options);
-  const max = engine.max_body_bytes;
   const live = (): WasmClassifier => {
     if (engine === null) throw invalid("this classifier was disposed");
     return engine;
   };
-  const classifier: Classifier = {
-    classify: (parts) => run(live(), max, parts),
-    classifyResponse: (response, opts) => runResponse(live(), max, response, opts),
+  return {
+    classify: (parts) => run(live(), parts),
+    classifyResponse: (response, opts) => {
+      try {
+        return runResponse(live(), response, opts);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    },
     classifyError: (thrown) => runThrown(live(), thrown),
     dispose: () => {
       if (engine === null) return;
@@ -373,53 +400,6 @@ export function createClassifier(options: ClassifyOptions = {}): Classifier {
       engine = null;
     },
   };
-  return classifier;
-}
-
-function report(c: Classification, request: ReportRequest): string {
-  if (c === null || typeof c !== "object") throw invalid("supportReport takes a Classification");
-  const v = getVocab();
-  const category = v.categoryIndex.get(c.category);
-  const action = v.actionIndex.get(c.action);
-  if (category === undefined || action === undefined) throw invalid("supportReport takes a Classification (unknown category or action)");
-  if (request === null || typeof request !== "object") throw invalid("the request must be an object {method?, url?, headers?, body?}");
-  const memo = (c as { [SEEN]?: Seen })[SEEN];
-  let method: unknown = request.method ?? memo?.method;
-  let url: unknown = request.url ?? (memo === undefined ? undefined : urlOf(memo.response));
-  let headers: unknown = request.headers;
-  if (typeof Request !== "undefined" && request instanceof Request) {
-    method = request.method;
-    url = request.url;
-    headers = request.headers;
-  }
-  if (method !== undefined && typeof method !== "string") throw invalid("method must be a string");
-  if (url instanceof URL) url = url.href;
-  if (url !== undefined && typeof url !== "string") throw invalid("url must be a string or a URL");
-  const responseBody = request.responseBody !== undefined ? bodyValue(request.responseBody) : memo?.body ?? undefined;
-  const str = (s: unknown): string | undefined => (typeof s === "string" ? s : undefined);
-  const fields: Field[] = [
-    str(c.code) ?? undefined,
-    str(c.message) ?? undefined,
-    str(c.requestId) ?? undefined,
-    method as string | undefined,
-    url as string | undefined,
-    headers === undefined ? undefined : headerLines(headers),
-    request.body === undefined || request.body === null ? undefined : bodyValue(request.body),
-    responseBody,
-  ];
-  const ts = request.timestampMs ?? memo?.at ?? Date.now();
-  if (typeof ts !== "number") throw invalid("timestampMs must be a number");
-  const lens = new Uint32Array(8);
-  const present = writeFields(fields, lens, 4096);
-  const hint = typeof c.hintSource === "string" ? v.hintIndex.get(c.hintSource) ?? -1 : -1;
-  const status = typeof c.status === "number" ? c.status : NaN;
-  const retryAfter = typeof c.retryAfterMs === "number" ? c.retryAfterMs : NaN;
-  const flags = (c.retryable === true ? 1 : 0) | (c.notSent === true ? 2 : 0);
-  try {
-    return wasm().support_report_text(status, category, action, flags, retryAfter, hint, ts, lens, present);
-  } catch (e) {
-    throw fromWasmError(e);
-  }
 }
 
 /**
@@ -436,5 +416,44 @@ function report(c: Classification, request: ReportRequest): string {
  * navigator.clipboard.writeText(supportReport(c, { method: "GET", url, headers: requestHeaders }));
  */
 export function supportReport(classification: Classification, request: ReportRequest = {}): string {
-  return report(classification, request);
+  assertReady();
+  if (classification === null || typeof classification !== "object") throw invalid("supportReport takes a Classification");
+  if (request === null || typeof request !== "object") throw invalid("the request must be an object {method?, url?, headers?, body?}");
+  const memo = (classification as { [SEEN]?: Seen })[SEEN];
+  let method: unknown = request.method ?? memo?.method;
+  let url: unknown = request.url ?? (memo === undefined ? undefined : urlOf(memo.response));
+  let headers: unknown = request.headers;
+  if (typeof Request !== "undefined" && request instanceof Request) {
+    method = request.method;
+    url = request.url;
+    headers = request.headers;
+  }
+  if (method !== undefined && typeof method !== "string") throw invalid("method must be a string");
+  if (url instanceof URL) url = url.href;
+  if (url !== undefined && typeof url !== "string") throw invalid("url must be a string or a URL");
+  const timestampMs = request.timestampMs ?? memo?.at ?? Date.now();
+  if (typeof timestampMs !== "number") throw invalid("timestampMs must be a number");
+  const responseBody = request.responseBody !== undefined ? bodyValue(request.responseBody) : memo?.body ?? undefined;
+  const c = classification as unknown as Record<string, unknown>;
+  const input = {
+    classification: {
+      category: c.category,
+      action: c.action,
+      status: typeof c.status === "number" ? c.status : null,
+      code: typeof c.code === "string" ? c.code : null,
+      message: typeof c.message === "string" ? c.message : null,
+      retryable: c.retryable === true,
+      retryAfterMs: typeof c.retryAfterMs === "number" ? c.retryAfterMs : null,
+      hintSource: typeof c.hintSource === "string" ? c.hintSource : null,
+      requestId: typeof c.requestId === "string" ? c.requestId : null,
+      notSent: c.notSent === true,
+    },
+    method,
+    url,
+    headers: headers === undefined ? "" : headerText(headers),
+    body: request.body === undefined || request.body === null ? undefined : boundedBody(bodyValue(request.body), REPORT_BODY_BYTES),
+    responseBody: responseBody === undefined ? undefined : boundedBody(responseBody, REPORT_BODY_BYTES),
+    timestampMs,
+  };
+  return call(() => support_report_text(input));
 }

@@ -99,8 +99,56 @@ export type LockMode =
   | "ifAvailable"
   | "wait";
 
+/** Where a server delay hint came from, strongest first. */
+export type HintSource =
+  | "retry-after-ms"
+  | "retry-after"
+  | "ratelimit"
+  | "ratelimit-reset"
+  | "x-ratelimit-reset"
+  | "body:error.details.wait_seconds"
+  | "body:details.retryAfter"
+  | "body:retryInfo.retryDelay"
+  | "body:text";
+
+/** Which call failed: an ordinary request, the token refresh call, or the login call. */
+export type Phase =
+  | "request"
+  | "refresh"
+  | "login";
+
 /** Where `jwt_claims` puts each claim (`core::jwt::CLAIM_SLOTS`). */
 export const JwtClaimSlots = { exp: 0, iat: 1, nbf: 2, kind: 3 } as const;
+
+/** A classified failure: the object users switch on. */
+export interface Classification {
+  /** What kind of failure. */
+  category: Category;
+  /** What to do about it. */
+  action: Action;
+  /** HTTP status; `null` when no response arrived. */
+  status: number | null;
+  /** The server's machine code, as sent (e.g. `"throttled"`, `"AUTH_TOKEN_INVALID"`). */
+  code: string | null;
+  /** The server's human message (never shown for 5xx: use `userMessage`). */
+  message: string | null;
+  /** Whether repeating the same request may succeed. */
+  retryable: boolean;
+  /** Strongest server delay hint in milliseconds. */
+  retryAfterMs: number | null;
+  /** Where the hint came from. */
+  hintSource: HintSource | null;
+  /** Request id for support (X-Request-Id, body `request_id`, ...). */
+  requestId: string | null;
+  /** Validation messages per field, for forms, in document order. */
+  fieldErrors: Record<string, string[]> | null;
+  /** The envelope recognised. */
+  format: Format;
+  /** A message safe to show a person. */
+  userMessage: string;
+  /** True when the request certainly never reached the server (safe to retry any method). */
+  notSent: boolean;
+}
 
 /** What the wasm module returns for a token; `decodeJwt` parses the texts when they are read. */
 export interface RawDecodedJwt {

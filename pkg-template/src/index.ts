@@ -9,7 +9,7 @@
  * @module
  */
 export { ApiError, ERROR_CODES, FaultlineError, type ApiErrorOptions, type ErrorCode } from "./errors.js";
-export type { Action, Category, Classification, Format } from "./types.js";
+export type { Action, Category, Classification, Format, HintSource } from "./types.js";
 export { wasmVersion } from "./version.js";
 export {
   decodeJwt, tokenTiming,

@@ -1,9 +1,9 @@
 //! The only code that touches JavaScript: decode, call the core, encode.
 //!
-//! One file per concern, each export with the same shape. Hot paths take and return
-//! numbers and short strings; objects are built by the TypeScript facade from constant
-//! tables, because an object returned through serde costs ~500 ns at the boundary.
-//! Public only so that `tests/wasm.rs` can call the exports; not a stable Rust API.
+//! One file per concern, each export with the same shape: typed objects and strings in and
+//! out through [`boundary`] (serde on both sides), errors as `FaultlineError`s with a stable
+//! code ([`errors`]). The only scalar path is the JWT claim read, whose slot layout is
+//! generated from Rust. Public only so that `tests/wasm.rs` can call the exports; not a stable Rust API.
 
 pub mod boundary;
 pub mod classify;
@@ -11,5 +11,4 @@ pub mod errors;
 pub mod jwt;
 pub mod refresh;
 pub mod retry;
-pub mod scratch;
 pub mod version;

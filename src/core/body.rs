@@ -1,31 +1,30 @@
 //! The members of a JSON error body that several readers start from.
 //!
 //! Why: the envelope readers, the body retry hints and the body request ids all begin at
-//! `error`, `error.details`, `details` or `message`. A lookup scans the object's members,
-//! and each of these was looked up two or three times per body; the classifier now looks
-//! them up once, here, and hands the result to every reader.
+//! `error`, `error.details`, `details` or `message`; naming them once keeps those readers
+//! short and in agreement.
 
-use crate::core::json::Node;
+use crate::core::json::Value;
 
 /// `error`, `error.details`, `details` and `message` of a body's top-level value, whatever
 /// their kind (all absent when the value is not an object).
 #[derive(Debug, Clone, Copy)]
 pub struct BodyMembers<'v> {
     /// The document's top-level value.
-    pub root: Node<'v>,
+    pub root: &'v Value<'v>,
     /// Its `error` member.
-    pub error: Option<Node<'v>>,
+    pub error: Option<&'v Value<'v>>,
     /// Its `error.details` member.
-    pub error_details: Option<Node<'v>>,
+    pub error_details: Option<&'v Value<'v>>,
     /// Its `details` member.
-    pub details: Option<Node<'v>>,
+    pub details: Option<&'v Value<'v>>,
     /// Its `message` member.
-    pub message: Option<Node<'v>>,
+    pub message: Option<&'v Value<'v>>,
 }
 
 impl<'v> BodyMembers<'v> {
     /// Looks the members up in `root`.
-    pub fn of(root: Node<'v>) -> Self {
+    pub fn of(root: &'v Value<'v>) -> Self {
         let error = root.get("error");
         BodyMembers {
             root,
@@ -40,27 +39,26 @@ impl<'v> BodyMembers<'v> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::json::parse_doc;
+    use crate::core::json::parse;
 
     #[test]
     fn members_are_found_whatever_their_kind() {
-        let doc = parse_doc(
-            r#"{"error":{"details":[1],"code":"x"},"details":"d","message":3,"other":{}}"#,
-        )
-        .unwrap();
-        let m = BodyMembers::of(doc.root());
+        let doc =
+            parse(r#"{"error":{"details":[1],"code":"x"},"details":"d","message":3,"other":{}}"#)
+                .unwrap();
+        let m = BodyMembers::of(&doc);
         assert_eq!(m.error.map(|n| n.is_object()), Some(true));
         assert_eq!(m.error_details.map(|n| n.is_array()), Some(true));
         assert_eq!(m.details.and_then(|n| n.as_str()), Some("d"));
         assert_eq!(m.message.and_then(|n| n.as_f64()), Some(3.0));
 
-        let doc = parse_doc(r#"{"error":"flat","Details":{}}"#).unwrap();
-        let m = BodyMembers::of(doc.root());
+        let doc = parse(r#"{"error":"flat","Details":{}}"#).unwrap();
+        let m = BodyMembers::of(&doc);
         assert_eq!(m.error.and_then(|n| n.as_str()), Some("flat"));
         assert!(m.error_details.is_none() && m.details.is_none() && m.message.is_none());
 
-        let doc = parse_doc(r#"["error","details"]"#).unwrap();
-        let m = BodyMembers::of(doc.root());
+        let doc = parse(r#"["error","details"]"#).unwrap();
+        let m = BodyMembers::of(&doc);
         assert!(m.error.is_none() && m.details.is_none() && m.message.is_none());
     }
 }

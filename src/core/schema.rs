@@ -100,8 +100,9 @@ pub fn union_of<V: Vocabulary>() -> Union {
 
 /// Every vocabulary that crosses the boundary, in the order they are written.
 pub fn unions() -> Vec<Union> {
-    use crate::core::classify::{Action, Category, Format};
+    use crate::core::classify::{Action, Category, Format, Phase};
     use crate::core::refresh::{LockMode, LogoutReason};
+    use crate::core::retry::hints::HintSource;
     use crate::core::retry::{BreakerState, Jitter, LargeHint, Reason};
     vec![
         union_of::<Category>(),
@@ -115,6 +116,8 @@ pub fn unions() -> Vec<Union> {
         union_of::<BreakerState>(),
         union_of::<LogoutReason>(),
         union_of::<LockMode>(),
+        union_of::<HintSource>(),
+        union_of::<Phase>(),
     ]
 }
 
@@ -138,9 +141,66 @@ pub fn tagged() -> Vec<Tagged> {
     }]
 }
 
+/// The classified failure users switch on (`core::classify::Classification`).
+pub const CLASSIFICATION: Shape = Shape {
+    ts_name: "Classification",
+    doc: "A classified failure: the object users switch on.",
+    fields: &[
+        Field::new("category", "Category", "What kind of failure."),
+        Field::new("action", "Action", "What to do about it."),
+        Field::new(
+            "status",
+            "number | null",
+            "HTTP status; `null` when no response arrived.",
+        ),
+        Field::new(
+            "code",
+            "string | null",
+            "The server's machine code, as sent (e.g. `\"throttled\"`, `\"AUTH_TOKEN_INVALID\"`).",
+        ),
+        Field::new(
+            "message",
+            "string | null",
+            "The server's human message (never shown for 5xx: use `userMessage`).",
+        ),
+        Field::new(
+            "retryable",
+            "boolean",
+            "Whether repeating the same request may succeed.",
+        ),
+        Field::new(
+            "retryAfterMs",
+            "number | null",
+            "Strongest server delay hint in milliseconds.",
+        ),
+        Field::new(
+            "hintSource",
+            "HintSource | null",
+            "Where the hint came from.",
+        ),
+        Field::new(
+            "requestId",
+            "string | null",
+            "Request id for support (X-Request-Id, body `request_id`, ...).",
+        ),
+        Field::new(
+            "fieldErrors",
+            "Record<string, string[]> | null",
+            "Validation messages per field, for forms, in document order.",
+        ),
+        Field::new("format", "Format", "The envelope recognised."),
+        Field::new("userMessage", "string", "A message safe to show a person."),
+        Field::new(
+            "notSent",
+            "boolean",
+            "True when the request certainly never reached the server (safe to retry any method).",
+        ),
+    ],
+};
+
 /// Every object shape that crosses the boundary, in the order they are written.
 pub fn shapes() -> Vec<Shape> {
-    let mut shapes = vec![];
+    let mut shapes = vec![CLASSIFICATION];
     shapes.extend_from_slice(crate::core::jwt::SHAPES);
     shapes.extend(crate::core::retry::args::SHAPES);
     shapes.extend(crate::core::refresh::shapes());
@@ -310,6 +370,42 @@ mod tests {
                 serde_json::json!(m.as_str())
             );
         }
+    }
+
+    #[test]
+    fn classification_shape_matches_serde() {
+        use crate::core::classify::{Category, Classification, ClassifyOptions, ResponseParts};
+        let body = br#"{"error":{"code":"validation_error","message":"Bad","details":{"email":["Required."]}}}"#;
+        let headers = [("Retry-After", "3"), ("X-Request-Id", "r-1")];
+        let c: Classification = crate::core::classify::classify(
+            &ResponseParts {
+                status: 400,
+                headers: crate::core::headers::Headers(&headers),
+                body,
+                ..ResponseParts::default()
+            },
+            &ClassifyOptions::default(),
+        );
+        let v = serde_json::to_value(&c).unwrap();
+        let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(shape_mismatch(&CLASSIFICATION, &keys), None);
+        assert_eq!(
+            v["fieldErrors"],
+            serde_json::json!({"email": ["Required."]})
+        );
+        assert_eq!(v["hintSource"], serde_json::json!("retry-after"));
+        assert_eq!(v["status"], serde_json::json!(400));
+        let back: Classification = serde_json::from_value(v).unwrap();
+        assert_eq!(back, c);
+        let none = Classification {
+            field_errors: None,
+            hint_source: None,
+            category: Category::Network,
+            ..c
+        };
+        let v = serde_json::to_value(&none).unwrap();
+        assert!(v["fieldErrors"].is_null() && v["hintSource"].is_null());
+        assert_eq!(serde_json::from_value::<Classification>(v).unwrap(), none);
     }
 
     #[test]

@@ -43,11 +43,42 @@ const asHeaders = (h) => {
   }
 };
 
+/** An object whose only way to list its headers is `forEach(value, name)`. */
+function forEachHeaders(record) {
+  return { forEach: (cb) => Object.entries(record).forEach(([k, v]) => cb(v, k)) };
+}
+
+/**
+ * The shape of axios' `AxiosHeaders`: names as own properties, methods on the prototype,
+ * iterable as `[name, value]` entries (values may be arrays or numbers).
+ */
+class AxiosHeadersLike {
+  constructor(record) {
+    Object.assign(this, record);
+  }
+  get(name) {
+    const k = Object.keys(this).find((n) => n.toLowerCase() === String(name).toLowerCase());
+    return k === undefined ? undefined : this[k];
+  }
+  set(name, value) {
+    this[name] = value;
+    return this;
+  }
+  toJSON() {
+    return { ...this };
+  }
+  [Symbol.iterator]() {
+    return Object.entries(this.toJSON())[Symbol.iterator]();
+  }
+}
+const axiosHeaders = (record) => new AxiosHeadersLike(record);
+
 function partsOf(input, headers, body) {
   const parts = { status: input.status, headers, body, phase: input.phase };
   if (input.method !== undefined) parts.method = input.method;
   if (input.url !== undefined) parts.url = input.url;
   if (input.nowMs !== undefined) parts.nowMs = input.nowMs;
+  if (input.credentialsSent !== undefined) parts.credentialsSent = input.credentialsSent;
   return parts;
 }
 
@@ -61,6 +92,9 @@ for (const c of doc.cases) {
     ];
     const h = asHeaders(input.headers);
     if (h !== undefined) shapes.push(["Headers object, text body", h, body]);
+    shapes.push(["Map headers", new Map(Object.entries(input.headers)), body]);
+    shapes.push(["headers with forEach only", forEachHeaders(input.headers), body]);
+    shapes.push(["AxiosHeaders-like headers", axiosHeaders(input.headers), body]);
     // Upper-cased names must not matter.
     shapes.push(["upper-case names", Object.fromEntries(Object.entries(input.headers).map(([k, v]) => [k.toUpperCase(), v])), body]);
     for (const [label, headers, b] of shapes) {
@@ -121,6 +155,7 @@ test("classifyResponse: every vector whose status a Response can carry", async (
     if (input.status < 200 || input.status > 599) continue;
     const opts = { phase: input.phase, ...(input.options ?? {}) };
     if (input.nowMs !== undefined) opts.nowMs = input.nowMs;
+    if (input.credentialsSent !== undefined) opts.credentialsSent = input.credentialsSent;
     const got = await classifyResponse(responseFor(input), opts);
     check(got, c.expect, c.name);
     n++;
@@ -498,7 +533,7 @@ test("createClassifier: bad rules are invalid_argument", () => {
       return true;
     });
   }
-  assert.throws(() => classify({ status: 500 }, { rules: { X: { category: "nope" } } }), /not a category/);
+  assert.throws(() => classify({ status: 500 }, { rules: { X: { category: "nope" } } }), /unknown variant `nope`/);
 });
 
 // ---------------------------------------------------------------- supportReport
@@ -755,4 +790,182 @@ test("strings come back whole wherever the bindings find them", () => {
   const text = classify({ status: 503, body: "  Über capacity ✓  " });
   assert.equal(text.message, "Über capacity ✓");
   assert.equal(text.format, "text");
+});
+
+// ---------------------------------------------------------------- every call stands alone
+
+test("a classify call that fails while reading its headers leaves nothing for the next call", () => {
+  const now = Date.parse("2026-03-01T12:00:00Z");
+  const anHourAgo = new Date(now - 3_600_000).toUTCString();
+  const inThirtySeconds = new Date(now + 30_000).toUTCString();
+  assert.throws(
+    () => classify({ status: 503, headers: [["date", anHourAgo], "oops"] }),
+    (e) => e instanceof FaultlineError && e.code === "invalid_argument",
+  );
+  try {
+    classify({ status: 503, headers: { date: anHourAgo, get "x-request-id"() { throw new Error("getter"); } } });
+  } catch {}
+  const c = classify({ status: 503, headers: { "retry-after": inThirtySeconds }, nowMs: now });
+  assert.equal(c.retryAfterMs, 30_000);
+  assert.equal(c.hintSource, "retry-after");
+});
+
+test("classify called from inside classify (a body's toJSON, a header getter) leaves the outer result intact", () => {
+  const now = Date.parse("2026-03-01T12:00:00Z");
+  const inner = [];
+  const headers = {
+    "retry-after": new Date(now + 30_000).toUTCString(),
+    get "x-request-id"() {
+      inner.push(classify({ status: 500, headers: { "x-request-id": "inner-header", "retry-after": "1" }, body: "oops" }));
+      return "outer-id";
+    },
+  };
+  const body = {
+    toJSON() {
+      inner.push(classify({ status: 401, headers: { "x-request-id": "inner-body" }, body: { detail: "Token is blacklisted" } }));
+      return { error: { code: "throttled", message: "Slow down", details: { wait_seconds: 5 } } };
+    },
+  };
+  const c = classify({ status: 503, headers, body, nowMs: now });
+  assert.equal(c.retryAfterMs, 30_000);
+  assert.equal(c.hintSource, "retry-after");
+  assert.equal(c.requestId, "outer-id");
+  assert.equal(c.code, "throttled");
+  assert.equal(c.format, "upstream");
+  assert.deepEqual(inner.map((i) => [i.requestId, i.category, i.action]), [
+    ["inner-header", "server", "wait_and_retry"],
+    ["inner-body", "unauthenticated", "reauthenticate"],
+  ]);
+});
+
+test("credentialsSent must be a boolean", () => {
+  assert.throws(() => classify({ status: 401, credentialsSent: "no" }), (e) => e.code === "invalid_argument");
+  assert.equal(classify({ status: 401, credentialsSent: false }).action, "add_credentials");
+  assert.equal(classify({ status: 401, credentialsSent: true }).action, "refresh_token");
+  assert.equal(classify({ status: 401 }).action, "refresh_token");
+});
+
+// ---------------------------------------------------------------- errors of other HTTP clients, by shape
+
+// Shaped as ky 1.x builds them (ky/source/errors/HTTPError.ts, TimeoutError.ts).
+class KyHTTPError extends Error {
+  constructor(response, request, options) {
+    super(`Request failed with status code ${response.status}: ${request.method} ${request.url}`);
+    this.name = "HTTPError";
+    this.response = response;
+    this.request = request;
+    this.options = options;
+  }
+}
+class KyTimeoutError extends Error {
+  constructor(request) {
+    super(`Request timed out: ${request.method} ${request.url}`);
+    this.name = "TimeoutError";
+    this.request = request;
+  }
+}
+// Shaped as axios 1.x builds them (lib/core/AxiosError.js): name, code, config, request, response.
+class AxiosErrorLike extends Error {
+  constructor(message, code, response) {
+    super(message);
+    this.name = "AxiosError";
+    this.code = code;
+    this.isAxiosError = true;
+    this.config = { url: "/api/v1/items", method: "get" };
+    this.request = {};
+    if (response !== undefined) this.response = response;
+  }
+}
+// Shaped as got 14 builds them (source/core/errors.ts): RequestError with code, response.
+class GotRequestError extends Error {
+  constructor(name, message, code, response) {
+    super(message);
+    this.name = name;
+    this.code = code;
+    this.timings = {};
+    if (response !== undefined) this.response = response;
+  }
+}
+
+const throttledBody = '{"detail":"Request was throttled. Expected available in 30 seconds."}';
+
+test("classifyError: ky HTTPError (status and headers; classifyResponse reads the body too)", async () => {
+  const request = new Request("https://api.example.com/v1/items");
+  const make = () =>
+    new KyHTTPError(
+      new Response(throttledBody, { status: 429, headers: { "content-type": "application/json", "retry-after": "30", "x-request-id": "ky-1" } }),
+      request,
+      {},
+    );
+  const c = classifyError(make());
+  assert.equal(c.category, "rate_limited");
+  assert.equal(c.status, 429);
+  assert.equal(c.retryAfterMs, 30_000);
+  assert.equal(c.requestId, "ky-1");
+  assert.equal(c.format, "unknown", "the body is not read synchronously");
+  assert.equal(c.message, null);
+  const full = await classifyResponse(make());
+  assert.equal(full.format, "detail");
+  assert.equal(full.message, "Request was throttled. Expected available in 30 seconds.");
+  assert.equal(full.retryAfterMs, 30_000);
+  const timeout = classifyError(new KyTimeoutError(request));
+  assert.deepEqual([timeout.category, timeout.retryable, timeout.status], ["timeout", true, null]);
+});
+
+test("classifyError: AxiosError with a response (status, AxiosHeaders, data) and by code", () => {
+  const invalid = classifyError(
+    new AxiosErrorLike("Request failed with status code 400", "ERR_BAD_REQUEST", {
+      status: 400,
+      statusText: "Bad Request",
+      headers: axiosHeaders({ "content-type": "application/json", "x-request-id": "ax-1" }),
+      data: { email: ["Enter a valid email address."] },
+    }),
+  );
+  assert.deepEqual([invalid.category, invalid.action, invalid.status, invalid.requestId], ["invalid_request", "fix_request", 400, "ax-1"]);
+  assert.deepEqual(invalid.fieldErrors, { email: ["Enter a valid email address."] });
+  const gateway = classifyError(
+    new AxiosErrorLike("Request failed with status code 503", "ERR_BAD_RESPONSE", {
+      status: 503,
+      headers: { "content-type": "text/html", "retry-after": "120" },
+      data: "<html><head><title>503 Service Temporarily Unavailable</title></head><body>nginx</body></html>",
+    }),
+  );
+  assert.deepEqual([gateway.category, gateway.format, gateway.retryAfterMs], ["unavailable", "html", 120_000]);
+  const byCode = (code, name = "AxiosError") => {
+    const e = new AxiosErrorLike(code === "ECONNABORTED" ? "timeout of 1000ms exceeded" : "x", code);
+    e.name = name;
+    const c = classifyError(e);
+    return [c.category, c.retryable, c.status];
+  };
+  assert.deepEqual(byCode("ECONNABORTED"), ["timeout", true, null]);
+  assert.deepEqual(byCode("ETIMEDOUT"), ["timeout", true, null]);
+  assert.deepEqual(byCode("ERR_NETWORK"), ["network", true, null]);
+  assert.deepEqual(byCode("ERR_CANCELED", "CanceledError"), ["aborted", false, null]);
+});
+
+test("classifyError: got RequestError, TimeoutError and HTTPError", () => {
+  const reset = classifyError(new GotRequestError("RequestError", "read ECONNRESET", "ECONNRESET"));
+  assert.deepEqual([reset.category, reset.retryable, reset.notSent], ["network", true, false]);
+  const timeout = classifyError(new GotRequestError("TimeoutError", "Timeout awaiting 'request' for 500ms", "ETIMEDOUT"));
+  assert.deepEqual([timeout.category, timeout.retryable], ["timeout", true]);
+  const http = classifyError(
+    new GotRequestError("HTTPError", "Response code 401 (Unauthorized)", "ERR_NON_2XX_3XX_RESPONSE", {
+      statusCode: 401,
+      headers: { "content-type": "application/json" },
+      body: Buffer.from('{"detail":"Given token not valid for any token type","code":"token_not_valid"}'),
+    }),
+  );
+  assert.deepEqual([http.category, http.action, http.status, http.code], ["unauthenticated", "refresh_token", 401, "token_not_valid"]);
+});
+
+test("classifyError: a carried response with hostile parts still classifies", () => {
+  const response = {
+    status: 502,
+    get headers() {
+      throw new Error("no headers for you");
+    },
+    data: { toJSON() { throw new Error("nope"); } },
+  };
+  const c = classifyError(new AxiosErrorLike("bad gateway", "ERR_BAD_RESPONSE", response));
+  assert.deepEqual([c.category, c.status, c.format], ["unavailable", 502, "empty"]);
 });

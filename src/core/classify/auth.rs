@@ -30,7 +30,7 @@
 //! and other statuses use these signals.
 
 use super::model::Action;
-use super::text::{CodeKey, CodeTable, Phrase, Phrases, phrases};
+use super::text::{CodeKey, CodeTable, Phrases};
 
 /// What an authentication signal asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -112,19 +112,19 @@ pub(crate) fn from_code(code: &CodeKey<'_>) -> Option<(Signal, bool)> {
 /// The strongest signal in a piece of server text.
 pub(crate) fn from_text(text: &str) -> Option<Signal> {
     let t = Phrases::new(text);
-    let has = |table: &[Phrase]| t.any_of(table);
+    let has = |table: &[&str]| t.any_of(table);
     let any = has;
-    if has(phrases!["csrf"]) {
+    if has(&["csrf"]) {
         return None;
     }
-    if has(phrases!["blacklisted"])
-        || (any(phrases!["refresh token", "refresh_token", "refresh-token"])
-            && any(phrases!["expired", "invalid", "not valid", "revoked"]))
-        || any(phrases!["session expired", "session has expired"])
+    if has(&["blacklisted"])
+        || (any(&["refresh token", "refresh_token", "refresh-token"])
+            && any(&["expired", "invalid", "not valid", "revoked"]))
+        || any(&["session expired", "session has expired"])
     {
         return Some(Signal::Reauthenticate);
     }
-    if any(phrases![
+    if any(&[
         "no active account",
         "unable to log in with provided credentials",
         "invalid credentials",
@@ -139,25 +139,24 @@ pub(crate) fn from_text(text: &str) -> Option<Signal> {
         "invalid api-key",
         "api key not valid",
         "api key is invalid",
-    ]) || (any(phrases!["api key", "api-key", "apikey"])
-        && any(phrases!["expired", "revoked", "invalid"]))
+    ]) || (any(&["api key", "api-key", "apikey"]) && any(&["expired", "revoked", "invalid"]))
     {
         return Some(Signal::CheckCredentials);
     }
-    let not_provided = has(phrases!["not provided"]) && !has(phrases!["not provided or"]);
+    let not_provided = has(&["not provided"]) && !has(&["not provided or"]);
     if not_provided
-        || any(phrases![
+        || any(&[
             "no credentials",
             "credentials missing",
             "two space-delimited",
         ])
-        || any(phrases![
+        || any(&[
             "invalid token header",
             "invalid basic header",
             "invalid authorization header",
         ])
-        || (has(phrases!["missing"])
-            && any(phrases![
+        || (has(&["missing"])
+            && any(&[
                 "auth",
                 "token",
                 "credential",
@@ -165,8 +164,8 @@ pub(crate) fn from_text(text: &str) -> Option<Signal> {
                 "api-key",
                 "apikey",
             ]))
-        || (has(phrases!["required"])
-            && any(phrases![
+        || (has(&["required"])
+            && any(&[
                 "token",
                 "authentication",
                 "authorization",
@@ -176,8 +175,7 @@ pub(crate) fn from_text(text: &str) -> Option<Signal> {
     {
         return Some(Signal::AddCredentials);
     }
-    if any(phrases!["token", "jwt", "signature"])
-        && any(phrases!["expired", "not valid", "invalid", "malformed"])
+    if any(&["token", "jwt", "signature"]) && any(&["expired", "not valid", "invalid", "malformed"])
     {
         return Some(Signal::RefreshToken);
     }

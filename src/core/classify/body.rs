@@ -15,7 +15,7 @@
 use std::borrow::Cow;
 
 use super::text::trim;
-use crate::core::json::{self, Doc};
+use crate::core::json::{self, Value};
 
 /// A sniffed body.
 #[derive(Debug)]
@@ -23,7 +23,7 @@ pub(crate) enum Sniffed<'a> {
     /// Nothing but white space.
     Empty,
     /// A JSON document.
-    Json(Doc<'a>),
+    Json(Value<'a>),
     /// An HTML page.
     Html(&'a str),
     /// Plain text.
@@ -60,13 +60,13 @@ pub(crate) fn sniff<'a>(text: &'a str, content_type: &str) -> Sniffed<'a> {
         if t.bytes().next_back() != Some(close) {
             return Sniffed::Unparsed;
         }
-        return match json::parse_doc(t) {
+        return match json::parse(t) {
             Ok(v) => Sniffed::Json(v),
             Err(_) => Sniffed::Unparsed,
         };
     }
     if first == b'"' || (first != b'<' && ct_has("json")) {
-        if let Ok(v) = json::parse_doc(t) {
+        if let Ok(v) = json::parse(t) {
             return Sniffed::Json(v);
         }
     }

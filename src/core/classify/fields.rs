@@ -17,7 +17,7 @@
 
 use std::borrow::Cow;
 
-use crate::core::json::{Kind, Node};
+use crate::core::json::{Node, Value};
 
 use super::text::{MAX_MESSAGE_BYTES, cap, trim};
 
@@ -29,84 +29,53 @@ pub const MAX_MESSAGES: usize = 20;
 pub const MAX_DEPTH: usize = 8;
 const MAX_KEY_BYTES: usize = 200;
 
-use super::model::FieldList;
-
-/// Field errors being gathered: the first field with its first message inline, and
-/// everything in `many` once there is more (see [`FieldList`] for why).
+/// Field errors in document order: each field once, with its messages (bounded by
+/// [`MAX_FIELDS`] and [`MAX_MESSAGES`]).
 #[derive(Debug, Default)]
-pub(crate) struct FieldErrors<'v> {
-    one: Option<(Cow<'v, str>, Cow<'v, str>)>,
-    many: Vec<(Cow<'v, str>, Vec<Cow<'v, str>>)>,
-}
+pub(crate) struct FieldErrors(Vec<(String, Vec<String>)>);
 
-impl<'v> FieldErrors<'v> {
-    /// Adds one message for `field` (a name from the body, or one built from a path).
-    pub(crate) fn push(&mut self, field: Cow<'v, str>, message: &'v str) {
+impl FieldErrors {
+    /// Adds `message` (trimmed, capped; empty ones are dropped) to `field`.
+    pub(crate) fn push(&mut self, field: &str, message: &str) {
         let message = trim(message);
         if message.is_empty() {
             return;
         }
-        let field = match field {
-            Cow::Borrowed(f) => cap(f, MAX_KEY_BYTES),
-            Cow::Owned(f) => Cow::Owned(cap(&f, MAX_KEY_BYTES).into_owned()),
-        };
-        let message = cap(message, MAX_MESSAGE_BYTES);
-        if self.many.is_empty() {
-            match self.one.take() {
-                None => {
-                    self.one = Some((field, message));
-                    return;
-                }
-                Some((first, first_message)) => self.many.push((first, vec![first_message])),
+        let field = cap(field, MAX_KEY_BYTES);
+        let message = cap(message, MAX_MESSAGE_BYTES).into_owned();
+        if let Some((_, messages)) = self.0.iter_mut().find(|(k, _)| *k == field) {
+            if messages.len() < MAX_MESSAGES {
+                messages.push(message);
             }
-        }
-        let idx = match self.many.iter().position(|(k, _)| *k == field) {
-            Some(i) => i,
-            None => {
-                if self.many.len() >= MAX_FIELDS {
-                    return;
-                }
-                self.many.push((field, Vec::new()));
-                self.many.len() - 1
-            }
-        };
-        if let Some((_, msgs)) = self.many.get_mut(idx) {
-            if msgs.len() < MAX_MESSAGES {
-                msgs.push(message);
-            }
+        } else if self.0.len() < MAX_FIELDS {
+            self.0.push((field.into_owned(), vec![message]));
         }
     }
 
-    /// True when nothing was gathered.
     pub(crate) fn is_empty(&self) -> bool {
-        self.one.is_none() && self.many.is_empty()
+        self.0.is_empty()
     }
 
-    /// `None` when nothing was gathered.
-    pub(crate) fn finish(self) -> Option<FieldList<'v>> {
-        match self.one {
-            Some((field, message)) => Some(FieldList::one(field, message)),
-            None if self.many.is_empty() => None,
-            None => Some(FieldList::from_vec(self.many)),
-        }
+    /// The fields with their messages, or `None` when there are none.
+    pub(crate) fn finish(self) -> Option<Vec<(String, Vec<String>)>> {
+        (!self.0.is_empty()).then_some(self.0)
     }
 
-    /// Gathers a DRF-style dict (see the module doc).
-    pub(crate) fn drf(&mut self, v: Node<'v>) {
+    /// A DRF field dict (nested dicts and lists of dicts followed).
+    pub(crate) fn drf(&mut self, v: Node<'_>) {
         let mut path = String::new();
         self.drf_at(v, &mut path, None, 0);
     }
 
-    /// `name` is the member name when `path` is just that name (a top-level field), so the
-    /// field is borrowed rather than built.
-    fn drf_at(&mut self, v: Node<'v>, path: &mut String, name: Option<&'v str>, depth: usize) {
+    /// `name` is the member name when `path` is just that name (a top-level field).
+    fn drf_at(&mut self, v: Node<'_>, path: &mut String, name: Option<&str>, depth: usize) {
         if depth > MAX_DEPTH {
             return;
         }
-        match v.kind() {
-            Kind::Object => {
-                for (k, child) in v.members().into_iter().flatten() {
-                    // Only arrays hold messages: scalar members (`wait_seconds`) need no path.
+        match v {
+            Value::Object(members) => {
+                for (k, child) in members {
+                    // Scalar members (`wait_seconds`) hold no field errors.
                     if !(child.is_array() || child.is_object()) {
                         continue;
                     }
@@ -114,23 +83,17 @@ impl<'v> FieldErrors<'v> {
                     if !path.is_empty() {
                         path.push('.');
                     }
-                    let top = path.is_empty().then_some(k);
+                    let top = path.is_empty().then_some(k.as_ref());
                     path.push_str(k);
                     self.drf_at(child, path, top, depth + 1);
                     path.truncate(len);
                 }
             }
-            Kind::Array if !path.is_empty() => {
-                for (i, item) in v.items().into_iter().flatten().enumerate() {
-                    match item.kind() {
-                        Kind::String(s) => {
-                            let field = match name {
-                                Some(n) => Cow::Borrowed(n),
-                                None => Cow::Owned(path.clone()),
-                            };
-                            self.push(field, s);
-                        }
-                        Kind::Object => {
+            Value::Array(items) if !path.is_empty() => {
+                for (i, item) in items.iter().enumerate() {
+                    match item {
+                        Value::String(s) => self.push(name.unwrap_or(path), s),
+                        Value::Object(_) => {
                             let len = path.len();
                             path.push('.');
                             path.push_str(&i.to_string());
@@ -145,27 +108,26 @@ impl<'v> FieldErrors<'v> {
         }
     }
 
-    /// Gathers a FastAPI `detail` list `[{loc, msg, type}]`.
-    pub(crate) fn fastapi(&mut self, items: Node<'v>) {
-        for item in items.items().into_iter().flatten() {
-            let Some(msg) = item.get("msg").and_then(Node::as_str) else {
+    /// A FastAPI/pydantic list `[{loc, msg, type}]`.
+    pub(crate) fn fastapi(&mut self, items: Node<'_>) {
+        for item in items.as_array().into_iter().flatten() {
+            let Some(msg) = item.get("msg").and_then(Value::as_str) else {
                 continue;
             };
             let key = item
                 .get("loc")
-                .and_then(Node::items)
+                .and_then(Value::as_array)
                 .map(join_loc)
-                .filter(|k| !k.is_empty())
-                .map_or(Cow::Borrowed("non_field_errors"), Cow::Owned);
-            self.push(key, msg);
+                .filter(|k| !k.is_empty());
+            self.push(key.as_deref().unwrap_or("non_field_errors"), msg);
         }
     }
 
     /// Gathers a list of objects naming a field and a message with any of the usual keys
     /// (`pointer`, `field`, `name`, `param`, `parameter`, `property`, `source.pointer` /
     /// `detail`, `reason`, `message`, `msg`, `description`, `title`).
-    pub(crate) fn named_list(&mut self, items: Node<'v>) {
-        for item in items.items().into_iter().flatten() {
+    pub(crate) fn named_list(&mut self, items: Node<'_>) {
+        for item in items.as_array().into_iter().flatten() {
             let field = [
                 "field",
                 "name",
@@ -175,20 +137,20 @@ impl<'v> FieldErrors<'v> {
                 "propertyPath",
             ]
             .iter()
-            .find_map(|k| item.get(k).and_then(Node::as_str))
+            .find_map(|k| item.get(k).and_then(Value::as_str))
             .map(Cow::Borrowed)
             .or_else(|| {
                 item.get("pointer")
                     .or_else(|| item.path(&["source", "pointer"]))
-                    .and_then(Node::as_str)
+                    .and_then(Value::as_str)
                     .map(|p| Cow::Owned(pointer_key(p)))
             });
             let message = ["detail", "reason", "message", "msg", "description", "title"]
                 .iter()
-                .find_map(|k| item.get(k).and_then(Node::as_str));
+                .find_map(|k| item.get(k).and_then(Value::as_str));
             if let (Some(f), Some(m)) = (field, message) {
                 if !f.is_empty() {
-                    self.push(f, m);
+                    self.push(&f, m);
                 }
             }
         }
@@ -196,13 +158,13 @@ impl<'v> FieldErrors<'v> {
 }
 
 /// Joins a pydantic `loc` list with `.`.
-fn join_loc<'d>(loc: impl Iterator<Item = Node<'d>>) -> String {
+fn join_loc(loc: &[Value<'_>]) -> String {
     let mut out = String::new();
     for part in loc {
-        let piece = match part.kind() {
-            Kind::String(s) => s.to_string(),
-            Kind::Number(n) if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 => {
-                format!("{}", n as i64)
+        let piece = match part {
+            Value::String(s) => s.to_string(),
+            Value::Number(n) if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 => {
+                format!("{}", *n as i64)
             }
             _ => continue,
         };
@@ -235,81 +197,47 @@ pub(crate) fn pointer_key(p: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::json::parse_doc;
+    use crate::core::json::parse;
 
-    /// What was gathered, as owned `(field, messages)`.
-    fn owned(f: FieldErrors<'_>) -> Vec<(String, Vec<String>)> {
-        f.finish()
-            .map(|list| {
-                list.iter()
-                    .map(|(k, ms)| (k.to_string(), ms.iter().map(|m| m.to_string()).collect()))
-                    .collect()
-            })
-            .unwrap_or_default()
+    fn pair(f: &str, ms: &[&str]) -> (String, Vec<String>) {
+        (f.to_string(), ms.iter().map(|m| m.to_string()).collect())
     }
 
-    /// A single field with a single message is held inline; a second message, or a second
-    /// field, moves it into the vectors in its place, first.
     #[test]
-    fn one_field_then_more() {
-        let pair = |f: &str, ms: &[&str]| {
-            (
-                f.to_string(),
-                ms.iter().map(|m| m.to_string()).collect::<Vec<_>>(),
-            )
-        };
+    fn fields_keep_their_first_position() {
         let mut f = FieldErrors::default();
         assert!(f.is_empty());
-        f.push(Cow::Borrowed("name"), " Too long. ");
-        assert!(!f.is_empty());
-        assert_eq!(owned(f), vec![pair("name", &["Too long."])]);
-
-        let mut f = FieldErrors::default();
-        f.push(Cow::Borrowed("name"), "Too long.");
-        f.push(Cow::Borrowed("name"), "Bad characters.");
+        f.push("name", " Too long. ");
+        f.push("age", "Too small.");
+        f.push("name", "Bad characters.");
+        f.push("name", "   ");
         assert_eq!(
-            owned(f),
-            vec![pair("name", &["Too long.", "Bad characters."])]
-        );
-
-        let mut f = FieldErrors::default();
-        f.push(Cow::Borrowed("name"), "Too long.");
-        f.push(Cow::Owned("age".to_string()), "Too small.");
-        f.push(Cow::Borrowed("name"), "Bad characters.");
-        assert_eq!(
-            owned(f),
-            vec![
+            f.finish(),
+            Some(vec![
                 pair("name", &["Too long.", "Bad characters."]),
                 pair("age", &["Too small."])
-            ]
+            ])
         );
-
-        let mut f = FieldErrors::default();
-        f.push(Cow::Borrowed("name"), "   ");
-        assert!(f.is_empty());
-        assert_eq!(f.finish(), None);
+        assert_eq!(FieldErrors::default().finish(), None);
     }
 
     #[test]
     fn drf_nested_and_merged() {
-        let v = parse_doc(
+        let v = parse(
             r#"{"email":["Required.","Invalid."],"address":{"zip":["Bad zip."]},
                 "items":[{"name":["Too long."]},{}],"detail":"x","wait_seconds":3,
                 "email":["Again."]}"#,
         )
         .unwrap();
         let mut f = FieldErrors::default();
-        f.drf(v.root());
+        f.drf(&v);
         assert_eq!(
-            owned(f),
-            vec![
-                (
-                    "email".to_string(),
-                    vec!["Required.".into(), "Invalid.".into(), "Again.".into()]
-                ),
-                ("address.zip".to_string(), vec!["Bad zip.".into()]),
-                ("items.0.name".to_string(), vec!["Too long.".into()]),
-            ]
+            f.finish(),
+            Some(vec![
+                pair("email", &["Required.", "Invalid.", "Again."]),
+                pair("address.zip", &["Bad zip."]),
+                pair("items.0.name", &["Too long."]),
+            ])
         );
     }
 
@@ -326,12 +254,11 @@ mod tests {
         let mut f = FieldErrors::default();
         for i in 0..300 {
             for _ in 0..30 {
-                f.push(Cow::Owned(format!("f{i}")), "m");
+                f.push(&format!("f{i}"), "m");
             }
         }
         let got = f.finish().unwrap();
         assert_eq!(got.len(), MAX_FIELDS);
-        assert_eq!(got.iter().count(), MAX_FIELDS);
         assert!(got.iter().all(|(_, m)| m.len() == MAX_MESSAGES));
     }
 }

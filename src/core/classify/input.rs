@@ -1,42 +1,25 @@
 //! What [`classify`](super::classify) takes: the parts of a response and the caller's options.
 //!
-//! Why a borrowed struct: the bindings hand over the status, a header list and the body bytes
-//! they already hold; borrowing them means classifying allocates only the strings it returns.
+//! Why a borrowed struct: the bindings and native callers hold the status, headers and body
+//! already; classifying borrows them.
 //! Options are plain public fields with `Default` plus a few `with_*` builders, so the
 //! TypeScript facade can map its options object one to one.
 
 use super::model::{Action, Category};
-use crate::core::headers::{KNOWN_COUNT, Known};
 use crate::core::retry::hints::Headers;
 
-/// Which call failed: the normal request, the token refresh call, or the login call.
-/// The same status means different things in each (a 401 on the refresh call ends the session).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Phase {
-    /// An ordinary API request.
-    #[default]
-    Request,
-    /// The call that exchanges a refresh token for a new access token.
-    Refresh,
-    /// The call that exchanges a username/password (or API key) for tokens.
-    Login,
-}
-
-impl Phase {
-    /// The stable string form (`"request"`, `"refresh"`, `"login"`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Phase::Request => "request",
-            Phase::Refresh => "refresh",
-            Phase::Login => "login",
-        }
-    }
-
-    /// Parses the stable string form.
-    pub fn parse(s: &str) -> Option<Phase> {
-        [Phase::Request, Phase::Refresh, Phase::Login]
-            .into_iter()
-            .find(|p| p.as_str() == s)
+crate::vocabulary! {
+    /// Which call failed: an ordinary request, the token refresh call, or the login call.
+    /// The same status means different things in each (a 401 on the refresh call ends the session).
+    #[derive(Default)]
+    pub enum Phase as "Phase" {
+        /// An ordinary API request.
+        #[default]
+        Request = "request",
+        /// The call that exchanges a refresh token for a new access token.
+        Refresh = "refresh",
+        /// The call that exchanges a username/password (or API key) for tokens.
+        Login = "login",
     }
 }
 
@@ -58,10 +41,15 @@ pub struct ResponseParts<'a> {
     pub phase: Phase,
     /// Epoch ms now; the base for `Retry-After` dates when the response has no `Date` header.
     pub now_ms: Option<f64>,
+    /// Whether the request carried credentials: `Some(false)` reads an ambiguous 401 as
+    /// "attach credentials", `Some(true)` as "refresh the token"; `None` as before.
+    pub credentials_sent: Option<bool>,
 }
 
 /// A caller's rule for one server code; every `Some` field wins over the built-in decision.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Crosses from JavaScript as `{code, category?, action?, retryable?, userMessage?}`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CustomRule {
     /// The server code this rule applies to (compared ASCII case-insensitively).
     pub code: String,
@@ -103,26 +91,6 @@ pub struct ClassifyOptions {
     /// a code key is tried before a category key.
     pub user_messages: Vec<(String, String)>,
 }
-
-/// Every response header [`classify`](super::classify) reads, lowercase. A caller for whom
-/// headers are costly to hand over (the wasm bindings) may pass only these: the
-/// classification is the same (tested on every vector with extra headers mixed in, and on
-/// every header-like name in the classifier's source).
-pub const HEADERS_READ: [&str; KNOWN_COUNT] = Known::NAMES;
-
-/// The headers whose value may be a date or an epoch time, measured against
-/// [`ResponseParts::now_ms`] when the response has no `Date`. Without any of them, `now_ms`
-/// does not change the classification, so a caller may skip reading the clock.
-pub const HEADERS_NEEDING_NOW: [&str; 3] = [
-    Known::RetryAfter.name(),
-    Known::RateLimitReset.name(),
-    Known::XRateLimitReset.name(),
-];
-
-/// The headers read only to measure a date against: without a header of
-/// [`HEADERS_NEEDING_NOW`] they do not change the classification either, so a caller may
-/// leave them out then.
-pub const HEADERS_ONLY_WITH_NOW: [&str; 1] = [Known::Date.name()];
 
 /// Default for [`ClassifyOptions::max_body_bytes`].
 pub const DEFAULT_MAX_BODY_BYTES: usize = 65_536;

@@ -15,10 +15,9 @@ use std::borrow::Cow;
 use super::input::ClassifyOptions;
 use super::model::{Action, Category};
 use super::text::CodeKey;
-use crate::core::json::Node;
+use crate::core::json::{Node, Value};
 
-/// Our messages, each written once. [`BUILT_IN_MESSAGES`] lists them in a fixed order, so that the
-/// bindings can send one as a number.
+/// Our messages, each written once.
 const CHECK_CREDENTIALS: &str =
     "Your credentials were not accepted. Please check them and try again.";
 const LOG_IN: &str = "Please log in to continue.";
@@ -50,44 +49,6 @@ const QUOTA_USED_UP: &str =
     "The usage quota for this service has been used up. Please contact support.";
 const FILE_TOO_LARGE: &str = "File is too large. Please choose a smaller file.";
 const WRONG_FILE_TYPE: &str = "Invalid file type. Please choose a different file.";
-
-/// Every fixed message of ours, in the order of the bindings' vocabulary table.
-pub const BUILT_IN_MESSAGES: [&str; 24] = [
-    CHECK_CREDENTIALS,
-    LOG_IN,
-    SESSION_EXPIRED,
-    NO_PERMISSION,
-    NOT_FOUND,
-    NOT_VALID,
-    CONFLICT,
-    TOO_LARGE,
-    LIMIT_REACHED,
-    TOO_MANY_REQUESTS,
-    SERVER_FAULT,
-    TEMPORARY_ERROR,
-    UNAVAILABLE,
-    TIMEOUT,
-    INSECURE,
-    UNREACHABLE,
-    CANCELLED,
-    UNEXPECTED,
-    LOG_IN_AGAIN,
-    DOCUMENT_NOT_FOUND,
-    DOCUMENT_PROCESSED,
-    QUOTA_USED_UP,
-    FILE_TOO_LARGE,
-    WRONG_FILE_TYPE,
-];
-
-/// The position of `s` in [`BUILT_IN_MESSAGES`]. A message the core picked is one of the constants
-/// themselves, found by address; text equal to one (a thrown-error message copied into a
-/// `String`) is found by content.
-pub fn built_in_message_index(s: &str) -> Option<usize> {
-    BUILT_IN_MESSAGES
-        .iter()
-        .position(|m| std::ptr::eq(m.as_ptr(), s.as_ptr()) && m.len() == s.len())
-        .or_else(|| BUILT_IN_MESSAGES.iter().position(|m| *m == s))
-}
 
 /// The user message for a decided classification.
 pub(crate) fn user_message<'o>(
@@ -141,7 +102,7 @@ fn for_code(code: &CodeKey<'_>, details: Option<Node<'_>>) -> Option<Cow<'static
     } else if is("validation_file_too_large") {
         let size = details
             .and_then(|d| d.get("maxSize"))
-            .and_then(Node::as_f64)
+            .and_then(Value::as_f64)
             .and_then(human_size);
         return Some(match size {
             Some(s) => Cow::Owned(format!(
@@ -152,7 +113,7 @@ fn for_code(code: &CodeKey<'_>, details: Option<Node<'_>>) -> Option<Cow<'static
     } else if is("validation_invalid_file_type") {
         let list = details
             .and_then(|d| d.get("allowedTypes"))
-            .and_then(Node::items)
+            .and_then(Value::as_array)
             .and_then(type_list);
         return Some(match list {
             Some(l) => Cow::Owned(format!("Invalid file type. Please upload {l} file.")),
@@ -214,9 +175,10 @@ fn human_size(bytes: f64) -> Option<String> {
 }
 
 /// `["image/jpeg", "image/png", "application/pdf"]` -> `a JPEG, PNG, or PDF`.
-fn type_list<'d>(types: impl Iterator<Item = Node<'d>>) -> Option<String> {
+fn type_list(types: &[Value<'_>]) -> Option<String> {
     let names: Vec<String> = types
-        .filter_map(Node::as_str)
+        .iter()
+        .filter_map(Value::as_str)
         .filter_map(|t| {
             let sub = t.rsplit('/').next()?.split('+').next()?.trim();
             let ok = !sub.is_empty()
@@ -249,16 +211,15 @@ fn type_list<'d>(types: impl Iterator<Item = Node<'d>>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::json::{Doc, parse_doc};
+    use crate::core::json::parse;
 
-    fn for_code(code: &str, details: Option<&Doc>) -> Option<String> {
-        let details = details.map(Doc::root);
+    fn for_code(code: &str, details: Option<&Value<'_>>) -> Option<String> {
         super::for_code(&CodeKey::new(code), details).map(Cow::into_owned)
     }
 
     #[test]
     fn quoted_details() {
-        let d = parse_doc(
+        let d = parse(
             r#"{"maxSize":10485760,"allowedTypes":["image/jpeg","image/png","application/pdf"]}"#,
         )
         .unwrap();
@@ -270,7 +231,7 @@ mod tests {
             for_code("VALIDATION_INVALID_FILE_TYPE", Some(&d)).unwrap(),
             "Invalid file type. Please upload a JPEG, PNG, or PDF file."
         );
-        let svg = parse_doc(r#"{"allowedTypes":["image/svg+xml","image/png"]}"#).unwrap();
+        let svg = parse(r#"{"allowedTypes":["image/svg+xml","image/png"]}"#).unwrap();
         assert_eq!(
             for_code("VALIDATION_INVALID_FILE_TYPE", Some(&svg)).unwrap(),
             "Invalid file type. Please upload an SVG or PNG file."
@@ -278,35 +239,6 @@ mod tests {
         assert_eq!(human_size(512_000.0).as_deref(), Some("500KB"));
         assert_eq!(human_size(1000.0).as_deref(), Some("1000 bytes"));
         assert_eq!(human_size(f64::NAN), None);
-    }
-
-    #[test]
-    fn every_fixed_message_has_a_number() {
-        for (i, m) in BUILT_IN_MESSAGES.iter().enumerate() {
-            assert_eq!(built_in_message_index(m), Some(i), "{m}");
-            // A copy, as thrown-error classifications hold, is found by its text.
-            let copy = String::from(*m);
-            assert_eq!(built_in_message_index(&copy), Some(i), "{m}");
-        }
-        for c in Category::ALL {
-            for a in Action::ALL {
-                assert!(
-                    built_in_message_index(for_category(c, a)).is_some(),
-                    "{c:?} {a:?}"
-                );
-            }
-        }
-        for code in [
-            "AUTH_TOKEN_MISSING",
-            "VALIDATION_FILE_TOO_LARGE",
-            "throttled",
-            "SYSTEM_S3_ERROR",
-        ] {
-            let m = for_code(code, None).unwrap();
-            assert!(built_in_message_index(&m).is_some(), "{code}");
-        }
-        assert_eq!(built_in_message_index("Please log in to continue"), None);
-        assert_eq!(built_in_message_index(""), None);
     }
 
     #[test]

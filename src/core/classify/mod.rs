@@ -35,15 +35,11 @@ mod text;
 mod thrown;
 
 pub use fields::{MAX_DEPTH, MAX_FIELDS, MAX_MESSAGES};
-pub use input::{
-    ClassifyOptions, CustomRule, DEFAULT_MAX_BODY_BYTES, HEADERS_NEEDING_NOW,
-    HEADERS_ONLY_WITH_NOW, HEADERS_READ, Phase, ResponseParts,
-};
-pub use messages::{BUILT_IN_MESSAGES, built_in_message_index};
-pub use model::{Action, Category, Classification, ClassificationRef, Format};
+pub use input::{ClassifyOptions, CustomRule, DEFAULT_MAX_BODY_BYTES, Phase, ResponseParts};
+pub use model::{Action, Category, Classification, Format};
 pub use redact::{is_sensitive_name, redact_header, redact_json_text, redact_url};
 pub use report::{ReportRequest, support_report};
-pub use response::{classify, classify_known_with, classify_with};
+pub use response::classify;
 pub use text::MAX_MESSAGE_BYTES;
 pub use thrown::{Thrown, classify_thrown, classify_thrown_with};
 

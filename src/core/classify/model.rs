@@ -3,7 +3,9 @@
 //! This is the contract of DESIGN.md in Rust. The string forms returned by `as_str` are the
 //! exact strings the TypeScript `Classification` carries; they never change.
 
-use std::borrow::Cow;
+use serde::{Deserialize, Serialize};
+
+use crate::core::retry::hints::HintSource;
 
 crate::vocabulary! {
     /// What kind of failure a request met.
@@ -91,9 +93,10 @@ crate::vocabulary! {
     }
 }
 
-/// A classified failure. Field names map one to one onto the TypeScript object
-/// (`retry_after_ms` -> `retryAfterMs`).
-#[derive(Debug, Clone, PartialEq)]
+/// A classified failure: the object users switch on. Serialised as DESIGN.md's TypeScript
+/// `Classification` (camelCase names, `None` as `null`, field errors as an object).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Classification {
     /// What kind of failure.
     pub category: Category,
@@ -109,11 +112,12 @@ pub struct Classification {
     pub retryable: bool,
     /// Strongest server delay hint, in milliseconds.
     pub retry_after_ms: Option<f64>,
-    /// Where that hint came from (`"retry-after"`, `"body:details.wait_seconds"`).
-    pub hint_source: Option<&'static str>,
+    /// Where that hint came from.
+    pub hint_source: Option<HintSource>,
     /// The request id for support.
     pub request_id: Option<String>,
     /// Validation errors per field, in document order.
+    #[serde(with = "field_map")]
     pub field_errors: Option<Vec<(String, Vec<String>)>>,
     /// The envelope recognised.
     pub format: Format,
@@ -124,148 +128,48 @@ pub struct Classification {
     pub not_sent: bool,
 }
 
-/// Field errors with borrowed names and messages: `(field, messages)` in document order,
-/// read with [`FieldList::iter`].
-///
-/// Why not a plain vector of vectors: most bodies with field errors name one field with one
-/// message (Sachain `details.field`, a GraphQL `extensions.field`), and in wasm the two
-/// allocations and frees of that shape were a tenth of such a classification. One field
-/// with one message is held inline; anything more moves to vectors.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FieldList<'s>(FieldRepr<'s>);
+/// Field errors cross as an object `{field: [messages]}`, keeping document order.
+mod field_map {
+    use serde::de::{Deserializer, MapAccess, Visitor};
+    use serde::ser::{SerializeMap, Serializer};
 
-#[derive(Debug, Clone, PartialEq)]
-enum FieldRepr<'s> {
-    /// One field with one message.
-    One(Cow<'s, str>, Cow<'s, str>),
-    /// Any number of fields, each with its messages.
-    Many(Vec<(Cow<'s, str>, Vec<Cow<'s, str>>)>),
-}
+    type Fields = Option<Vec<(String, Vec<String>)>>;
 
-impl<'s> FieldList<'s> {
-    /// One field with one message.
-    pub fn one(field: Cow<'s, str>, message: Cow<'s, str>) -> Self {
-        FieldList(FieldRepr::One(field, message))
-    }
-
-    /// Fields with their messages, in order.
-    pub fn from_vec(items: Vec<(Cow<'s, str>, Vec<Cow<'s, str>>)>) -> Self {
-        FieldList(FieldRepr::Many(items))
-    }
-
-    /// The fields, each with its messages, in document order.
-    pub fn iter(&self) -> impl Iterator<Item = (&Cow<'s, str>, &[Cow<'s, str>])> + '_ {
-        let (one, many) = match &self.0 {
-            FieldRepr::One(field, message) => (Some((field, std::slice::from_ref(message))), None),
-            FieldRepr::Many(items) => (None, Some(items.iter().map(|(f, ms)| (f, ms.as_slice())))),
+    pub fn serialize<S: Serializer>(fields: &Fields, s: S) -> Result<S::Ok, S::Error> {
+        let Some(fields) = fields else {
+            return s.serialize_none();
         };
-        one.into_iter().chain(many.into_iter().flatten())
-    }
-
-    /// How many fields.
-    pub fn len(&self) -> usize {
-        match &self.0 {
-            FieldRepr::One(..) => 1,
-            FieldRepr::Many(items) => items.len(),
+        let mut map = s.serialize_map(Some(fields.len()))?;
+        for (field, messages) in fields {
+            map.serialize_entry(field, messages)?;
         }
+        map.end()
     }
 
-    /// True when there are no fields.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-/// A [`Classification`] whose strings are borrowed: from the response where the server's
-/// text is used as sent, from the caller's options, or from static tables. What
-/// [`classify_with`](super::classify_with) hands to its callback, so a caller that copies the
-/// strings elsewhere anyway (the wasm bindings, which refer to most of them by their place in
-/// the input) allocates nothing for them.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ClassificationRef<'s> {
-    /// What kind of failure.
-    pub category: Category,
-    /// What to do about it.
-    pub action: Action,
-    /// HTTP status; `None` when no response arrived.
-    pub status: Option<u16>,
-    /// The server's machine code, as sent.
-    pub code: Option<&'s str>,
-    /// The server's human message.
-    pub message: Option<&'s str>,
-    /// Whether repeating the same request may succeed.
-    pub retryable: bool,
-    /// Strongest server delay hint, in milliseconds.
-    pub retry_after_ms: Option<f64>,
-    /// Where that hint came from.
-    pub hint_source: Option<&'static str>,
-    /// The request id for support.
-    pub request_id: Option<&'s str>,
-    /// Validation errors per field, in document order.
-    pub field_errors: Option<FieldList<'s>>,
-    /// The envelope recognised.
-    pub format: Format,
-    /// A message safe to show a person.
-    pub user_message: &'s str,
-    /// True when the request certainly never reached the server.
-    pub not_sent: bool,
-}
-
-impl ClassificationRef<'_> {
-    /// The owned form ([`Classification`]).
-    pub fn to_classification(&self) -> Classification {
-        Classification {
-            category: self.category,
-            action: self.action,
-            status: self.status,
-            code: self.code.map(str::to_string),
-            message: self.message.map(str::to_string),
-            retryable: self.retryable,
-            retry_after_ms: self.retry_after_ms,
-            hint_source: self.hint_source,
-            request_id: self.request_id.map(str::to_string),
-            field_errors: self.field_errors.as_ref().map(|fields| {
-                fields
-                    .iter()
-                    .map(|(k, ms)| (k.to_string(), ms.iter().map(|m| m.to_string()).collect()))
-                    .collect()
-            }),
-            format: self.format,
-            user_message: self.user_message.to_string(),
-            not_sent: self.not_sent,
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Fields, D::Error> {
+        struct Entries;
+        impl<'de> Visitor<'de> for Entries {
+            type Value = Fields;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("null or an object of string lists")
+            }
+            fn visit_unit<E>(self) -> Result<Fields, E> {
+                Ok(None)
+            }
+            fn visit_none<E>(self) -> Result<Fields, E> {
+                Ok(None)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Fields, D::Error> {
+                d.deserialize_any(self)
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut m: M) -> Result<Fields, M::Error> {
+                let mut out = Vec::new();
+                while let Some(entry) = m.next_entry()? {
+                    out.push(entry);
+                }
+                Ok(Some(out))
+            }
         }
-    }
-}
-
-impl Classification {
-    /// The borrowed form.
-    pub fn borrowed(&self) -> ClassificationRef<'_> {
-        ClassificationRef {
-            category: self.category,
-            action: self.action,
-            status: self.status,
-            code: self.code.as_deref(),
-            message: self.message.as_deref(),
-            retryable: self.retryable,
-            retry_after_ms: self.retry_after_ms,
-            hint_source: self.hint_source,
-            request_id: self.request_id.as_deref(),
-            field_errors: self.field_errors.as_ref().map(|fields| {
-                FieldList::from_vec(
-                    fields
-                        .iter()
-                        .map(|(k, ms)| {
-                            (
-                                Cow::Borrowed(k.as_str()),
-                                ms.iter().map(|m| Cow::Borrowed(m.as_str())).collect(),
-                            )
-                        })
-                        .collect(),
-                )
-            }),
-            format: self.format,
-            user_message: &self.user_message,
-            not_sent: self.not_sent,
-        }
+        d.deserialize_option(Entries)
     }
 }

@@ -32,6 +32,7 @@ use super::envelope::html;
 use super::model::Classification;
 use super::redact::{redact_header, redact_json_text, redact_url, scrub_text};
 use super::text::cap;
+use crate::core::retry::hints::HintSource;
 use crate::core::retry::hints::{Headers, civil_from_days};
 
 /// Longest body excerpt, in bytes.
@@ -152,7 +153,7 @@ pub fn support_report(c: &Classification, req: &ReportRequest) -> String {
             &format!(
                 "{} ms ({})",
                 ms.round() as i64,
-                c.hint_source.unwrap_or("server")
+                c.hint_source.map_or("server", HintSource::as_str)
             ),
         );
     }

@@ -12,36 +12,38 @@
 
 use super::text::clean_id;
 use crate::core::body::BodyMembers;
-use crate::core::headers::{HeaderSource, Known};
+use crate::core::headers::Headers;
 use crate::core::json::Node;
 
-pub(crate) const STRONG: [Known; 7] = [
-    Known::XRequestId,
-    Known::RequestId,
-    Known::XAmznRequestId,
-    Known::XAmzRequestId,
-    Known::XCorrelationId,
-    Known::XMsRequestId,
-    Known::XGithubRequestId,
+/// Headers that carry the application's request id.
+pub(crate) const STRONG: [&str; 7] = [
+    "x-request-id",
+    "request-id",
+    "x-amzn-requestid",
+    "x-amz-request-id",
+    "x-correlation-id",
+    "x-ms-request-id",
+    "x-github-request-id",
 ];
 
-pub(crate) const WEAK: [Known; 4] = [
-    Known::CfRay,
-    Known::XCloudTraceContext,
-    Known::XAmzCfId,
-    Known::XAmznTraceId,
+/// Headers that identify a proxy hop or a trace rather than the request.
+pub(crate) const WEAK: [&str; 4] = [
+    "cf-ray",
+    "x-cloud-trace-context",
+    "x-amz-cf-id",
+    "x-amzn-trace-id",
 ];
 
 /// A dedicated request-id header.
-pub(crate) fn from_strong_headers<'a>(h: &impl HeaderSource<'a>) -> Option<&'a str> {
-    STRONG.iter().find_map(|n| h.value(*n).and_then(clean_id))
+pub(crate) fn from_strong_headers<'a>(h: &Headers<'a>) -> Option<&'a str> {
+    STRONG.iter().find_map(|n| h.get(n).and_then(clean_id))
 }
 
-/// A proxy or trace header.
-pub(crate) fn from_weak_headers<'a>(h: &impl HeaderSource<'a>) -> Option<&'a str> {
+/// A proxy or trace header (`x-cloud-trace-context` up to its `/`).
+pub(crate) fn from_weak_headers<'a>(h: &Headers<'a>) -> Option<&'a str> {
     WEAK.iter().find_map(|n| {
-        let v = h.value(*n)?;
-        let v = if *n == Known::XCloudTraceContext {
+        let v = h.get(n)?;
+        let v = if *n == "x-cloud-trace-context" {
             v.split('/').next().unwrap_or(v)
         } else {
             v
@@ -76,7 +78,7 @@ pub(crate) fn from_body(members: BodyMembers<'_>) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::json::parse_doc;
+    use crate::core::json::parse;
 
     /// The body places in order of preference: the object holding the id (0 the root,
     /// 1 `error`, 2 `error.details`, 3 `details`) and its key.
@@ -116,9 +118,9 @@ mod tests {
     fn each_place_alone_is_found() {
         for i in 0..PLACES.len() {
             let text = doc_with(&[i]);
-            let doc = parse_doc(&text).unwrap();
+            let doc = parse(&text).unwrap();
             assert_eq!(
-                from_body(BodyMembers::of(doc.root())),
+                from_body(BodyMembers::of(&doc)),
                 Some(format!("id-{i}").as_str()),
                 "{text}"
             );
@@ -132,25 +134,25 @@ mod tests {
         for mask in 1u32..(1 << PLACES.len()) {
             let places: Vec<usize> = (0..PLACES.len()).filter(|i| mask & (1 << i) != 0).collect();
             let text = doc_with(&places);
-            let doc = parse_doc(&text).unwrap();
+            let doc = parse(&text).unwrap();
             let want = format!("id-{}", places[0]);
             assert_eq!(
-                from_body(BodyMembers::of(doc.root())),
+                from_body(BodyMembers::of(&doc)),
                 Some(want.as_str()),
                 "{text}"
             );
             for bad in ["7", "\" \"", "\"a\\u0007b\""] {
                 let spoiled = text.replacen(&format!("\"{want}\""), bad, 1);
-                let doc = parse_doc(&spoiled).unwrap();
+                let doc = parse(&spoiled).unwrap();
                 let next = places.get(1).map(|p| format!("id-{p}"));
                 assert_eq!(
-                    from_body(BodyMembers::of(doc.root())),
+                    from_body(BodyMembers::of(&doc)),
                     next.as_deref(),
                     "{spoiled}"
                 );
             }
         }
-        let doc = parse_doc(r#"{"message":"no id","details":{"code":"X"}}"#).unwrap();
-        assert_eq!(from_body(BodyMembers::of(doc.root())), None);
+        let doc = parse(r#"{"message":"no id","details":{"code":"X"}}"#).unwrap();
+        assert_eq!(from_body(BodyMembers::of(&doc)), None);
     }
 }

@@ -15,7 +15,10 @@
 //!    category (a 429 `insufficient_quota` is rate_limited but not retryable). A 404 with
 //!    `validation_error` stays not_found: the status wins when they disagree.
 //! 3. **Authentication** ([`auth`](super::auth)): on 401 the strongest signal picks the
-//!    action (default refresh_token: a rejected token is most often an expired one);
+//!    action. An ambiguous 401 (no signal, or only a generic code such as
+//!    `authentication_failed`, or "credentials were not provided or are invalid") is
+//!    add_credentials when the caller says no credentials were sent (`credentials_sent:
+//!    false`), else refresh_token (a rejected token is most often an expired one);
 //!    on 403 an invalid API key is check_credentials (still forbidden), missing credentials
 //!    (DRF answers 403 without a `WWW-Authenticate` scheme) or a token code become
 //!    unauthenticated; on 400 and non-error statuses an authentication *code* makes it
@@ -35,13 +38,15 @@ use super::auth::{self, Signal};
 use super::codes::{self, CodeRule};
 use super::input::Phase;
 use super::model::{Action, Category};
-use super::text::{CodeKey, Phrases, phrases};
+use super::text::{CodeKey, Phrases};
 
 /// Everything the rules look at.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Signals<'s> {
     pub status: u16,
     pub phase: Phase,
+    /// Whether the request carried credentials, when the caller knows.
+    pub credentials_sent: Option<bool>,
     pub code: Option<&'s CodeKey<'s>>,
     pub secondary_code: Option<&'s CodeKey<'s>>,
     pub message: Option<&'s str>,
@@ -124,7 +129,7 @@ pub(crate) fn decide(s: &Signals) -> Decision {
             && (s.quota_exhausted
                 || s.message.is_some_and(|m| {
                     let m = Phrases::new(m);
-                    m.any_of(phrases!["rate limit"]) && m.any_of(phrases!["exceed"])
+                    m.any_of(&["rate limit"]) && m.any_of(&["exceed"])
                 }))
         {
             dec = d(Category::RateLimited, Action::WaitAndRetry, true);
@@ -182,7 +187,11 @@ fn authentication(dec: &mut Decision, s: &Signals) {
                 .or(text_sig.filter(|t| t.is_strong()))
                 .or(code_sig.filter(|(_, specific)| *specific).map(|(c, _)| c))
                 .or(text_sig)
-                .unwrap_or(Signal::RefreshToken);
+                .unwrap_or(match s.credentials_sent {
+                    // Nothing says which: whether credentials went out decides.
+                    Some(false) => Signal::AddCredentials,
+                    Some(true) | None => Signal::RefreshToken,
+                });
             *dec = d(Category::Unauthenticated, signal.action(), false);
         }
         403 => {

@@ -33,7 +33,7 @@
 use super::input::ClassifyOptions;
 use super::messages::for_category;
 use super::model::{Action, Category, Classification, Format};
-use super::text::{Phrase, Phrases, clean_message, phrases};
+use super::text::{Phrases, clean_message};
 
 /// An error thrown by fetch or a Node/Deno/Bun HTTP client, as plain strings.
 #[derive(Debug, Clone, Copy, Default)]
@@ -89,7 +89,7 @@ const NETWORK_CODES: &[&str] = &[
     "ERR_HTTP2_STREAM_ERROR",
     "ERR_HTTP2_SESSION_ERROR",
 ];
-const BROWSER_MESSAGES: &[Phrase] = phrases![
+const BROWSER_MESSAGES: &[&str] = &[
     "failed to fetch",
     "load failed",
     "networkerror when attempting to fetch resource",
@@ -102,7 +102,7 @@ const BROWSER_MESSAGES: &[Phrase] = phrases![
     "could not connect to the server",
     "error sending request",
 ];
-const NOT_SENT_MESSAGES: &[Phrase] = phrases![
+const NOT_SENT_MESSAGES: &[&str] = &[
     "connection refused",
     "a server with the specified hostname could not be found",
     "dns error",
@@ -111,7 +111,7 @@ const NOT_SENT_MESSAGES: &[Phrase] = phrases![
     "getaddrinfo",
     "unable to connect",
 ];
-const BAD_URL_MESSAGES: &[Phrase] = phrases![
+const BAD_URL_MESSAGES: &[&str] = &[
     "failed to parse url",
     "invalid url",
     "only absolute urls are supported",
@@ -147,7 +147,7 @@ pub fn classify_thrown(err: &Thrown) -> Classification {
     let names = [err.name, err.cause_name];
     let has_name = |n: &str| names.iter().flatten().any(|x| x.trim() == n);
     let text = [err.message, err.cause_message].map(|t| t.map(Phrases::new));
-    let has_text = |list: &[Phrase]| text.iter().flatten().any(|t| t.any_of(list));
+    let has_text = |list: &[&str]| text.iter().flatten().any(|t| t.any_of(list));
 
     let (category, action, retryable, not_sent) =
         if (has_name("AbortError") || has_code(ABORT_CODES)) && !has_name("TimeoutError") {

@@ -32,6 +32,7 @@
 use crate::core::classify::model::{Category, Classification};
 use crate::core::retry::backoff::clamp_delay;
 use crate::core::retry::config::LargeHint;
+use crate::core::retry::hints::HintSource;
 use crate::core::retry::limits::MAX_DURATION_MS;
 use crate::core::retry::policy::{Policy, finite_or_zero};
 use crate::core::retry::reason::Reason;
@@ -57,7 +58,7 @@ impl<'a> From<&'a Classification> for Failure<'a> {
             category: c.category,
             retryable: c.retryable,
             retry_after_ms: c.retry_after_ms,
-            hint_source: c.hint_source,
+            hint_source: c.hint_source.map(HintSource::as_str),
             not_sent: c.not_sent,
         }
     }

@@ -25,7 +25,7 @@
 
 use crate::core::body::BodyMembers;
 use crate::core::bytes::find_ascii_ci;
-use crate::core::json::{Kind, Node};
+use crate::core::json::Value;
 
 /// The largest delay a hint can carry (8.64e15 ms, the largest time a JavaScript `Date`
 /// can hold): bigger values saturate here so arithmetic on them stays finite.
@@ -36,15 +36,13 @@ pub const MAX_HINT_MS: f64 = 8.64e15;
 pub struct Hint {
     /// Milliseconds to wait from now (never negative, always finite).
     pub delay_ms: f64,
-    /// Where it came from: `"retry-after-ms"`, `"retry-after"`, `"ratelimit"`,
-    /// `"ratelimit-reset"`, `"x-ratelimit-reset"`, `"body:error.details.wait_seconds"`,
-    /// `"body:details.retryAfter"`, `"body:retryInfo.retryDelay"`, `"body:text"`.
-    pub source: &'static str,
+    /// Where it came from.
+    pub source: HintSource,
 }
 
 impl Hint {
     /// A hint of `delay_ms` (clamped into `0..=MAX_HINT_MS`; NaN is refused).
-    pub fn new(delay_ms: f64, source: &'static str) -> Option<Hint> {
+    pub fn new(delay_ms: f64, source: HintSource) -> Option<Hint> {
         if delay_ms.is_nan() {
             return None;
         }
@@ -56,83 +54,71 @@ impl Hint {
 }
 
 pub use crate::core::headers::Headers;
-use crate::core::headers::{HeaderSource, Known};
 
-/// Source names, shared with the classifier and the retry engine.
-pub mod source {
-    /// `retry-after-ms` header (milliseconds).
-    pub const RETRY_AFTER_MS: &str = "retry-after-ms";
-    /// `Retry-After` header (seconds or HTTP-date).
-    pub const RETRY_AFTER: &str = "retry-after";
-    /// IETF `RateLimit` field.
-    pub const RATELIMIT: &str = "ratelimit";
-    /// `RateLimit-Reset` header.
-    pub const RATELIMIT_RESET: &str = "ratelimit-reset";
-    /// `X-RateLimit-Reset` header.
-    pub const X_RATELIMIT_RESET: &str = "x-ratelimit-reset";
-    /// Upstream (seed 000) `error.details.wait_seconds`.
-    pub const BODY_WAIT_SECONDS: &str = "body:error.details.wait_seconds";
-    /// Sachain (seed 004) `details.retryAfter`, in seconds.
-    pub const BODY_RETRY_AFTER: &str = "body:details.retryAfter";
-    /// Google `google.rpc.RetryInfo.retryDelay`.
-    pub const BODY_RETRY_INFO: &str = "body:retryInfo.retryDelay";
-    /// DRF text "Expected available in N seconds." in a message.
-    pub const BODY_TEXT: &str = "body:text";
-
-    /// Every source above, strongest first: the order the bindings' index tables use.
-    pub const ALL: [&str; 9] = [
-        RETRY_AFTER_MS,
-        RETRY_AFTER,
-        RATELIMIT,
-        RATELIMIT_RESET,
-        X_RATELIMIT_RESET,
-        BODY_WAIT_SECONDS,
-        BODY_RETRY_AFTER,
-        BODY_RETRY_INFO,
-        BODY_TEXT,
-    ];
+crate::vocabulary! {
+    /// Where a server delay hint came from, strongest first.
+    pub enum HintSource as "HintSource" {
+        /// `retry-after-ms` header (milliseconds).
+        RetryAfterMs = "retry-after-ms",
+        /// `Retry-After` header (seconds or HTTP-date).
+        RetryAfter = "retry-after",
+        /// IETF `RateLimit` field.
+        RateLimit = "ratelimit",
+        /// `RateLimit-Reset` header.
+        RateLimitReset = "ratelimit-reset",
+        /// `X-RateLimit-Reset` header.
+        XRateLimitReset = "x-ratelimit-reset",
+        /// Upstream (seed 000) `error.details.wait_seconds`.
+        BodyWaitSeconds = "body:error.details.wait_seconds",
+        /// Sachain (seed 004) `details.retryAfter`, in seconds.
+        BodyRetryAfter = "body:details.retryAfter",
+        /// Google `google.rpc.RetryInfo.retryDelay`.
+        BodyRetryInfo = "body:retryInfo.retryDelay",
+        /// DRF text "Expected available in N seconds." in a message.
+        BodyText = "body:text",
+    }
 }
 
 /// The strongest hint in the response headers, or `None`.
 ///
 /// `now_ms` (epoch ms) is the base for HTTP-dates and epoch resets when the response has
 /// no valid `Date` header.
-pub fn from_headers<'a>(h: &impl HeaderSource<'a>, now_ms: Option<f64>) -> Option<Hint> {
-    if let Some(ms) = h.value(Known::RetryAfterMs).and_then(parse_non_negative) {
-        return Hint::new(ms, source::RETRY_AFTER_MS);
+pub fn from_headers(h: &Headers<'_>, now_ms: Option<f64>) -> Option<Hint> {
+    if let Some(ms) = h.get("retry-after-ms").and_then(parse_non_negative) {
+        return Hint::new(ms, HintSource::RetryAfterMs);
     }
-    if let Some(v) = h.value(Known::RetryAfter) {
+    if let Some(v) = h.get("retry-after") {
         let v = v.trim();
         if let Some(secs) = parse_non_negative(v) {
-            return Hint::new(secs * 1000.0, source::RETRY_AFTER);
+            return Hint::new(secs * 1000.0, HintSource::RetryAfter);
         }
         if let (Some(at), Some(base)) = (parse_http_date(v), base_ms(h, now_ms)) {
-            return Hint::new(at - base, source::RETRY_AFTER);
+            return Hint::new(at - base, HintSource::RetryAfter);
         }
     }
-    if let Some(secs) = h.value(Known::RateLimit).and_then(ratelimit_wait_seconds) {
-        return Hint::new(secs * 1000.0, source::RATELIMIT);
+    if let Some(secs) = h.get("ratelimit").and_then(ratelimit_wait_seconds) {
+        return Hint::new(secs * 1000.0, HintSource::RateLimit);
     }
     for (reset, remaining, src) in [
         (
-            Known::RateLimitReset,
-            Known::RateLimitRemaining,
-            source::RATELIMIT_RESET,
+            "ratelimit-reset",
+            "ratelimit-remaining",
+            HintSource::RateLimitReset,
         ),
         (
-            Known::XRateLimitReset,
-            Known::XRateLimitRemaining,
-            source::X_RATELIMIT_RESET,
+            "x-ratelimit-reset",
+            "x-ratelimit-remaining",
+            HintSource::XRateLimitReset,
         ),
     ] {
-        let exhausted = match h.value(remaining) {
+        let exhausted = match h.get(remaining) {
             None => true,
             Some(r) => parse_non_negative(r.trim()) == Some(0.0),
         };
         if !exhausted {
             continue;
         }
-        if let Some(ms) = h.value(reset).and_then(|v| reset_delay_ms(v, h, now_ms)) {
+        if let Some(ms) = h.get(reset).and_then(|v| reset_delay_ms(v, h, now_ms)) {
             return Hint::new(ms, src);
         }
     }
@@ -145,7 +131,7 @@ pub fn from_headers<'a>(h: &impl HeaderSource<'a>, now_ms: Option<f64>) -> Optio
 /// (seconds; seed 004 pairs `"retryAfter": 45` with `"window": "1 minute"`), Google
 /// `error.details[]` `RetryInfo.retryDelay` (`"58s"`, `"1.5s"`, or `{seconds, nanos}`), and
 /// the DRF text "Expected available in N seconds." in `error.message`, `detail` or `message`.
-pub fn from_body(v: Node<'_>) -> Option<Hint> {
+pub fn from_body(v: &Value<'_>) -> Option<Hint> {
     from_members(BodyMembers::of(v))
 }
 
@@ -162,29 +148,29 @@ pub fn from_members(m: BodyMembers<'_>) -> Option<Hint> {
         .and_then(|d| d.get("wait_seconds"))
         .and_then(number_like)
     {
-        return Hint::new(s * 1000.0, source::BODY_WAIT_SECONDS);
+        return Hint::new(s * 1000.0, HintSource::BodyWaitSeconds);
     }
     if let Some(s) = details
         .and_then(|d| d.get("retryAfter"))
         .and_then(number_like)
     {
-        return Hint::new(s * 1000.0, source::BODY_RETRY_AFTER);
+        return Hint::new(s * 1000.0, HintSource::BodyRetryAfter);
     }
-    if let Some(details) = error_details.and_then(Node::items) {
+    if let Some(details) = error_details.and_then(Value::as_array) {
         for d in details {
             let is_retry_info = d
                 .get("@type")
-                .and_then(Node::as_str)
+                .and_then(Value::as_str)
                 .is_some_and(|t| t.ends_with("google.rpc.RetryInfo"));
             if !is_retry_info {
                 continue;
             }
             if let Some(ms) = d.get("retryDelay").and_then(proto_duration_ms) {
-                return Hint::new(ms, source::BODY_RETRY_INFO);
+                return Hint::new(ms, HintSource::BodyRetryInfo);
             }
         }
     }
-    let text_hint = |text: Option<Node<'_>>| text.and_then(Node::as_str).and_then(from_text);
+    let text_hint = |text: Option<&Value<'_>>| text.and_then(Value::as_str).and_then(from_text);
     text_hint(error.and_then(|e| e.get("message")))
         .or_else(|| text_hint(v.get("detail")))
         .or_else(|| text_hint(message))
@@ -205,78 +191,12 @@ pub fn from_text(text: &str) -> Option<Hint> {
         return None;
     }
     let secs = parse_non_negative(num)?;
-    Hint::new(secs * 1000.0, source::BODY_TEXT)
+    Hint::new(secs * 1000.0, HintSource::BodyText)
 }
 
 /// Parses an HTTP-date (RFC 9110 §5.6.7: IMF-fixdate, RFC 850 or asctime) to epoch ms.
 pub fn parse_http_date(s: &str) -> Option<f64> {
-    let s = s.trim();
-    if let Some(ms) = imf_fixdate(s.as_bytes()) {
-        return Some(ms);
-    }
-    parse_http_date_any(s)
-}
-
-/// The preferred form, exactly as servers send it (`Sun, 06 Nov 1994 08:49:37 GMT`), read
-/// by position; `None` for anything else, which [`parse_http_date_any`] then reads (with
-/// the same result for this form: a test compares them).
-fn imf_fixdate(b: &[u8]) -> Option<f64> {
-    let b: &[u8; 29] = b.try_into().ok()?;
-    let [
-        d0,
-        d1,
-        d2,
-        b',',
-        b' ',
-        day0,
-        day1,
-        b' ',
-        m0,
-        m1,
-        m2,
-        b' ',
-        y0,
-        y1,
-        y2,
-        y3,
-        b' ',
-        h0,
-        h1,
-        b':',
-        mi0,
-        mi1,
-        b':',
-        s0,
-        s1,
-        b' ',
-        z0,
-        z1,
-        z2,
-    ] = *b
-    else {
-        return None;
-    };
-    let two = |a: u8, b: u8| -> Option<i64> {
-        (a.is_ascii_digit() && b.is_ascii_digit())
-            .then(|| i64::from(a - b'0') * 10 + i64::from(b - b'0'))
-    };
-    // Three letters as one lowercase number, so each name is one comparison.
-    let word = |a: u8, b: u8, c: u8| -> Option<u32> {
-        [a, b, c]
-            .iter()
-            .all(u8::is_ascii_alphabetic)
-            .then(|| key3([a, b, c]))
-    };
-    let weekday = word(d0, d1, d2)?;
-    let zone = word(z0, z1, z2)?;
-    if !DAY_KEYS.contains(&weekday) || (zone != key3(*b"gmt") && zone != key3(*b"utc")) {
-        return None;
-    }
-    let m = word(m0, m1, m2)?;
-    let month = MONTH_KEYS.iter().position(|k| *k == m)? as i64 + 1;
-    let (day, year) = (two(day0, day1)?, two(y0, y1)? * 100 + two(y2, y3)?);
-    let (hh, mm, ss) = (two(h0, h1)?, two(mi0, mi1)?, two(s0, s1)?);
-    epoch_ms(year, month, day, hh, mm, ss)
+    parse_http_date_any(s.trim())
 }
 
 /// Epoch ms of a civil date and time, `None` when a field is out of range.
@@ -416,13 +336,13 @@ pub fn ratelimit_wait_seconds(value: &str) -> Option<f64> {
     best
 }
 
-fn base_ms<'a>(h: &impl HeaderSource<'a>, now_ms: Option<f64>) -> Option<f64> {
-    h.value(Known::Date)
+fn base_ms(h: &Headers<'_>, now_ms: Option<f64>) -> Option<f64> {
+    h.get("date")
         .and_then(parse_http_date)
         .or(now_ms.filter(|n| n.is_finite()))
 }
 
-fn reset_delay_ms<'a>(v: &str, h: &impl HeaderSource<'a>, now_ms: Option<f64>) -> Option<f64> {
+fn reset_delay_ms(v: &str, h: &Headers<'_>, now_ms: Option<f64>) -> Option<f64> {
     let v = v.trim();
     if let Some(n) = parse_non_negative(v) {
         if n < 1e9 {
@@ -457,22 +377,22 @@ pub fn parse_non_negative(s: &str) -> Option<f64> {
 }
 
 /// A non-negative finite number, or a string holding one.
-fn number_like(v: Node<'_>) -> Option<f64> {
-    match v.kind() {
-        Kind::Number(n) if n >= 0.0 => Some(n.min(MAX_HINT_MS)),
-        Kind::String(s) => parse_non_negative(s),
+fn number_like(v: &Value<'_>) -> Option<f64> {
+    match v {
+        Value::Number(n) if *n >= 0.0 => Some(n.min(MAX_HINT_MS)),
+        Value::String(s) => parse_non_negative(s),
         _ => None,
     }
 }
 
 /// A protobuf JSON Duration: `"58s"`, `"1.500s"`, or `{"seconds": 58, "nanos": 0}`.
-fn proto_duration_ms(v: Node<'_>) -> Option<f64> {
-    match v.kind() {
-        Kind::String(s) => {
+fn proto_duration_ms(v: &Value<'_>) -> Option<f64> {
+    match v {
+        Value::String(s) => {
             let secs = parse_non_negative(s.trim().strip_suffix('s')?)?;
             Some(secs * 1000.0)
         }
-        Kind::Object => {
+        Value::Object(_) => {
             let secs = v.get("seconds").and_then(number_like).unwrap_or(0.0);
             let nanos = v.get("nanos").and_then(number_like).unwrap_or(0.0);
             if v.get("seconds").is_none() && v.get("nanos").is_none() {
@@ -526,33 +446,6 @@ fn parse_digits(s: &str, min: usize, max: usize) -> Option<i64> {
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
-
-/// Three ASCII letters, lowercased, as one number.
-const fn key3(b: [u8; 3]) -> u32 {
-    u32::from_be_bytes([0, b[0] | 0x20, b[1] | 0x20, b[2] | 0x20])
-}
-
-/// [`key3`] of the first three letters of each name (the tables below, for the positional
-/// reader), computed at compile time.
-const fn keys3<const N: usize>(names: [&str; N]) -> [u32; N] {
-    let mut keys = [0u32; N];
-    let mut names: &[&str] = &names;
-    let mut out: &mut [u32] = &mut keys;
-    while let ([name, names_tail @ ..], [key, keys_tail @ ..]) = (names, out) {
-        if let [a, b, c, ..] = *name.as_bytes() {
-            *key = key3([a, b, c]);
-        }
-        names = names_tail;
-        out = keys_tail;
-    }
-    keys
-}
-
-/// [`key3`] of each month's abbreviation, January first.
-const MONTH_KEYS: [u32; 12] = keys3(MONTHS);
-
-/// [`key3`] of each day's abbreviation.
-const DAY_KEYS: [u32; 7] = keys3(DAYS);
 
 const DAYS: [&str; 7] = [
     "Monday",
@@ -639,40 +532,6 @@ mod tests {
         );
     }
 
-    /// The positional reader of the preferred form agrees with the general one on valid
-    /// dates and on every single-byte change of them.
-    #[test]
-    fn fixdate_fast_path_matches_the_general_reader() {
-        let mut rng = crate::core::rand::SplitMix64::new(0xDA7E);
-        let alphabet = b"0123456789 ,:-SunMonTueWedThuFriSatJanFebNovDecGMTUTCgmtxX\t";
-        for _ in 0..20_000 {
-            let days = rng.below(80_000) as i64 - 10_000;
-            let (y, m, d) = civil_from_days(days);
-            let wd = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][days.rem_euclid(7) as usize];
-            let secs = rng.below(86_401);
-            let date = format!(
-                "{wd}, {d:02} {} {y:04} {:02}:{:02}:{:02} GMT",
-                MONTHS[(m - 1) as usize],
-                secs / 3600,
-                secs / 60 % 60,
-                secs % 60
-            );
-            let mut bytes = date.clone().into_bytes();
-            if rng.below(2) == 0 {
-                let i = rng.below(bytes.len() as u64) as usize;
-                bytes[i] = alphabet[rng.below(alphabet.len() as u64) as usize];
-            }
-            let Ok(s) = std::str::from_utf8(&bytes) else {
-                continue;
-            };
-            let general = parse_http_date_any(s);
-            if let Some(fast) = imf_fixdate(s.as_bytes()) {
-                assert_eq!(Some(fast), general, "{s:?}");
-            }
-            assert_eq!(parse_http_date(s), general, "{s:?}");
-        }
-    }
-
     #[test]
     fn decimal_hints_are_exact() {
         for (s, want) in [
@@ -725,7 +584,7 @@ mod tests {
             from_text("Request was throttled. Expected available in 58 seconds."),
             Some(Hint {
                 delay_ms: 58_000.0,
-                source: source::BODY_TEXT
+                source: HintSource::BodyText
             })
         );
         assert_eq!(

@@ -10,20 +10,20 @@
 
 use super::{Extracted, code_of, str_of, upstream::first_message};
 use crate::core::classify::model::Format;
-use crate::core::json::{Kind, Node};
+use crate::core::json::{Node, Value};
 
 pub(super) fn read(root: Node<'_>) -> Extracted<'_> {
     let mut ex = Extracted::with_format(Format::Detail);
     ex.code = code_of(root.get("code"));
-    match root.get("detail").map(|d| (d, d.kind())) {
-        Some((_, Kind::String(s))) => ex.message_from(Some(s)),
-        Some((items, Kind::Array)) => {
+    match root.get("detail") {
+        Some(Value::String(s)) => ex.message_from(Some(s)),
+        Some(items @ Value::Array(list)) => {
             ex.field_errors.fastapi(items);
-            let first = items.first();
+            let first = list.first();
             ex.message_from(first.and_then(|i| str_of(i, "msg")));
-            ex.message_from(first.and_then(Node::as_str));
+            ex.message_from(first.and_then(Value::as_str));
         }
-        Some((d, Kind::Object)) => {
+        Some(d @ Value::Object(_)) => {
             if ex.code.is_none() {
                 ex.code = code_of(d.get("code")).or_else(|| code_of(d.get("error")));
             }
@@ -42,12 +42,8 @@ pub(super) fn read(root: Node<'_>) -> Extracted<'_> {
 
 /// Every member an array or object (the shape of a DRF field dict).
 pub(super) fn is_field_dict(root: Node<'_>) -> bool {
-    root.members().is_some_and(|mut members| {
-        let mut any = false;
-        members.all(|(_, v)| {
-            any = true;
-            v.is_array() || v.is_object()
-        }) && any
+    root.as_object().is_some_and(|members| {
+        !members.is_empty() && members.iter().all(|(_, v)| v.is_array() || v.is_object())
     })
 }
 
@@ -60,8 +56,9 @@ pub(super) fn read_field_dict(root: Node<'_>) -> Option<Extracted<'_>> {
     }
     let nfe = root
         .get("non_field_errors")
-        .and_then(Node::first)
-        .and_then(Node::as_str);
+        .and_then(Value::as_array)
+        .and_then(<[_]>::first)
+        .and_then(Value::as_str);
     ex.message_from(nfe);
     Some(ex)
 }

@@ -8,7 +8,7 @@
 
 use super::{Extracted, code_of, str_of};
 use crate::core::classify::model::Format;
-use crate::core::json::{Kind, Node};
+use crate::core::json::{Node, Value};
 
 pub(super) fn read(root: Node<'_>) -> Extracted<'_> {
     let mut ex = Extracted::with_format(Format::Unknown);
@@ -35,10 +35,10 @@ pub(super) fn read(root: Node<'_>) -> Extracted<'_> {
     if !error_is_code {
         ex.message_from(error_str);
     }
-    match root.get("errors").map(|e| (e, e.kind())) {
-        Some((items, Kind::Array)) => {
+    match root.get("errors") {
+        Some(items @ Value::Array(_)) => {
             ex.field_errors.named_list(items);
-            if let Some(first) = items.first() {
+            if let Some(first) = items.as_array().and_then(<[_]>::first) {
                 for k in ["message", "detail", "title"] {
                     ex.message_from(str_of(first, k));
                 }
@@ -48,7 +48,7 @@ pub(super) fn read(root: Node<'_>) -> Extracted<'_> {
                 }
             }
         }
-        Some((v, Kind::Object)) => ex.field_errors.drf(v),
+        Some(v @ Value::Object(_)) => ex.field_errors.drf(v),
         _ => {}
     }
     ex

@@ -10,13 +10,13 @@ use std::borrow::Cow;
 
 use super::{Extracted, code_of, str_of};
 use crate::core::classify::model::Format;
-use crate::core::json::{Kind, Node};
+use crate::core::json::{Node, Value};
 
 /// Whether `err` (the `error` object, whose `code` member is `code`) is Google's.
 pub(super) fn matches(err: Node<'_>, code: Option<Node<'_>>) -> bool {
-    matches!(code.map(Node::kind), Some(Kind::Number(_)))
-        && (err.get("status").and_then(Node::as_str).is_some()
-            || err.get("details").is_some_and(Node::is_array))
+    matches!(code, Some(Value::Number(_)))
+        && (err.get("status").and_then(Value::as_str).is_some()
+            || err.get("details").is_some_and(Value::is_array))
 }
 
 pub(super) fn read(err: Node<'_>) -> Extracted<'_> {
@@ -28,7 +28,7 @@ pub(super) fn read(err: Node<'_>) -> Extracted<'_> {
     let mut reason = None;
     for d in err
         .get("details")
-        .and_then(Node::items)
+        .and_then(Value::as_array)
         .into_iter()
         .flatten()
     {

@@ -7,20 +7,21 @@
 
 use super::{Extracted, code_of, str_of};
 use crate::core::classify::model::Format;
-use crate::core::json::Node;
+use crate::core::json::{Node, Value};
 
 pub(super) fn matches(root: Node<'_>) -> bool {
     root.get("errors")
-        .and_then(Node::first)
+        .and_then(Value::as_array)
+        .and_then(<[_]>::first)
         .and_then(|e| e.get("message"))
-        .and_then(Node::as_str)
+        .and_then(Value::as_str)
         .is_some()
 }
 
 pub(super) fn read(root: Node<'_>) -> Extracted<'_> {
     let mut ex = Extracted::with_format(Format::Graphql);
-    let errors = root.get("errors").and_then(Node::items);
-    if let Some(first) = errors.clone().and_then(|mut e| e.next()) {
+    let errors = root.get("errors").and_then(Value::as_array);
+    if let Some(first) = errors.and_then(<[_]>::first) {
         ex.message_from(str_of(first, "message"));
         ex.code = code_of(first.path(&["extensions", "code"]));
     }
@@ -28,9 +29,9 @@ pub(super) fn read(root: Node<'_>) -> Extracted<'_> {
         let field = e
             .path(&["extensions", "field"])
             .or_else(|| e.path(&["extensions", "argumentName"]))
-            .and_then(Node::as_str);
+            .and_then(Value::as_str);
         if let (Some(f), Some(m)) = (field, str_of(e, "message")) {
-            ex.field_errors.push(std::borrow::Cow::Borrowed(f), m);
+            ex.field_errors.push(f, m);
         }
     }
     ex

@@ -6,7 +6,7 @@
 //! linear in the (bounded) body.
 
 use super::Extracted;
-use crate::core::bytes::{find_ascii_ci, find_byte};
+use crate::core::bytes::find_ascii_ci;
 use crate::core::classify::model::Format;
 use crate::core::classify::text::{MAX_MESSAGE_BYTES, trim};
 use std::borrow::Cow;
@@ -73,7 +73,7 @@ fn element_text<'a>(page: &'a str, open: &str, close: &str) -> Option<&'a str> {
                 continue;
             }
         }
-        let gt = find_byte(page.as_bytes(), after, b'>')?;
+        let gt = after + page.get(after..)?.find('>')?;
         let start = gt + 1;
         let end = start + find_ascii_ci(page.get(start..)?, close).unwrap_or(page.len() - start);
         return page.get(start..end);

@@ -2,8 +2,7 @@
 //!
 //! Why one reader per format: each envelope puts the code, message, request id, field
 //! errors and retry flag in different places. Each `read` function below knows one shape
-//! and fills the same [`Extracted`]; [`from_json`] picks the shape. Everything borrows from
-//! the parsed body; only field-error keys and the odd numeric code are allocated.
+//! and fills the same [`Extracted`]; [`from_json`] picks the shape.
 //!
 //! Detection order for a JSON object (first match wins):
 //! 1. `Content-Type: application/problem+json` -> RFC 9457 problem;
@@ -36,7 +35,7 @@ use super::fields::FieldErrors;
 use super::model::Format;
 use super::text::{clean_message, trim};
 use crate::core::body::BodyMembers;
-use crate::core::json::{Kind, Node};
+use crate::core::json::{Node, Value};
 
 /// What an envelope says, borrowed from the body.
 #[derive(Debug, Default)]
@@ -57,7 +56,7 @@ pub(crate) struct Extracted<'v> {
     /// when no request-id header answered.
     pub request_id: Option<&'v str>,
     /// Validation errors.
-    pub field_errors: FieldErrors<'v>,
+    pub field_errors: FieldErrors,
     /// An explicit `retryable` flag in the body.
     pub retryable: Option<bool>,
     /// The details object, for messages that quote it (Sachain `maxSize`).
@@ -82,10 +81,10 @@ impl<'v> Extracted<'v> {
 
 /// A code member: a string as sent, or an integer written in decimal.
 pub(crate) fn code_of(v: Option<Node<'_>>) -> Option<Cow<'_, str>> {
-    match v?.kind() {
-        Kind::String(s) if !trim(s).is_empty() => Some(Cow::Borrowed(trim(s))),
-        Kind::Number(n) if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 => {
-            Some(Cow::Owned(format!("{}", n as i64)))
+    match v? {
+        Value::String(s) if !trim(s).is_empty() => Some(Cow::Borrowed(trim(s))),
+        Value::Number(n) if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 => {
+            Some(Cow::Owned(format!("{}", *n as i64)))
         }
         _ => None,
     }
@@ -93,21 +92,21 @@ pub(crate) fn code_of(v: Option<Node<'_>>) -> Option<Cow<'_, str>> {
 
 /// A string member.
 pub(crate) fn str_of<'v>(v: Node<'v>, key: &str) -> Option<&'v str> {
-    v.get(key).and_then(Node::as_str)
+    v.get(key).and_then(Value::as_str)
 }
 
 /// Reads a parsed JSON body. `problem_ct` is true for `application/problem+json`.
 pub(crate) fn from_json(members: BodyMembers<'_>, problem_ct: bool) -> Extracted<'_> {
     let root = members.root;
-    let mut ex = match root.kind() {
-        Kind::Object => dispatch(members, problem_ct),
-        Kind::String(s) => text(s),
+    let mut ex = match root {
+        Value::Object(_) => dispatch(members, problem_ct),
+        Value::String(s) => text(s),
         _ => Extracted::with_format(Format::Unknown),
     };
     if ex.retryable.is_none() {
         ex.retryable = ["retryable", "isRetryable"]
             .iter()
-            .find_map(|k| root.get(k).and_then(Node::as_bool));
+            .find_map(|k| root.get(k).and_then(Value::as_bool));
     }
     ex
 }

@@ -12,12 +12,12 @@ use std::borrow::Cow;
 
 use super::{Extracted, code_of, str_of};
 use crate::core::classify::model::Format;
-use crate::core::json::{Kind, Node};
+use crate::core::json::{Node, Value};
 
 pub(super) fn matches(root: Node<'_>) -> bool {
-    let s = |k| root.get(k).and_then(Node::as_str).is_some();
+    let s = |k| root.get(k).and_then(Value::as_str).is_some();
     s("title")
-        || (s("type") && (root.get("status").and_then(Node::as_f64).is_some() || s("detail")))
+        || (s("type") && (root.get("status").and_then(Value::as_f64).is_some() || s("detail")))
 }
 
 pub(super) fn read(root: Node<'_>) -> Extracted<'_> {
@@ -31,9 +31,9 @@ pub(super) fn read(root: Node<'_>) -> Extracted<'_> {
     ex.message_from(str_of(root, "detail"));
     ex.message_from(str_of(root, "title"));
     ex.extra_text = str_of(root, "title");
-    match root.get("errors").map(|e| (e, e.kind())) {
-        Some((items, Kind::Array)) => ex.field_errors.named_list(items),
-        Some((v, Kind::Object)) => ex.field_errors.drf(v),
+    match root.get("errors") {
+        Some(items @ Value::Array(_)) => ex.field_errors.named_list(items),
+        Some(v @ Value::Object(_)) => ex.field_errors.drf(v),
         _ => {}
     }
     if let Some(items) = root.get("invalid-params").filter(|i| i.is_array()) {

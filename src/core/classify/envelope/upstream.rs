@@ -7,7 +7,7 @@
 
 use super::{Extracted, code_of, str_of};
 use crate::core::classify::model::Format;
-use crate::core::json::Node;
+use crate::core::json::{Node, Value};
 
 /// Reads the `error` object `err`, given its `code` and `details` members.
 pub(super) fn read<'v>(
@@ -23,15 +23,19 @@ pub(super) fn read<'v>(
         ex.details = Some(d);
         ex.extra_text = str_of(d, "detail").or_else(|| first_message(d));
         ex.field_errors.drf(d);
-        ex.retryable = d.get("retryable").and_then(Node::as_bool);
+        ex.retryable = d.get("retryable").and_then(Value::as_bool);
     }
     if ex.retryable.is_none() {
-        ex.retryable = err.get("retryable").and_then(Node::as_bool);
+        ex.retryable = err.get("retryable").and_then(Value::as_bool);
     }
     ex
 }
 
 /// SimpleJWT's `messages[0].message`.
 pub(super) fn first_message(v: Node<'_>) -> Option<&str> {
-    v.get("messages")?.first()?.get("message")?.as_str()
+    v.get("messages")?
+        .as_array()?
+        .first()?
+        .get("message")?
+        .as_str()
 }
