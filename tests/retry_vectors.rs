@@ -55,7 +55,7 @@ fn retry_vectors() {
         assert!(case["source"].is_string(), "{name}: source");
         let input = &case["input"];
         let expect = &case["expect"];
-        let config = read_options(&input["config"], &input["config"]);
+        let config = read_options(&input["config"]);
         if let Some(code) = expect["error"].as_str() {
             let e = config.expect_err(name);
             assert_eq!(e.code(), code, "{name}");

@@ -32,9 +32,8 @@ impl RetryEngine {
     /// Errors: `retry_invalid_option`, `retry_unknown_option`.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<RetryEngine, JsValue> {
-        let names = serde_wasm_bindgen::Deserializer::from(options.clone());
-        let values = serde_wasm_bindgen::Deserializer::from(options);
-        let config = read_options(names, values).map_err(|e| to_js(&e))?;
+        let given = serde_wasm_bindgen::Deserializer::from(options);
+        let config = read_options(given).map_err(|e| to_js(&e))?;
         let policy = Policy::new(config).map_err(|e| to_js(&e))?;
         Ok(RetryEngine { policy })
     }

@@ -85,7 +85,10 @@ impl Backoff {
         if self.base_ms <= 0.0 {
             return 0.0;
         }
-        let raw = self.base_ms * self.multiplier.powf(f64::from(exponent));
+        let raw = self.base_ms
+            * self
+                .multiplier
+                .powi(i32::try_from(exponent).unwrap_or(i32::MAX));
         if raw.is_finite() {
             raw.min(self.cap_ms)
         } else {

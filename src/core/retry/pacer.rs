@@ -223,7 +223,7 @@ impl Pacer {
             return;
         };
         let mut times: Vec<f64> = sends.iter().copied().filter(|t| t.is_finite()).collect();
-        times.sort_by(f64::total_cmp);
+        times.sort_unstable_by(f64::total_cmp);
         s.sends = times.into();
         trim(&mut s.sends, s.rate.limit);
     }
