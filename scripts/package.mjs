@@ -9,7 +9,7 @@
 // keepNames `__name()` calls, facade modules import the glue functions by name, and the
 // glue's few top-level statements are made pure by pureGlue() below.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, cpSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -110,6 +110,13 @@ const sameErrors = {
 };
 for (const [format, ext] of [["esm", "mjs"], ["cjs", "cjs"]]) {
   await build({ ...common, banner, entryPoints: [`${root}pkg-template/src/entry/redis.ts`], outfile: `${dist}redis.${ext}`, format, platform: "node", plugins: [sameErrors] });
+}
+
+// Resolvers that predate `exports` (TypeScript's `moduleResolution: "node"`, old bundlers) find
+// a subpath through a folder of that name: one small package.json per subpath points them to it.
+for (const name of ["ky", "axios", "redis"]) {
+  mkdirSync(`${dist}${name}`, { recursive: true });
+  writeFileSync(`${dist}${name}/package.json`, `${JSON.stringify({ main: `../${name}.cjs`, types: `../${name}.d.cts` }, null, 2)}\n`);
 }
 
 const version = /^version = "([^"]+)"/m.exec(readFileSync(`${root}Cargo.toml`, "utf8"))[1];
