@@ -42,7 +42,8 @@ const api = fl.createClient({
 });
 
 process.stdout.write("ready\n");
-const start = await new Promise((resolve) => {
+// `othersLaterMs`: every process but the first starts that much later.
+const start = (job.id === 0 ? 0 : job.othersLaterMs ?? 0) + await new Promise((resolve) => {
   process.stdin.setEncoding("utf8");
   process.stdin.once("data", (line) => {
     process.stdin.pause();
