@@ -9,7 +9,7 @@
  * @internal
  */
 import { FaultlineError } from "../errors.js";
-import { RetryPolicy, type BreakerState, type RetryDecision, type RetryPolicyOptions, type SharedCallOptions } from "../retry.js";
+import { RetryPolicy, type BreakerState, type RetryDecision, type RetryPolicyOptions, type SharedCallOptions, type StoreFallback } from "../retry.js";
 import type { Classification } from "../types.js";
 
 /**
@@ -53,7 +53,7 @@ export type ClientEvent =
    * (`timeout`), failed (`error`) or was disposed: that step ran on this process's own budget
    * and breaker, and the request went on.
    */
-  | { type: "store_fallback"; origin: string; op: "load" | "save"; reason: "timeout" | "error" | "disposed" }
+  | ({ type: "store_fallback"; origin: string } & Pick<StoreFallback, "op" | "reason">)
   | ({ type: "give_up"; classification: Classification; decision: RetryDecision | null; retryAtMs: number | null } & At);
 
 /** Options of `faultlineKy` and `faultlineAxios`. */
