@@ -123,13 +123,13 @@ export function faultlineAxios(instance: AxiosLike, options: FaultlineAxiosOptio
     return config;
   });
 
-  const onResponse = (response: AxiosResponseLike) => {
+  const onResponse = async (response: AxiosResponseLike) => {
     const config = response.config;
     const st = config?.faultlineCall;
     if (config === undefined || st === undefined) return response;
     const { url, origin } = where(config);
     shared.emit({ type: "response", method: (config.method ?? "get").toUpperCase(), url, attempt: st.call.attempt, status: response.status, durationMs: Date.now() - st.sentAt });
-    succeeded(shared, origin);
+    await succeeded(shared, origin);
     return response;
   };
 
@@ -150,7 +150,7 @@ export function faultlineAxios(instance: AxiosLike, options: FaultlineAxiosOptio
     } else {
       c = classifyThrown(error);
     }
-    const next = nextStep(shared, st.call, { ...at, origin, idempotencyKey: header(config, "idempotency-key"), token: st.token }, c);
+    const next = await nextStep(shared, st.call, { ...at, origin, idempotencyKey: header(config, "idempotency-key"), token: st.token }, c);
     if (next.kind === "give_up") {
       attach(error, next.classification, next.retryAtMs);
       throw error;

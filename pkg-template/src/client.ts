@@ -16,7 +16,7 @@ import type { RetryDecision, RetryPolicy, RetryPolicyOptions } from "./retry.js"
 import type { Classification } from "./types.js";
 import { addQuery, checkBaseUrl, checkKeys, checkMs, fetchOptions, FETCH_OPTIONS, resolveUrl, toHeaders } from "./client/options.js";
 import {
-  checkTokens, circuitOpen, isObject, makePolicy, makeShared, newCall, nextStep, sleep, succeeded, takeToken,
+  allowed, checkTokens, circuitOpen, isObject, makePolicy, makeShared, newCall, nextStep, sleep, succeeded, takeToken,
   type ClientEvent, type TokenSource,
 } from "./client/shared.js";
 import { attemptSignal, callSignal } from "./client/signals.js";
@@ -276,7 +276,7 @@ export function createClient(options: ClientOptions = {}): Client {
           emit({ type: "give_up", ...at, classification: early, decision: null, retryAtMs: null });
           return await fail(new ApiError(early, undefined, { cause: limit.signal?.reason, request: report() }));
         }
-        if (policy && !policy.allowRequest(origin)) {
+        if (!(await allowed(shared, origin))) {
           const c = circuitOpen(classify({ status: 503, headers: {}, body: "" }), origin);
           if (shared.circuits.get(origin) !== "open") {
             shared.circuits.set(origin, "open");
@@ -308,7 +308,7 @@ export function createClient(options: ClientOptions = {}): Client {
           res = (await runHooks("afterResponse", hooks.afterResponse, [res, request], false)) ?? res;
           emit({ type: "response", ...at, status: res.status, durationMs: Date.now() - t0 });
           if (res.ok) {
-            succeeded(shared, origin);
+            await succeeded(shared, origin);
             if (wantRaw) return res;
             try {
               return await parseBody(res);
@@ -329,7 +329,7 @@ export function createClient(options: ClientOptions = {}): Client {
           attempt.end();
         }
 
-        const next = nextStep(shared, call, { ...at, origin, idempotencyKey: p.key, token }, c);
+        const next = await nextStep(shared, call, { ...at, origin, idempotencyKey: p.key, token }, c);
         if (next.kind === "give_up") {
           return await fail(new ApiError(next.classification, undefined, { cause, retryAtMs: next.retryAtMs, request: report() }));
         }

@@ -21,7 +21,7 @@ export {
   type BreakerState, type Jitter, type LargeHint, type PacerOptions, type PacerPolicy, type PacerRate,
   type RetryBreakerOptions, type RetryBudgetOptions, type RetryCircuit, type RetryClassification, type RetryDecideInput,
   type RetryDecision, type RetryPolicyOptions, type RetryReason, type RetrySharedState, type RetryStore,
-  type StoreEntry, type StoredValue,
+  type SharedCallOptions, type StoreEntry, type StoredValue, type StoreFallback,
 } from "./retry.js";
 export {
   createTokenManager,

@@ -93,9 +93,9 @@ export function faultlineKy(options: FaultlineKyOptions = {}): FaultlineKyOption
     shared.emit({ type: "request", ...at });
   }
 
-  function seen(request: Request, res: Response, c: Call): void {
+  async function seen(request: Request, res: Response, c: Call): Promise<void> {
     shared.emit({ type: "response", method: request.method, url: request.url, attempt: c.call.attempt, status: res.status, durationMs: Date.now() - c.sentAt });
-    if (res.ok) succeeded(shared, new URL(request.url).origin);
+    if (res.ok) await succeeded(shared, new URL(request.url).origin);
   }
 
   return {
@@ -114,7 +114,7 @@ export function faultlineKy(options: FaultlineKyOptions = {}): FaultlineKyOption
         const inner = typeof o.fetch === "function" ? (o.fetch as typeof fetch) : globalThis.fetch.bind(globalThis);
         o.fetch = async (input: Request, init?: RequestInit) => {
           const res = await inner(input, init);
-          seen(input, res, c);
+          await seen(input, res, c);
           if (!res.ok) {
             const credentialsSent = input.headers.has("authorization") || input.credentials === "include";
             const opts: ResponseOptions & { credentialsSent: boolean } = { method: input.method, credentialsSent };
@@ -134,7 +134,7 @@ export function faultlineKy(options: FaultlineKyOptions = {}): FaultlineKyOption
         if (error?.name === "ForceRetryError") return send(s, c); // the app's own ky.retry()
         const cl = error?.response !== undefined && c.last !== undefined ? c.last : classifyThrown(error);
         const at = { method: s.request.method, url: s.request.url, attempt: c.call.attempt };
-        const next = nextStep(shared, c.call, {
+        const next = await nextStep(shared, c.call, {
           ...at,
           origin: new URL(s.request.url).origin,
           idempotencyKey: s.request.headers.get("idempotency-key"),

@@ -15,12 +15,10 @@
  */
 import { createHash } from "node:crypto";
 import { FaultlineError } from "./errors.js";
-import type { RetryStore, StoreEntry, StoredValue } from "./retry.js";
+import type { RetryStore, StoreEntry, StoredValue, StoreFallback } from "./retry.js";
 
 /** Something the store tells about itself. */
-export type RedisStoreEvent =
-  | { type: "store_fallback"; op: "load" | "save"; reason: "timeout" | "error" | "disposed"; error?: unknown }
-  | { type: "store_conflict"; keys: string[] };
+export type RedisStoreEvent = StoreFallback | { type: "store_conflict"; keys: string[] };
 
 /** Options of {@link createRedisStore}. */
 export interface RedisStoreOptions {
@@ -153,17 +151,22 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const stats = { fallbacks: 0, conflicts: 0 };
   let disposed = false;
 
-  const emit = (event: RedisStoreEvent): void => {
+  /** Tells a listener; a throwing listener cannot break a request. */
+  const tell = <E>(listener: ((event: E) => void) | undefined, event: E): void => {
     try {
-      onEvent?.(event);
+      listener?.(event);
     } catch {
-      // A listener cannot break a request.
+      // ignored
     }
   };
-  const fallback = (op: "load" | "save", error?: unknown): void => {
+  type Listener = ((event: StoreFallback) => void) | undefined;
+  /** A call ran on local state: counted, and told to the store's listener and to the caller's. */
+  const fallback = (op: "load" | "save", listener: Listener, error?: unknown): void => {
     stats.fallbacks++;
     const reason = disposed ? "disposed" : (error as Error | undefined)?.message === "timeout" ? "timeout" : "error";
-    emit(reason === "error" ? { type: "store_fallback", op, reason, error } : { type: "store_fallback", op, reason });
+    const event: StoreFallback = reason === "error" ? { type: "store_fallback", op, reason, error } : { type: "store_fallback", op, reason };
+    tell(onEvent, event);
+    tell(listener, event);
   };
   const parse = (text: unknown): unknown => {
     if (typeof text !== "string" || text === "") return null;
@@ -176,9 +179,9 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
 
   return {
     stats,
-    async load(keys: string[]): Promise<StoredValue[] | null> {
+    async load(keys: string[], listener?: Listener): Promise<StoredValue[] | null> {
       if (disposed) {
-        fallback("load");
+        fallback("load", listener);
         return null;
       }
       try {
@@ -186,13 +189,13 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         if (!Array.isArray(reply) || reply.length !== keys.length * 2) throw new Error("unexpected reply to the load script");
         return keys.map((_, i) => ({ version: Number(reply[2 * i]) || 0, value: parse(reply[2 * i + 1]) }));
       } catch (e) {
-        fallback("load", e);
+        fallback("load", listener, e);
         return null;
       }
     },
-    async save(entries: StoreEntry[]): Promise<"saved" | "conflict" | "unavailable"> {
+    async save(entries: StoreEntry[], listener?: Listener): Promise<"saved" | "conflict" | "unavailable"> {
       if (disposed) {
-        fallback("save");
+        fallback("save", listener);
         return "unavailable";
       }
       const keys = entries.map((e) => prefix + e.key);
@@ -205,10 +208,10 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         const reply = await within(run(save, keys, args), timeoutMs);
         if (Number(reply) === 1) return "saved";
         stats.conflicts++;
-        emit({ type: "store_conflict", keys: entries.map((e) => e.key) });
+        tell(onEvent, { type: "store_conflict", keys: entries.map((e) => e.key) });
         return "conflict";
       } catch (e) {
-        fallback("save", e);
+        fallback("save", listener, e);
         return "unavailable";
       }
     },

@@ -39,6 +39,23 @@ export interface StoreEntry {
 }
 
 /**
+ * A store call that did not answer (timeout, error, or a disposed store): the caller ran on
+ * its local state for it. `error` is what the client or Redis threw, when something did.
+ */
+export interface StoreFallback {
+  type: "store_fallback";
+  op: "load" | "save";
+  reason: "timeout" | "error" | "disposed";
+  error?: unknown;
+}
+
+/** Per-call options of the shared methods ({@link RetryPolicy.decideShared}, {@link Pacer.reserve}...). */
+export interface SharedCallOptions {
+  /** Told when this call ran on local state because the store did not answer; exceptions it throws are ignored. */
+  onFallback?: (event: StoreFallback) => void;
+}
+
+/**
  * Where the processes of a fleet keep the state their policies and pacers share (budget
  * tokens, each origin's circuit, pacing windows): `createRedisStore` from `faultline/redis`.
  * The store only holds plain data; every decision is made by the engine on what it returns.
@@ -46,10 +63,10 @@ export interface StoreEntry {
  * caller then decides on its local state.
  */
 export interface RetryStore {
-  /** Reads `keys` in one snapshot, or `null` when the store cannot answer now. */
-  load(keys: string[]): Promise<StoredValue[] | null>;
-  /** Saves every entry if no key's version moved since it was read (all or none). */
-  save(entries: StoreEntry[]): Promise<"saved" | "conflict" | "unavailable">;
+  /** Reads `keys` in one snapshot, or `null` when the store cannot answer now (then tells `onFallback` why). */
+  load(keys: string[], onFallback?: (event: StoreFallback) => void): Promise<StoredValue[] | null>;
+  /** Saves every entry if no key's version moved since it was read (all or none); `"unavailable"` tells `onFallback` why. */
+  save(entries: StoreEntry[], onFallback?: (event: StoreFallback) => void): Promise<"saved" | "conflict" | "unavailable">;
 }
 
 /** Options of {@link RetryPolicy}: the core's options, and a store to share state through. */
@@ -76,21 +93,48 @@ function checkStore(store: unknown): RetryStore | undefined {
   return store as RetryStore;
 }
 
-async function load(store: RetryStore, keys: string[]): Promise<StoredValue[] | null> {
-  try {
-    const got = await store.load(keys);
-    return Array.isArray(got) && got.length === keys.length ? got : null;
-  } catch {
-    return null;
-  }
+/**
+ * Reports one fallback of `op` to `onFallback`: the store's own account when it gave one,
+ * else a plain `error` (a store that says nothing, or one that threw).
+ */
+function reporter(op: "load" | "save", onFallback: SharedCallOptions["onFallback"]) {
+  let told = false;
+  const tell = (event: StoreFallback): void => {
+    if (told) return;
+    told = true;
+    try {
+      onFallback?.(event);
+    } catch {
+      // A listener cannot break a request.
+    }
+  };
+  return { tell, missed: (error?: unknown) => tell(error === undefined ? { type: "store_fallback", op, reason: "error" } : { type: "store_fallback", op, reason: "error", error }) };
 }
 
-async function save(store: RetryStore, entries: StoreEntry[]): Promise<"saved" | "conflict" | "unavailable"> {
+async function load(store: RetryStore, keys: string[], onFallback: SharedCallOptions["onFallback"]): Promise<StoredValue[] | null> {
+  const r = reporter("load", onFallback);
   try {
-    return await store.save(entries);
-  } catch {
+    const got = await store.load(keys, r.tell);
+    if (Array.isArray(got) && got.length === keys.length) return got;
+  } catch (e) {
+    r.missed(e);
+    return null;
+  }
+  r.missed();
+  return null;
+}
+
+async function save(store: RetryStore, entries: StoreEntry[], onFallback: SharedCallOptions["onFallback"]): Promise<"saved" | "conflict" | "unavailable"> {
+  const r = reporter("save", onFallback);
+  try {
+    const got = await store.save(entries, r.tell);
+    if (got === "saved" || got === "conflict") return got;
+  } catch (e) {
+    r.missed(e);
     return "unavailable";
   }
+  r.missed();
+  return "unavailable";
 }
 
 /**
@@ -105,10 +149,11 @@ async function shared<T>(
   apply: (values: unknown[]) => void,
   step: () => T,
   entries: (versions: number[]) => StoreEntry[],
+  onFallback: SharedCallOptions["onFallback"],
   contended: () => T = step,
 ): Promise<T> {
   for (let i = 0; i < SHARED_TRIES; i++) {
-    const snap = await load(store, keys);
+    const snap = await load(store, keys, onFallback);
     if (snap === null) return step();
     try {
       apply(snap.map((v) => v?.value ?? null));
@@ -117,7 +162,7 @@ async function shared<T>(
       apply(keys.map(() => null));
     }
     const result = step();
-    if ((await save(store, entries(snap.map((v) => v?.version ?? 0)))) !== "conflict") return result;
+    if ((await save(store, entries(snap.map((v) => v?.version ?? 0)), onFallback)) !== "conflict") return result;
   }
   return contended();
 }
@@ -295,35 +340,35 @@ export class RetryPolicy {
   /**
    * {@link RetryPolicy.decide} on the budget and the origin's circuit that every process
    * sharing the policy's `store` sees, saved back atomically. Without a store, or when the
-   * store does not answer in time, it decides on this process's own state. Never rejects
-   * because of the store.
+   * store does not answer in time, it decides on this process's own state (and tells
+   * `options.onFallback`). Never rejects because of the store.
    */
-  async decideShared(input: RetryDecideInput): Promise<RetryDecision> {
+  async decideShared(input: RetryDecideInput, options?: SharedCallOptions): Promise<RetryDecision> {
     const origin = input?.origin ?? undefined;
     if (origin !== undefined) checkOrigin(origin);
-    return this.#shared(origin, true, () => this.decide(input));
+    return this.#shared(origin, true, () => this.decide(input), options);
   }
 
   /** {@link RetryPolicy.allowRequest} on the circuit every process sharing the store sees. */
-  async allowRequestShared(origin: string, nowMs?: number): Promise<boolean> {
+  async allowRequestShared(origin: string, nowMs?: number, options?: SharedCallOptions): Promise<boolean> {
     checkOrigin(origin);
-    return this.#shared(origin, false, () => this.allowRequest(origin, nowMs));
+    return this.#shared(origin, false, () => this.allowRequest(origin, nowMs), options);
   }
 
   /** {@link RetryPolicy.recordSuccess} on the shared budget and circuit. */
-  async recordSuccessShared(origin?: string | null, nowMs?: number): Promise<void> {
+  async recordSuccessShared(origin?: string | null, nowMs?: number, options?: SharedCallOptions): Promise<void> {
     if (origin !== undefined && origin !== null) checkOrigin(origin);
-    return this.#shared(origin ?? undefined, true, () => this.recordSuccess(origin, nowMs));
+    return this.#shared(origin ?? undefined, true, () => this.recordSuccess(origin, nowMs), options);
   }
 
   /** {@link RetryPolicy.recordFailure} on the shared circuit. */
-  async recordFailureShared(origin: string, nowMs?: number): Promise<void> {
+  async recordFailureShared(origin: string, nowMs?: number, options?: SharedCallOptions): Promise<void> {
     checkOrigin(origin);
-    return this.#shared(origin, false, () => this.recordFailure(origin, nowMs));
+    return this.#shared(origin, false, () => this.recordFailure(origin, nowMs), options);
   }
 
   /** Runs `step` on the shared state of the budget (when `budget`) and of `origin`'s circuit. */
-  #shared<T>(origin: string | undefined, budget: boolean, step: () => T): Promise<T> {
+  #shared<T>(origin: string | undefined, budget: boolean, step: () => T, options: SharedCallOptions | undefined): Promise<T> {
     const e = this.#live();
     const store = this.#store;
     if (store === undefined) return Promise.resolve().then(step);
@@ -349,6 +394,7 @@ export class RetryPolicy {
         if (origin !== undefined) out.push({ key: `retry:circuit:${origin}`, version: versions[out.length] ?? 0, value: state.circuit });
         return out;
       },
+      options?.onFallback,
     );
   }
 
@@ -487,9 +533,10 @@ export class Pacer {
    * records nothing. With a `store`, the slot is taken in the window every process sharing
    * it sees, atomically (so "10/hour" is 10 across the fleet); when the store does not answer
    * in time, in this process's own window; when many processes keep taking slots first, a
-   * few ms (ask again). Never rejects because of the store.
+   * few ms (ask again). Never rejects because of the store; `options.onFallback` hears of
+   * each fallback.
    */
-  async reserve(scope?: string, nowMs?: number): Promise<number> {
+  async reserve(scope?: string, nowMs?: number, options?: SharedCallOptions): Promise<number> {
     const p = this.#live();
     if (scope !== undefined) checkScope(scope);
     const names = this.#scopes(scope);
@@ -515,6 +562,7 @@ export class Pacer {
         value: Array.from(p.sends(s)),
         minTtlMs: (p.limit(s) as PacerRate | null)?.windowMs ?? 0,
       })),
+      options?.onFallback,
       // Taking a slot nobody else can see would break the limit: ask again in a moment.
       () => CONTENDED_WAIT_MS,
     );

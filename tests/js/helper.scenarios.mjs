@@ -105,4 +105,38 @@ export function scenarios(name, make) {
     });
     assert.deepEqual(retries, ["network", "network", "network"]);
   });
+
+  test(`${name}: a policy with a store: two instances spend one budget, and a silent store is an event`, async () => {
+    const store = memoryStore();
+    const shared = () => new RetryPolicy({ store, budget: { capacity: 10, retryCost: 5 }, breaker: false, baseMs: 1, capMs: 1, maxRetries: 5 });
+    const before = s.count("/v1/flaky");
+    for (const a of [api({ retry: shared() }), api({ retry: shared() })]) {
+      await assert.rejects(a.send("GET", "flaky", { query: { fail: 100, key: k() } }), (e) => e.classification.status === 503);
+    }
+    assert.equal(s.count("/v1/flaky") - before, 2 + 2, "10 tokens at 5 a retry: two retries for both");
+
+    const events = [];
+    const silent = { load: async () => null, save: async () => "unavailable" };
+    const out = await api({ retry: new RetryPolicy({ store: silent, baseMs: 1, capMs: 1 }), onEvent: (e) => e.type === "store_fallback" && events.push(e) })
+      .send("GET", "flaky", { query: { fail: 1, key: k() } });
+    assert.equal(out.attempts, 2);
+    // At least the retry's decision and the success ran on local state (createClient also checks the circuit).
+    assert.ok(events.length >= 2, JSON.stringify(events));
+    for (const e of events) assert.deepEqual(e, { type: "store_fallback", origin: new URL(s.url).origin, op: "load", reason: "error" });
+  });
+}
+
+/** A RetryStore in memory with the contract faultline/redis keeps (a save is a compare-and-set of every key). */
+function memoryStore() {
+  const data = new Map();
+  return {
+    async load(keys) {
+      return keys.map((key) => data.get(key) ?? { version: 0, value: null });
+    },
+    async save(entries) {
+      if (entries.some((e) => (data.get(e.key)?.version ?? 0) !== e.version)) return "conflict";
+      for (const e of entries) data.set(e.key, { version: e.version + 1, value: structuredClone(e.value) });
+      return "saved";
+    },
+  };
 }

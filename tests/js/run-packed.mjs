@@ -1,13 +1,14 @@
 // Runs the JS test suites against the PACKED package, as a user would get it:
 //   npm pack dist/ -> install the tarball into a fresh consumer project -> copy the suites
 //   (tests/js/*.test.*, tests/e2e/*.test.mjs) and tests/vectors/ into it -> node --test.
-// Usage: node tests/js/run-packed.mjs [js|e2e|all]   (default all)
+// Usage: node tests/js/run-packed.mjs [js|e2e|all] [name filter]   (default all, every suite)
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const root = new URL("../..", import.meta.url).pathname;
 const which = process.argv[2] ?? "all";
+const only = process.argv[3] ?? "";
 const tmp = join(root, "tests/js/.tmp");
 const consumer = join(tmp, "consumer");
 rmSync(tmp, { recursive: true, force: true });
@@ -28,7 +29,7 @@ cpSync(join(root, "www"), join(consumer, "www"), { recursive: true });
 const suites = [];
 const take = (dir, pattern) => {
   for (const f of readdirSync(join(root, dir)).sort()) {
-    if (pattern.test(f)) {
+    if (pattern.test(f) && f.includes(only)) {
       cpSync(join(root, dir, f), join(consumer, f));
       suites.push(f);
     }

@@ -9,7 +9,7 @@
  * @internal
  */
 import { FaultlineError } from "../errors.js";
-import { RetryPolicy, type BreakerState, type RetryDecision, type RetryPolicyOptions } from "../retry.js";
+import { RetryPolicy, type BreakerState, type RetryDecision, type RetryPolicyOptions, type SharedCallOptions, type StoreFallback } from "../retry.js";
 import type { Classification } from "../types.js";
 
 /**
@@ -48,6 +48,12 @@ export type ClientEvent =
   | ({ type: "token_rejected"; afterRefresh: boolean } & At)
   /** An origin's circuit breaker changed state. */
   | { type: "circuit"; origin: string; state: BreakerState }
+  /**
+   * The policy's store (`faultline/redis`) did not answer a load or save for `origin` in time
+   * (`timeout`), failed (`error`) or was disposed: that step ran on this process's own budget
+   * and breaker, and the request went on.
+   */
+  | ({ type: "store_fallback"; origin: string } & Pick<StoreFallback, "op" | "reason">)
   | ({ type: "give_up"; classification: Classification; decision: RetryDecision | null; retryAtMs: number | null } & At);
 
 /** Options of `faultlineKy` and `faultlineAxios`. */
@@ -165,10 +171,27 @@ export function watchCircuit(s: Shared, origin: string): void {
   if (state !== null) s.emit({ type: "circuit", origin, state });
 }
 
-/** Records a success with the policy (budget refill, breaker close). */
-export function succeeded(s: Shared, origin: string): void {
+/**
+ * How the shared methods of the policy tell a store fallback: as a `store_fallback` event.
+ * With a policy that has no store they run on local state and never call it.
+ */
+function viaStore(s: Shared, origin: string): SharedCallOptions {
+  return { onFallback: ({ op, reason }) => s.emit({ type: "store_fallback", origin, op, reason }) };
+}
+
+/**
+ * Whether a request to `origin` may be sent now: `false` when its circuit is open (in the
+ * state shared through the policy's store, when it has one).
+ */
+export async function allowed(s: Shared, origin: string): Promise<boolean> {
+  if (s.policy === null) return true;
+  return s.policy.allowRequestShared(origin, undefined, viaStore(s, origin));
+}
+
+/** Records a success with the policy (budget refill, breaker close), in the shared state when there is a store. */
+export async function succeeded(s: Shared, origin: string): Promise<void> {
   if (s.policy === null) return;
-  s.policy.recordSuccess(origin);
+  await s.policy.recordSuccessShared(origin, undefined, viaStore(s, origin));
   if ((s.circuits.get(origin) ?? "closed") !== "closed") watchCircuit(s, origin);
 }
 
@@ -184,13 +207,16 @@ export function reauthenticate(c: Classification): Classification {
   return { ...c, action: "reauthenticate", retryable: false, userMessage: "Your session has expired. Please log in again." };
 }
 
-/** What one failed attempt to `origin` leads to. Updates `call` and emits the events. */
-export function nextStep(
+/**
+ * What one failed attempt to `origin` leads to. Updates `call` and emits the events. The
+ * policy decides on the budget and breaker its store shares, when it has one.
+ */
+export async function nextStep(
   s: Shared,
   call: CallState,
   at: At & { origin: string; idempotencyKey: string | null; token: string | undefined },
   c: Classification,
-): Next {
+): Promise<Next> {
   const { method, url, attempt } = at;
   if (c.action === "refresh_token" && at.token !== undefined && s.tokens !== undefined) {
     s.tokens.invalidate?.(at.token);
@@ -209,7 +235,7 @@ export function nextStep(
     return { kind: "give_up", classification: c, retryAtMs };
   }
   call.failures++;
-  const decision = s.policy.decide({
+  const decision = await s.policy.decideShared({
     attempt: call.failures,
     classification: c,
     method,
@@ -218,7 +244,7 @@ export function nextStep(
     origin: at.origin,
     throttledRetries: call.throttledRetries,
     previousDelayMs: call.previousDelayMs,
-  });
+  }, viaStore(s, at.origin));
   watchCircuit(s, at.origin);
   if (!decision.retry) {
     const retryAtMs = retryAt(decision, c);
