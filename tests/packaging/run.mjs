@@ -67,7 +67,13 @@ async function serve(dir) {
     res.end(readFileSync(file));
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((r) => server.close(r)) };
+  // Chromium keeps spare connections open (preconnects with no request yet), which would hold
+  // `server.close()` until the browser drops them: close every connection with the server.
+  const close = () => new Promise((r) => {
+    server.close(r);
+    server.closeAllConnections();
+  });
+  return { url: `http://127.0.0.1:${server.address().port}/`, close };
 }
 
 /** Starts `vite` in `dir` and resolves with its URL once it answers. */
@@ -88,7 +94,12 @@ async function devServer(dir, args = []) {
     child.stderr.on("data", seen);
     child.on("exit", (code) => reject(new Error(`vite dev exited ${code}: ${log}`)));
   });
-  return { url, close: () => new Promise((r) => { child.once("exit", r); child.kill(); }) };
+  const close = () => new Promise((r) => {
+    if (child.exitCode !== null || child.signalCode !== null) return r();
+    child.once("exit", r);
+    child.kill();
+  });
+  return { url, close };
 }
 
 async function resultOf(context, url) {
