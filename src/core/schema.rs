@@ -141,66 +141,9 @@ pub fn tagged() -> Vec<Tagged> {
     }]
 }
 
-/// The classified failure users switch on (`core::classify::Classification`).
-pub const CLASSIFICATION: Shape = Shape {
-    ts_name: "Classification",
-    doc: "A classified failure: the object users switch on.",
-    fields: &[
-        Field::new("category", "Category", "What kind of failure."),
-        Field::new("action", "Action", "What to do about it."),
-        Field::new(
-            "status",
-            "number | null",
-            "HTTP status; `null` when no response arrived.",
-        ),
-        Field::new(
-            "code",
-            "string | null",
-            "The server's machine code, as sent (e.g. `\"throttled\"`, `\"AUTH_TOKEN_INVALID\"`).",
-        ),
-        Field::new(
-            "message",
-            "string | null",
-            "The server's human message (never shown for 5xx: use `userMessage`).",
-        ),
-        Field::new(
-            "retryable",
-            "boolean",
-            "Whether repeating the same request may succeed.",
-        ),
-        Field::new(
-            "retryAfterMs",
-            "number | null",
-            "Strongest server delay hint in milliseconds.",
-        ),
-        Field::new(
-            "hintSource",
-            "HintSource | null",
-            "Where the hint came from.",
-        ),
-        Field::new(
-            "requestId",
-            "string | null",
-            "Request id for support (X-Request-Id, body `request_id`, ...).",
-        ),
-        Field::new(
-            "fieldErrors",
-            "Record<string, string[]> | null",
-            "Validation messages per field, for forms, in document order.",
-        ),
-        Field::new("format", "Format", "The envelope recognised."),
-        Field::new("userMessage", "string", "A message safe to show a person."),
-        Field::new(
-            "notSent",
-            "boolean",
-            "True when the request certainly never reached the server (safe to retry any method).",
-        ),
-    ],
-};
-
 /// Every object shape that crosses the boundary, in the order they are written.
 pub fn shapes() -> Vec<Shape> {
-    let mut shapes = vec![CLASSIFICATION];
+    let mut shapes = vec![crate::core::classify::model::CLASSIFICATION];
     shapes.extend_from_slice(crate::core::jwt::SHAPES);
     shapes.extend(crate::core::retry::args::SHAPES);
     shapes.extend(crate::core::refresh::shapes());
@@ -388,7 +331,10 @@ mod tests {
         );
         let v = serde_json::to_value(&c).unwrap();
         let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
-        assert_eq!(shape_mismatch(&CLASSIFICATION, &keys), None);
+        assert_eq!(
+            shape_mismatch(&crate::core::classify::model::CLASSIFICATION, &keys),
+            None
+        );
         assert_eq!(
             v["fieldErrors"],
             serde_json::json!({"email": ["Required."]})

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::core::retry::hints::HintSource;
+use crate::core::schema::{Field, Shape};
 
 crate::vocabulary! {
     /// What kind of failure a request met.
@@ -173,3 +174,61 @@ mod field_map {
         d.deserialize_option(Entries)
     }
 }
+
+/// The TypeScript shape of [`Classification`], checked against its serde output in
+/// `core::schema`'s tests.
+pub const CLASSIFICATION: Shape = Shape {
+    ts_name: "Classification",
+    doc: "A classified failure: the object users switch on.",
+    fields: &[
+        Field::new("category", "Category", "What kind of failure."),
+        Field::new("action", "Action", "What to do about it."),
+        Field::new(
+            "status",
+            "number | null",
+            "HTTP status; `null` when no response arrived.",
+        ),
+        Field::new(
+            "code",
+            "string | null",
+            "The server's machine code, as sent (e.g. `\"throttled\"`, `\"AUTH_TOKEN_INVALID\"`).",
+        ),
+        Field::new(
+            "message",
+            "string | null",
+            "The server's human message (never shown for 5xx: use `userMessage`).",
+        ),
+        Field::new(
+            "retryable",
+            "boolean",
+            "Whether repeating the same request may succeed.",
+        ),
+        Field::new(
+            "retryAfterMs",
+            "number | null",
+            "Strongest server delay hint in milliseconds.",
+        ),
+        Field::new(
+            "hintSource",
+            "HintSource | null",
+            "Where the hint came from.",
+        ),
+        Field::new(
+            "requestId",
+            "string | null",
+            "Request id for support (X-Request-Id, body `request_id`, ...).",
+        ),
+        Field::new(
+            "fieldErrors",
+            "Record<string, string[]> | null",
+            "Validation messages per field, for forms, in document order.",
+        ),
+        Field::new("format", "Format", "The envelope recognised."),
+        Field::new("userMessage", "string", "A message safe to show a person."),
+        Field::new(
+            "notSent",
+            "boolean",
+            "True when the request certainly never reached the server (safe to retry any method).",
+        ),
+    ],
+};
