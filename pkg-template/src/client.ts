@@ -119,8 +119,9 @@ export interface Client {
 
 const bad = (message: string): FaultlineError => new FaultlineError("invalid_argument", message);
 
-const CLIENT_KEYS = new Set(["baseUrl", "tokens", "retry", "fetch", "headers", "timeoutMs", "deadlineMs", "idempotencyKeys", "hooks", "onEvent", ...Object.keys(FETCH_OPTIONS)]);
-const REQUEST_KEYS = new Set(["json", "body", "headers", "query", "signal", "idempotencyKey", "timeoutMs", "deadlineMs", "phase", "raw", ...Object.keys(FETCH_OPTIONS)]);
+// The options of createClient and of each call besides the fetch options (FETCH_OPTIONS), which both take.
+const CLIENT_KEYS = new Set(["baseUrl", "tokens", "retry", "fetch", "headers", "timeoutMs", "deadlineMs", "idempotencyKeys", "hooks", "onEvent"]);
+const REQUEST_KEYS = new Set(["json", "body", "headers", "query", "signal", "idempotencyKey", "timeoutMs", "deadlineMs", "phase", "raw"]);
 const HOOK_NAMES = ["beforeRequest", "afterResponse", "beforeRetry", "beforeError"] as const;
 const PHASES = new Set(["request", "refresh", "login"]);
 const WITH_KEY = new Set(["POST", "PATCH"]);
@@ -171,7 +172,7 @@ function newKey(): string {
  */
 export function createClient(options: ClientOptions = {}): Client {
   if (!isObject(options as unknown)) throw bad("createClient takes an options object");
-  checkKeys("createClient", options as Record<string, unknown>, CLIENT_KEYS);
+  checkKeys("createClient", options as Record<string, unknown>, CLIENT_KEYS, FETCH_OPTIONS);
   const base = checkBaseUrl(options.baseUrl);
   const doFetch = options.fetch ?? globalThis.fetch;
   if (typeof doFetch !== "function") throw bad("no fetch: pass options.fetch (a function)");
@@ -218,7 +219,7 @@ export function createClient(options: ClientOptions = {}): Client {
   function prepare(method: unknown, path: unknown, opts: RequestOptions) {
     if (typeof method !== "string" || !/^[A-Za-z]{1,20}$/.test(method)) throw bad("the method must be a word such as \"GET\"");
     if (!isObject(opts as unknown)) throw bad("request options must be an object");
-    checkKeys("request", opts as Record<string, unknown>, REQUEST_KEYS);
+    checkKeys("request", opts as Record<string, unknown>, REQUEST_KEYS, FETCH_OPTIONS);
     const verb = method.toUpperCase();
     const url = resolveUrl(base, path);
     addQuery(url, opts.query);

@@ -215,10 +215,7 @@ function call<T>(f: () => T): T {
 
 // Frees the wasm side of objects the user forgot to free().
 const registry: FinalizationRegistry<{ free(): void }> | undefined =
-  typeof FinalizationRegistry === "function" ? new FinalizationRegistry((engine) => engine.free()) : undefined;
-
-/** `Symbol.dispose` where the engine has it (Node 20+, recent browsers); elsewhere a private symbol. */
-const DISPOSE: symbol = (Symbol as { dispose?: symbol }).dispose ?? /* @__PURE__ */ Symbol("dispose");
+  typeof FinalizationRegistry === "function" ? /* @__PURE__ */ new FinalizationRegistry((engine) => engine.free()) : undefined;
 
 // ---------------------------------------------------------------------------------------
 
@@ -407,8 +404,8 @@ export class RetryPolicy {
     e.free();
   }
 
-  /** Same as {@link RetryPolicy.free}, for `using policy = new RetryPolicy()`. */
-  [DISPOSE](): void {
+  /** Same as {@link RetryPolicy.free}, for `using policy = new RetryPolicy()`. (Typed by the `Disposable` interface below.) @internal */
+  [Symbol.dispose](): void {
     this.free();
   }
 }
@@ -609,8 +606,8 @@ export class Pacer {
     c.free();
   }
 
-  /** Same as {@link Pacer.free}, for `using pacer = createPacer(...)`. */
-  [DISPOSE](): void {
+  /** Same as {@link Pacer.free}, for `using pacer = createPacer(...)`. (Typed by the `Disposable` interface below.) @internal */
+  [Symbol.dispose](): void {
     this.free();
   }
 }

@@ -133,3 +133,29 @@ test("types compile with lib es2020 + dom only, skipLibCheck false, no @types/no
     const tsc = join(process.cwd(), "node_modules/typescript/bin/tsc");
     execFileSync(process.execPath, [tsc, "-p", dir], { encoding: "utf8", stdio: "pipe" });
   });
+
+// An app's bundler drops what the app does not use ("sideEffects": false), statement by
+// statement inside browser.mjs: that needs its `/* @__PURE__ */` annotations (a whitespace-
+// minifying build removes them) and module tops with nothing a bundler must keep (a class with a
+// computed method name, a Set built from a spread call).
+test("browser.mjs tree-shakes: a decodeJwt-only app bundles no retry, pacer, client or token code", async () => {
+  const browser = readFileSync(join(process.cwd(), "node_modules/faultline/browser.mjs"), "utf8");
+  assert.ok((browser.match(/\/\* @__PURE__ \*\//g) ?? []).length >= 6, "pure annotations kept in browser.mjs");
+  const { build } = await import("esbuild");
+  const bundle = async (contents) => {
+    const r = await build({
+      stdin: { contents, resolveDir: process.cwd(), sourcefile: "app.mjs" }, bundle: true, minify: true, format: "esm",
+      platform: "browser", target: "es2022", write: false, logLevel: "error",
+    });
+    return r.outputFiles[0].text;
+  };
+  const jwtApp = await bundle('import init, { decodeJwt } from "faultline"; await init(); console.log(decodeJwt(globalThis.t).exp);');
+  for (const absent of ["retryengine_", "pacerengine_", "refreshtab_", "classifier_", "FinalizationRegistry", "has been freed", "idempotencyKeys", "BroadcastChannel"]) {
+    assert.ok(!jwtApp.includes(absent), `the decodeJwt-only app contains ${absent}`);
+  }
+  assert.ok(jwtApp.includes("jwt_decode"));
+  const classifyApp = await bundle('import init, { classify } from "faultline"; await init(); console.log(classify({ status: 503, headers: {}, body: "" }).category);');
+  for (const absent of ["retryengine_", "pacerengine_", "refreshtab_", "has been freed", "idempotencyKeys", "BroadcastChannel", "jwt_decode"]) {
+    assert.ok(!classifyApp.includes(absent), `the classify-only app contains ${absent}`);
+  }
+});

@@ -27,10 +27,10 @@ export const FETCH_OPTIONS: Record<string, readonly string[] | "boolean"> = {
   keepalive: "boolean",
 };
 
-/** Rejects names not in `known`, with a hint for the usual ones. */
-export function checkKeys(what: string, options: Record<string, unknown>, known: ReadonlySet<string>): void {
+/** Rejects names that are neither in `known` nor keys of `alsoKnown`, with a hint for the usual ones. */
+export function checkKeys(what: string, options: Record<string, unknown>, known: ReadonlySet<string>, alsoKnown: object = {}): void {
   for (const key of Object.keys(options)) {
-    if (known.has(key)) continue;
+    if (known.has(key) || Object.hasOwn(alsoKnown, key)) continue;
     const hint = RENAMED[key];
     throw bad(`${what}: unknown option "${key}"${hint === undefined ? "" : ` (did you mean ${hint}?)`}`);
   }
