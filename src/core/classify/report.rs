@@ -193,8 +193,16 @@ fn path_and_query(url: &str) -> String {
     }
 }
 
+/// The words of `s` separated by single spaces.
 fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 fn excerpt(b: &[u8]) -> String {
