@@ -16,6 +16,11 @@ pub trait Vocabulary: Copy + 'static {
     fn names() -> Vec<&'static str>;
 }
 
+/// Where `name` is in `names` (shared by every vocabulary's `parse`).
+pub fn position(names: &[&str], name: &str) -> Option<usize> {
+    names.iter().position(|n| *n == name)
+}
+
 /// Defines a vocabulary enum from one list of `Variant = "string"` pairs.
 ///
 /// ```
@@ -64,7 +69,8 @@ macro_rules! vocabulary {
 
             /// Parses the stable string form.
             pub fn parse(s: &str) -> Option<$name> {
-                $name::ALL.into_iter().find(|v| v.as_str() == s)
+                let i = $crate::core::vocab::position(&$name::NAMES, s)?;
+                $name::ALL.get(i).copied()
             }
         }
 
