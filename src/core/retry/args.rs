@@ -6,8 +6,10 @@
 //! Why options are read as a map of loose values (a [`Scalar`] by name) and checked here: a
 //! wrong option must come back as `retry_invalid_option` naming the option the user wrote
 //! (`maxRetries`, `budget.retryCost`), and serde's own type errors do not say which field
-//! they came from. Option names are checked against the shapes ([`check_names`]), so a typo
-//! is `retry_unknown_option`, never a silent default. `null` means "the default".
+//! they came from. Option names are checked against the shapes' names ([`check_names`],
+//! plain lists that a test keeps equal to the shapes, so the shapes' documentation stays
+//! out of the module), so a typo is `retry_unknown_option`, never a silent default. `null`
+//! means "the default".
 //!
 //! Nothing here reads deeper than the options need: the members of `budget` and `breaker`
 //! are read, and an object or array below them is noted without being walked, so a cyclic or
@@ -31,8 +33,7 @@ const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 /// Options by name, in the order given (an object's names are unique).
 pub type Options = Vec<(String, Scalar)>;
 
-/// The names `new RetryPolicy({...})` reads, in the order of [`OPTIONS_SHAPE`] (a test keeps
-/// them equal; the shapes' documentation stays out of the module).
+/// The names `new RetryPolicy({...})` reads, in the order of [`OPTIONS_SHAPE`].
 const OPTION_NAMES: &[&str] = &[
     "maxAttempts",
     "maxRetries",
