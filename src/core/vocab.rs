@@ -2,7 +2,7 @@
 //!
 //! A category, an action, a jitter kind or a hint source is an enum in Rust and a union of
 //! string literals in TypeScript. [`vocabulary!`](crate::vocabulary) defines both from one
-//! list: the enum with its serde names, `ALL`, `as_str` and `parse`. The TypeScript unions are
+//! list: the enum with its serde names, `ALL`, `NAMES`, `as_str` and `parse`. The TypeScript unions are
 //! generated from `ALL` by [`crate::core::schema`], so a variant added in Rust that the TS
 //! types lack fails `cargo test`.
 
@@ -14,6 +14,11 @@ pub trait Vocabulary: Copy + 'static {
     const DOC: &'static str;
     /// The stable string forms of every variant, in declaration order.
     fn names() -> Vec<&'static str>;
+}
+
+/// Where `name` is in `names` (shared by every vocabulary's `parse`).
+pub fn position(names: &[&str], name: &str) -> Option<usize> {
+    names.iter().position(|n| *n == name)
 }
 
 /// Defines a vocabulary enum from one list of `Variant = "string"` pairs.
@@ -43,14 +48,17 @@ macro_rules! vocabulary {
     ) => {
         #[doc = $doc]
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         $vis enum $name {
-            $( $(#[$vmeta])* #[serde(rename = $text)] $variant, )+
+            $( $(#[$vmeta])* $variant, )+
         }
 
         impl $name {
             /// Every variant, in declaration order.
             pub const ALL: [$name; { [$($text),+].len() }] = [$($name::$variant),+];
+
+            /// The string forms of [`ALL`](Self::ALL), in the same order.
+            pub const NAMES: [&'static str; { [$($text),+].len() }] = [$($text),+];
 
             /// The stable string form, as it appears in JavaScript.
             pub fn as_str(self) -> &'static str {
@@ -61,7 +69,8 @@ macro_rules! vocabulary {
 
             /// Parses the stable string form.
             pub fn parse(s: &str) -> Option<$name> {
-                $name::ALL.into_iter().find(|v| v.as_str() == s)
+                let i = $crate::core::vocab::position(&$name::NAMES, s)?;
+                $name::ALL.get(i).copied()
             }
         }
 
@@ -69,7 +78,23 @@ macro_rules! vocabulary {
             const TS_NAME: &'static str = $ts;
             const DOC: &'static str = $doc;
             fn names() -> Vec<&'static str> {
-                $name::ALL.iter().map(|v| v.as_str()).collect()
+                $name::NAMES.to_vec()
+            }
+        }
+
+        // Written by hand rather than derived: one string each way, read through `parse`,
+        // so every vocabulary shares the string code instead of carrying its own visitor.
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<$name, D::Error> {
+                let text = <::std::string::String as ::serde::Deserialize>::deserialize(d)?;
+                $name::parse(&text)
+                    .ok_or_else(|| ::serde::de::Error::unknown_variant(&text, &$name::NAMES))
             }
         }
 

@@ -185,13 +185,27 @@ pub(crate) fn pointer_key(p: &str) -> String {
         if !out.is_empty() {
             out.push('.');
         }
-        if seg.contains('~') {
-            out.push_str(&seg.replace("~1", "/").replace("~0", "~"));
-        } else {
-            out.push_str(seg);
-        }
+        push_unescaped(&mut out, seg);
     }
     out
+}
+
+/// Appends a JSON pointer segment with `~1` read as `/` and `~0` as `~` (RFC 6901).
+fn push_unescaped(out: &mut String, seg: &str) {
+    let mut chars = seg.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, chars.peek()) {
+            ('~', Some('1')) => {
+                out.push('/');
+                chars.next();
+            }
+            ('~', Some('0')) => {
+                out.push('~');
+                chars.next();
+            }
+            _ => out.push(c),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -247,6 +261,7 @@ mod tests {
         assert_eq!(pointer_key("/items/0/name"), "items.0.name");
         assert_eq!(pointer_key("/data/attributes/firstName"), "firstName");
         assert_eq!(pointer_key("/a~1b/c~0d"), "a/b.c~d");
+        assert_eq!(pointer_key("/~01/~~1/~x~"), "~1.~/.~x~");
     }
 
     #[test]

@@ -22,6 +22,8 @@
 
 use std::borrow::Cow;
 
+use crate::core::bytes::{contains, find, find_ascii_ci};
+
 /// The replacement text.
 pub const REDACTED: &str = "REDACTED";
 
@@ -60,7 +62,7 @@ pub fn is_sensitive_name(name: &str) -> bool {
         "xamzcredential",
         "codeverifier",
     ];
-    CONTAINS.iter().any(|c| n.contains(c)) || EXACT.contains(&n.as_str())
+    CONTAINS.iter().any(|c| contains(&n, c)) || EXACT.contains(&n.as_str())
 }
 
 /// A header value safe to print.
@@ -89,7 +91,7 @@ pub fn redact_header<'a>(name: &str, value: &'a str) -> Cow<'a, str> {
         let v = value.trim();
         return Cow::Owned(match v.split_once(' ') {
             Some((scheme, _))
-                if lower.contains("authoriz")
+                if contains(&lower, "authoriz")
                     && !scheme.is_empty()
                     && scheme
                         .bytes()
@@ -115,7 +117,7 @@ pub fn redact_url(url: &str) -> String {
     };
     let mut out = String::with_capacity(url.len());
     // userinfo: scheme://user:pass@host
-    match base.find("://") {
+    match find(base, "://") {
         Some(i) => {
             let (scheme, rest) = base.split_at(i + 3);
             let auth_end = rest.find('/').unwrap_or(rest.len());
@@ -278,7 +280,7 @@ fn value_len(v: &str) -> usize {
 
 /// The safety net: JWT-shaped strings and `Bearer <token>` become `REDACTED`.
 pub(crate) fn scrub_text(s: &str) -> Cow<'_, str> {
-    if !s.contains("eyJ") && crate::core::bytes::find_ascii_ci(s, "bearer ").is_none() {
+    if !contains(s, "eyJ") && find_ascii_ci(s, "bearer ").is_none() {
         return Cow::Borrowed(s);
     }
     let b = s.as_bytes();

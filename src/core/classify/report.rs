@@ -173,10 +173,9 @@ pub fn support_report(c: &Classification, req: &ReportRequest) -> String {
 /// `https://h/p?q#f` -> `/p?q` (the fragment never reaches the server).
 fn path_and_query(url: &str) -> String {
     let url = url.split('#').next().unwrap_or(url);
-    let after_scheme = url
-        .find("://")
-        .map_or(url, |i| url.get(i + 3..).unwrap_or(""));
-    if url.contains("://") {
+    let scheme_end = crate::core::bytes::find(url, "://");
+    let after_scheme = scheme_end.map_or(url, |i| url.get(i + 3..).unwrap_or(""));
+    if scheme_end.is_some() {
         match after_scheme.find(['/', '?']) {
             Some(i) => {
                 let p = after_scheme.get(i..).unwrap_or("/");
@@ -193,8 +192,16 @@ fn path_and_query(url: &str) -> String {
     }
 }
 
+/// The words of `s` separated by single spaces.
 fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 fn excerpt(b: &[u8]) -> String {

@@ -131,15 +131,9 @@ impl Phrases {
         Phrases(text.to_ascii_lowercase())
     }
 
-    /// True when the text contains `phrase`. A plain scan: texts are short (at most
-    /// [`MAX_MESSAGE_BYTES`]) and the tables hold dozens of phrases, where setting up the
-    /// standard library's two-way searcher for each one costs more than the search.
+    /// True when the text contains `phrase` (texts are short: at most [`MAX_MESSAGE_BYTES`]).
     pub(crate) fn has(&self, phrase: &str) -> bool {
-        let (text, phrase) = (self.0.as_bytes(), phrase.as_bytes());
-        phrase.is_empty()
-            || text
-                .windows(phrase.len())
-                .any(|w| w.first() == phrase.first() && w == phrase)
+        crate::core::bytes::contains(&self.0, phrase)
     }
 
     /// True when the text contains one of `phrases`.

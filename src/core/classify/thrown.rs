@@ -196,7 +196,7 @@ fn is_tls_code(c: &str) -> bool {
     c.starts_with("CERT_")
         || c.starts_with("ERR_TLS_")
         || c.starts_with("ERR_SSL_")
-        || c.contains("SELF_SIGNED_CERT")
+        || crate::core::bytes::contains(c, "SELF_SIGNED_CERT")
         || c.starts_with("UNABLE_TO_")
 }
 

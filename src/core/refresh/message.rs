@@ -155,7 +155,7 @@ impl Message {
 
     /// Decodes a wire string; see [`WireIssue`] for what is rejected.
     pub fn decode(wire: &str) -> Result<Message, WireIssue> {
-        let looks_ours = wire.contains("\"fl\"");
+        let looks_ours = crate::core::bytes::contains(wire, "\"fl\"");
         if wire.len() > MAX_WIRE_LEN {
             return Err(if looks_ours {
                 WireIssue::Malformed

@@ -6,17 +6,18 @@
 //! Why options are read as a map of loose values (a [`Scalar`] by name) and checked here: a
 //! wrong option must come back as `retry_invalid_option` naming the option the user wrote
 //! (`maxRetries`, `budget.retryCost`), and serde's own type errors do not say which field
-//! they came from. Option names are checked against the shapes ([`check_names`]), so a typo
-//! is `retry_unknown_option`, never a silent default. `null` means "the default".
+//! they came from. Option names are checked against the shapes' names ([`check_names`],
+//! plain lists that a test keeps equal to the shapes, so the shapes' documentation stays
+//! out of the module), so a typo is `retry_unknown_option`, never a silent default. `null`
+//! means "the default".
 //!
 //! Nothing here reads deeper than the options need: the members of `budget` and `breaker`
 //! are read, and an object or array below them is noted without being walked, so a cyclic or
 //! huge value cannot make the decoder recurse or allocate without bound.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::core::classify::model::Category;
@@ -29,8 +30,34 @@ use crate::core::schema::{Field, Shape};
 /// Largest integer a JavaScript number holds exactly (2^53 - 1).
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
-/// Options by name, as given.
-pub type Options = BTreeMap<String, Scalar>;
+/// Options by name, in the order given (an object's names are unique).
+pub type Options = Vec<(String, Scalar)>;
+
+/// The names `new RetryPolicy({...})` reads, in the order of [`OPTIONS_SHAPE`].
+const OPTION_NAMES: &[&str] = &[
+    "maxAttempts",
+    "maxRetries",
+    "maxThrottledRetries",
+    "baseMs",
+    "capMs",
+    "multiplier",
+    "jitter",
+    "maxRetryAfterMs",
+    "largeHint",
+    "hintJitterRatio",
+    "hintJitterMaxMs",
+    "deadlineMs",
+    "retryNonIdempotent",
+    "budget",
+    "breaker",
+    "seed",
+];
+
+/// The names of the `budget` object, in the order of [`BUDGET_SHAPE`].
+const BUDGET_NAMES: &[&str] = &["capacity", "retryCost", "timeoutCost", "successRefill"];
+
+/// The names of the `breaker` object, in the order of [`BREAKER_SHAPE`].
+const BREAKER_NAMES: &[&str] = &["failureThreshold", "cooldownMs", "maxOrigins"];
 
 /// One option value as given: read without judging its type, so the check can name the option.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,26 +75,25 @@ pub enum Scalar {
     Other(&'static str),
 }
 
-/// Checks the names of an options object against the shapes: an unknown name is
+/// Checks the names of an options object against the shapes' names: an unknown name is
 /// `retry_unknown_option`, and `budget` / `breaker` must be a boolean or an object whose
-/// names are known too.
+/// names are known too. The first unknown name in the order given is the one named.
 pub fn check_names(given: &Options) -> Result<(), RetryError> {
-    let known = |shape: &Shape, name: &str| shape.fields.iter().any(|f| f.name == name);
     let unknown = |name: String| RetryError::UnknownOption {
         option: name.chars().take(64).collect(),
     };
     for (name, value) in given {
-        if !known(&OPTIONS_SHAPE, name) {
+        if !OPTION_NAMES.contains(&name.as_str()) {
             return Err(unknown(name.clone()));
         }
-        let (option, shape) = match name.as_str() {
-            "budget" => ("budget", &BUDGET_SHAPE),
-            "breaker" => ("breaker", &BREAKER_SHAPE),
+        let (option, names) = match name.as_str() {
+            "budget" => ("budget", BUDGET_NAMES),
+            "breaker" => ("breaker", BREAKER_NAMES),
             _ => continue,
         };
         match value {
             Scalar::Object(inner) => {
-                if let Some(bad) = inner.keys().find(|n| !known(shape, n)) {
+                if let Some((bad, _)) = inner.iter().find(|(n, _)| !names.contains(&n.as_str())) {
                     return Err(unknown(format!("{option}.{bad}")));
                 }
             }
@@ -177,7 +203,7 @@ fn set<T>(
     read: impl FnOnce(&'static str, &Scalar) -> Result<T, RetryError>,
 ) -> Result<(), RetryError> {
     let name = option.rsplit('.').next().unwrap_or(option);
-    match given.get(name) {
+    match given.iter().find(|(n, _)| n == name).map(|(_, v)| v) {
         None | Some(Scalar::Other("null")) => Ok(()),
         Some(v) => {
             *slot = read(option, v)?;
@@ -230,13 +256,21 @@ fn word(v: &Scalar) -> Option<&str> {
 // ---------------------------------------------------------------------------------------
 // Deserialising the loose values without walking deeper than the options go.
 
-/// Reads one [`Scalar`]; the members of an object are read as scalars when `members` is set
-/// (the top level and `budget` / `breaker`), else only their names are kept.
-struct ScalarVisitor {
-    members: bool,
+/// Reads one [`Scalar`]; an object's members are read as scalars `depth` levels down (the
+/// options object is two levels above `budget.retryCost`), and below that only their names
+/// are kept.
+#[derive(Clone, Copy)]
+struct Level(u8);
+
+impl<'de> DeserializeSeed<'de> for Level {
+    type Value = Scalar;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Scalar, D::Error> {
+        d.deserialize_any(self)
+    }
 }
 
-impl<'de> Visitor<'de> for ScalarVisitor {
+impl<'de> Visitor<'de> for Level {
     type Value = Scalar;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -266,13 +300,14 @@ impl<'de> Visitor<'de> for ScalarVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
         let mut members = Options::new();
         while let Some(name) = map.next_key::<String>()? {
-            let value = if self.members {
-                map.next_value::<Member>()?.0
-            } else {
-                map.next_value::<IgnoredAny>()?;
-                Scalar::Other("not read")
+            let value = match self.0.checked_sub(1) {
+                Some(below) => map.next_value_seed(Level(below))?,
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                    Scalar::Other("not read")
+                }
             };
-            members.insert(name, value);
+            members.push((name, value));
         }
         Ok(Scalar::Object(members))
     }
@@ -282,34 +317,20 @@ impl<'de> Visitor<'de> for ScalarVisitor {
     }
 }
 
-/// A member of an object of options: a scalar, or an object whose members are not read.
-struct Member(Scalar);
-
-impl<'de> Deserialize<'de> for Member {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Member, D::Error> {
-        d.deserialize_any(ScalarVisitor { members: false })
-            .map(Member)
-    }
-}
-
-/// A top-level option: an object's members are read one level down (`budget.retryCost`).
-impl<'de> Deserialize<'de> for Scalar {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Scalar, D::Error> {
-        d.deserialize_any(ScalarVisitor { members: true })
-    }
-}
-
 /// Reads retry options from any serde source (a JS object through serde-wasm-bindgen, a
 /// `serde_json::Value` in tests): names first ([`check_names`]), then values. `null` and
 /// `undefined` are the defaults; anything but an object is `retry_invalid_option` for
 /// `options`.
 pub fn read_options<'de, D: Deserializer<'de>>(value: D) -> Result<RetryConfig, RetryError> {
-    let not_object = |_| RetryError::option("options", "must be an object");
-    let Some(given) = Option::<Options>::deserialize(value).map_err(not_object)? else {
-        return Ok(RetryConfig::default());
-    };
-    check_names(&given)?;
-    into_config(&given)
+    let not_object = || RetryError::option("options", "must be an object");
+    match Level(2).deserialize(value).map_err(|_| not_object())? {
+        Scalar::Object(given) => {
+            check_names(&given)?;
+            into_config(&given)
+        }
+        Scalar::Other("null") => Ok(RetryConfig::default()),
+        _ => Err(not_object()),
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -891,6 +912,11 @@ mod tests {
             unknown(json!({"breaker": {"cooldownMS": 1}})),
             "breaker.cooldownMS"
         );
+        // The names checked are the shapes' names, in order.
+        let names = |shape: &Shape| shape.fields.iter().map(|f| f.name).collect::<Vec<_>>();
+        assert_eq!(names(&OPTIONS_SHAPE), OPTION_NAMES);
+        assert_eq!(names(&BUDGET_SHAPE), BUDGET_NAMES);
+        assert_eq!(names(&BREAKER_SHAPE), BREAKER_NAMES);
         // Every name of every shape is read (none is silently dropped).
         for f in OPTIONS_SHAPE.fields {
             let v = json!({ f.name: "?" });

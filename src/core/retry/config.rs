@@ -133,8 +133,8 @@ impl BreakerConfig {
 }
 
 /// Every option of a retry policy. Build one with `RetryConfig::default()` and change fields,
-/// or read one from JSON with [`RetryConfig::from_json`]; [`crate::core::retry::Policy::new`]
-/// validates it.
+/// or read one from an options object with [`crate::core::retry::args::read_options`];
+/// [`crate::core::retry::Policy::new`] validates it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetryConfig {
     /// Total attempts including the first (default 6). At least 1.

@@ -13,8 +13,6 @@
 //! - a scope without a configured limit is never delayed;
 //! - delays are finite, in `[0, window_ms]`, even if the clock goes backwards.
 
-use std::collections::VecDeque;
-
 use crate::core::retry::error::RetryError;
 use crate::core::retry::limits::{MAX_RATE_LIMIT, MAX_SCOPE_LEN, MAX_SCOPES};
 
@@ -94,7 +92,7 @@ struct Scope {
     name: String,
     rate: Rate,
     /// Newest `rate.limit` send times, ascending.
-    sends: VecDeque<f64>,
+    sends: Vec<f64>,
 }
 
 /// Per-scope sliding-window pacing.
@@ -149,7 +147,7 @@ impl Pacer {
         self.scopes.push(Scope {
             name: k.to_string(),
             rate,
-            sends: VecDeque::new(),
+            sends: Vec::new(),
         });
         Ok(())
     }
@@ -210,7 +208,7 @@ impl Pacer {
         self.scopes
             .iter()
             .find(|s| s.name == k)
-            .map(|s| s.sends.iter().copied().collect())
+            .map(|s| s.sends.clone())
             .unwrap_or_default()
     }
 
@@ -224,16 +222,15 @@ impl Pacer {
         };
         let mut times: Vec<f64> = sends.iter().copied().filter(|t| t.is_finite()).collect();
         times.sort_unstable_by(f64::total_cmp);
-        s.sends = times.into();
+        s.sends = times;
         trim(&mut s.sends, s.rate.limit);
     }
 }
 
 /// Keeps the newest `limit` send times.
-fn trim(sends: &mut VecDeque<f64>, limit: u32) {
-    while sends.len() > limit as usize {
-        sends.pop_front();
-    }
+fn trim(sends: &mut Vec<f64>, limit: u32) {
+    let excess = sends.len().saturating_sub(limit as usize);
+    sends.drain(..excess);
 }
 
 #[cfg(test)]

@@ -49,7 +49,7 @@ fn already_plain(t: &str) -> bool {
             b' ' if after_space => return false,
             0x80.. => {
                 return !t.contains(['<', '&'])
-                    && !t.contains("  ")
+                    && !crate::core::bytes::contains(t, "  ")
                     && !t.chars().any(|c| c.is_whitespace() && c != ' ');
             }
             _ => {}
