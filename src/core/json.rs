@@ -18,6 +18,8 @@
 
 use std::borrow::Cow;
 
+pub mod de;
+
 /// A parsed JSON value borrowing from the input where it can.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value<'a> {
@@ -158,18 +160,9 @@ pub fn parse(input: &str) -> Result<Value<'_>, JsonError> {
 
 /// Parses a whole document with the given limits.
 pub fn parse_with(input: &str, limits: Limits) -> Result<Value<'_>, JsonError> {
-    let mut p = Parser {
-        src: input,
-        bytes: input.as_bytes(),
-        pos: 0,
-        max_depth: limits.max_depth.min(DEPTH_CEILING),
-    };
-    p.skip_ws();
+    let mut p = Parser::new(input, limits);
     let v = p.value(0)?;
-    p.skip_ws();
-    if p.pos < p.bytes.len() {
-        return Err(p.err(JsonErrorKind::TrailingData));
-    }
+    p.finish()?;
     Ok(v)
 }
 
@@ -292,6 +285,8 @@ pub fn scan_object<'a>(
     Some(())
 }
 
+/// The reader's tokens and rules, shared by the tree builder ([`parse_with`]) and the serde
+/// deserializer ([`de`]). Each method starts at the token (white space already skipped).
 struct Parser<'a> {
     src: &'a str,
     bytes: &'a [u8],
@@ -299,7 +294,36 @@ struct Parser<'a> {
     max_depth: usize,
 }
 
+/// A number token: its value, and its digits when written as a whole number (no fraction,
+/// no exponent), which `serde` reads as an integer.
+struct Number<'a> {
+    value: f64,
+    negative: bool,
+    whole: Option<&'a [u8]>,
+}
+
 impl<'a> Parser<'a> {
+    /// At the first token of `input` (leading white space skipped).
+    fn new(input: &'a str, limits: Limits) -> Self {
+        let mut p = Parser {
+            src: input,
+            bytes: input.as_bytes(),
+            pos: 0,
+            max_depth: limits.max_depth.min(DEPTH_CEILING),
+        };
+        p.skip_ws();
+        p
+    }
+
+    /// After the document's value: only white space may follow.
+    fn finish(&mut self) -> Result<(), JsonError> {
+        self.skip_ws();
+        if self.pos < self.bytes.len() {
+            return Err(self.err(JsonErrorKind::TrailingData));
+        }
+        Ok(())
+    }
+
     fn err(&self, kind: JsonErrorKind) -> JsonError {
         JsonError {
             kind,
@@ -326,7 +350,8 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn literal(&mut self, lit: &[u8], v: Value<'a>) -> Result<Value<'a>, JsonError> {
+    /// Consumes `lit` (`null`, `true`, `false`).
+    fn literal(&mut self, lit: &[u8]) -> Result<(), JsonError> {
         for &want in lit {
             match self.peek() {
                 Some(b) if b == want => self.pos += 1,
@@ -334,19 +359,19 @@ impl<'a> Parser<'a> {
                 None => return Err(self.err(JsonErrorKind::UnexpectedEnd)),
             }
         }
-        Ok(v)
+        Ok(())
     }
 
     fn value(&mut self, depth: usize) -> Result<Value<'a>, JsonError> {
         match self.peek() {
             None => Err(self.err(JsonErrorKind::UnexpectedEnd)),
-            Some(b'n') => self.literal(b"null", Value::Null),
-            Some(b't') => self.literal(b"true", Value::Bool(true)),
-            Some(b'f') => self.literal(b"false", Value::Bool(false)),
+            Some(b'n') => self.literal(b"null").map(|()| Value::Null),
+            Some(b't') => self.literal(b"true").map(|()| Value::Bool(true)),
+            Some(b'f') => self.literal(b"false").map(|()| Value::Bool(false)),
             Some(b'"') => self.string().map(Value::String),
             Some(b'[') => self.array(depth + 1),
             Some(b'{') => self.object(depth + 1),
-            Some(b'-' | b'0'..=b'9') => self.number().map(Value::Number),
+            Some(b'-' | b'0'..=b'9') => self.number().map(|n| Value::Number(n.value)),
             Some(_) => Err(self.err(JsonErrorKind::UnexpectedByte)),
         }
     }
@@ -396,21 +421,27 @@ impl<'a> Parser<'a> {
         let mut members = Vec::new();
         let mut more = self.open(depth, b'}')?;
         while more {
-            if self.peek() != Some(b'"') {
-                return Err(self.err_or_end(JsonErrorKind::UnexpectedByte));
-            }
-            let key = self.string()?;
-            self.skip_ws();
-            if self.peek() != Some(b':') {
-                return Err(self.err_or_end(JsonErrorKind::UnexpectedByte));
-            }
-            self.pos += 1;
-            self.skip_ws();
+            let key = self.member_key()?;
             let value = self.value(depth)?;
             members.push((key, value));
             more = self.next_or_close(b'}')?;
         }
         Ok(Value::Object(members))
+    }
+
+    /// A member's name and the `:` after it; stops at the value.
+    fn member_key(&mut self) -> Result<Cow<'a, str>, JsonError> {
+        if self.peek() != Some(b'"') {
+            return Err(self.err_or_end(JsonErrorKind::UnexpectedByte));
+        }
+        let key = self.string()?;
+        self.skip_ws();
+        if self.peek() != Some(b':') {
+            return Err(self.err_or_end(JsonErrorKind::UnexpectedByte));
+        }
+        self.pos += 1;
+        self.skip_ws();
+        Ok(key)
     }
 
     /// The string whose opening quote is at the current position.
@@ -518,7 +549,7 @@ impl<'a> Parser<'a> {
         self.bytes.get(start..self.pos).unwrap_or(&[])
     }
 
-    fn number(&mut self) -> Result<f64, JsonError> {
+    fn number(&mut self) -> Result<Number<'a>, JsonError> {
         let negative = self.peek() == Some(b'-');
         if negative {
             self.pos += 1;
@@ -536,7 +567,9 @@ impl<'a> Parser<'a> {
             }
         }
         let mut exp: i64 = 0;
+        let mut has_exp = false;
         if let Some(b'e' | b'E') = self.peek() {
+            has_exp = true;
             self.pos += 1;
             let exp_negative = self.peek() == Some(b'-');
             if let Some(b'+' | b'-') = self.peek() {
@@ -553,7 +586,11 @@ impl<'a> Parser<'a> {
             exp = if exp_negative { -magnitude } else { magnitude };
         }
         let n = decimal_to_f64(int, frac, exp);
-        Ok(if negative { -n } else { n })
+        Ok(Number {
+            value: if negative { -n } else { n },
+            negative,
+            whole: (frac.is_empty() && !has_exp).then_some(int),
+        })
     }
 }
 
