@@ -52,7 +52,8 @@ fn classify_crosses_as_typed_objects_and_rejects_bad_input() {
     let code_of = |e: &JsValue| get(e, "code").as_string();
 
     let c = classify(
-        r#"{"status":429,"headers":"Retry-After: 30\nX-Other:1","body":"{\"detail\":\"Slow\"}"}"#,
+        r#"{"status":429,"headers":"Retry-After: 30\nX-Other:1"}"#,
+        r#"{"detail":"Slow"}"#,
     )
     .unwrap();
     assert_eq!(
@@ -72,10 +73,10 @@ fn classify_crosses_as_typed_objects_and_rejects_bad_input() {
         r#"{"status":1000}"#,
         r#"{"status":401,"phase":"later"}"#,
     ] {
-        let e = classify(bad).unwrap_err();
+        let e = classify(bad, "").unwrap_err();
         assert_eq!(code_of(&e).as_deref(), Some("invalid_argument"), "{bad}");
     }
-    let e = classify(r#"{"status":"503"}"#).unwrap_err();
+    let e = classify(r#"{"status":"503"}"#, "").unwrap_err();
     assert_eq!(
         get(&e, "message").as_string().as_deref(),
         Some("faultline: classify input: status: expected a whole number, got a string")

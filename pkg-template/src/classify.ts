@@ -9,8 +9,8 @@
  * redacted.
  *
  * Each call normalises its input here (headers to `name:value` lines, the body to bounded
- * text), hands it to wasm as one JSON text and gets the `Classification` back as a plain
- * object. Nothing is kept between calls.
+ * text), hands it to wasm as JSON text (the body as a string beside it) and gets the
+ * `Classification` back as a plain object. Nothing is kept between calls.
  * @module
  */
 import {
@@ -183,12 +183,13 @@ function run(engine: Engine, parts: ResponseParts, body?: string | Uint8Array, h
   const input = toWire("classify input", {
     status,
     headers: headers ?? headerText(parts.headers),
-    body: boundedBody(body ?? bodyValue(parts.body), maxOf(engine)),
     phase,
     credentialsSent,
     nowMs: nowMs ?? Date.now(),
   });
-  return call(() => (engine === null ? wasmClassify(input) : engine.classify(input)) as Classification);
+  // The body crosses as a string of its own: inside JSON every quote of a JSON body is escaped.
+  const text = boundedBody(body ?? bodyValue(parts.body), maxOf(engine));
+  return call(() => (engine === null ? wasmClassify(input, text) : engine.classify(input, text)) as Classification);
 }
 
 function runThrown(engine: Engine, thrown: unknown): Classification {

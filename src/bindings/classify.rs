@@ -64,7 +64,7 @@ fn header_refs(lines: &str) -> Vec<(&str, &str)> {
         .collect()
 }
 
-fn run(input: &str, opts: &ClassifyOptions) -> Result<JsValue, JsValue> {
+fn run(input: &str, body: &str, opts: &ClassifyOptions) -> Result<JsValue, JsValue> {
     let input: ClassifyInput<'_> = decode("classify input", input)?;
     if input.status > 999 {
         return Err(invalid("status must be an integer from 0 to 999"));
@@ -73,7 +73,7 @@ fn run(input: &str, opts: &ClassifyOptions) -> Result<JsValue, JsValue> {
     let parts = ResponseParts {
         status: input.status,
         headers: Headers(&pairs),
-        body: input.body.as_bytes(),
+        body: body.as_bytes(),
         phase: input.phase.unwrap_or_default(),
         now_ms: input.now_ms.filter(|n| n.is_finite()),
         credentials_sent: input.credentials_sent,
@@ -95,10 +95,12 @@ fn run_thrown(input: &str, opts: &ClassifyOptions) -> Result<JsValue, JsValue> {
     encode(&classify_thrown_with(&thrown, opts))
 }
 
-/// Classifies a response with the default options (see [`ClassifyInput`]).
+/// Classifies a response with the default options: `input` is a [`ClassifyInput`] as JSON
+/// text, `body` the body as text (the facade sends at most `maxBodyBytes + 1` UTF-16 units,
+/// bytes decoded as UTF-8 with U+FFFD for invalid sequences).
 #[wasm_bindgen]
-pub fn classify(input: &str) -> Result<JsValue, JsValue> {
-    run(input, &ClassifyOptions::default())
+pub fn classify(input: &str, body: &str) -> Result<JsValue, JsValue> {
+    run(input, body, &ClassifyOptions::default())
 }
 
 /// Classifies a thrown error with the default options (see [`ThrownInput`]).
@@ -134,8 +136,8 @@ impl Classifier {
     }
 
     /// As [`classify`], with this classifier's options.
-    pub fn classify(&self, input: &str) -> Result<JsValue, JsValue> {
-        run(input, &self.opts)
+    pub fn classify(&self, input: &str, body: &str) -> Result<JsValue, JsValue> {
+        run(input, body, &self.opts)
     }
 
     /// As [`classify_thrown`], with this classifier's rules and user messages.

@@ -17,7 +17,9 @@ use serde::Deserialize;
 use super::input::{CustomRule, Phase};
 use super::model::{Action, Category};
 
-/// What `classify` takes: the parts of a received response, as the facade normalised them.
+/// What `classify` takes besides the body: the parts of a received response, as the facade
+/// normalised them. The body crosses beside this as a string of its own: it is the largest
+/// part, and inside JSON every quote of a JSON body would be escaped, then copied back.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ClassifyInput<'a> {
@@ -26,10 +28,6 @@ pub struct ClassifyInput<'a> {
     /// Response headers as `name:value` lines joined by `\n`.
     #[serde(default, borrow)]
     pub headers: Cow<'a, str>,
-    /// The body as text (the facade sends at most `maxBodyBytes + 1` UTF-16 units of it,
-    /// bytes decoded as UTF-8 with U+FFFD for invalid sequences).
-    #[serde(default, borrow)]
-    pub body: Cow<'a, str>,
     /// Which call this was.
     #[serde(default)]
     pub phase: Option<Phase>,
@@ -121,7 +119,7 @@ pub struct ReportInput<'a> {
     /// Request headers as `name:value` lines joined by `\n`.
     #[serde(default, borrow)]
     pub headers: Cow<'a, str>,
-    /// Request body, as text (bytes decoded as for [`ClassifyInput::body`]).
+    /// Request body, as text (bytes decoded as UTF-8 with U+FFFD for invalid sequences).
     #[serde(default)]
     pub body: Option<String>,
     /// Response body, as text.

@@ -115,9 +115,8 @@ fn compare_all(text: &str, tally: &mut BTreeMap<String, usize>) {
 /// One valid document of each crossing type, as the facade writes them.
 fn bases() -> Vec<Value> {
     vec![
-        json!({"status": 429, "headers": "retry-after:30\nx-request-id:r1",
-               "body": "{\"detail\":\"Slow\"}", "phase": "request", "credentialsSent": true,
-               "nowMs": 1_700_000_000_000u64}),
+        json!({"status": 429, "headers": "retry-after:30\nx-request-id:r1\u{e9}",
+               "phase": "request", "credentialsSent": true, "nowMs": 1_700_000_000_000u64}),
         json!({"name": "TypeError", "message": "fetch failed", "causeCode": "ECONNREFUSED"}),
         json!({"maxBodyBytes": 1024, "rules": [{"code": "X", "category": "server",
                "action": "none", "retryable": false, "userMessage": "m"}],
@@ -300,10 +299,10 @@ fn agrees_with_serde_json_on_the_crossing_types() {
 #[test]
 fn the_documented_differences() {
     // A lone surrogate is U+FFFD; serde_json refuses the document.
-    let text = r#"{"status":500,"body":"\ud800x"}"#;
+    let text = r#"{"status":500,"headers":"\ud800x"}"#;
     assert_eq!(compare::<ClassifyInput<'_>>(text), Outcome::OnlyWe);
     let c: ClassifyInput<'_> = from_str(text, &Limits::default()).unwrap();
-    assert_eq!(c.body, "\u{FFFD}x");
+    assert_eq!(c.headers, "\u{FFFD}x");
     // A number out of range is an infinity (the core then treats it as unusable).
     let text = r#"{"nowMs":1e400}"#;
     assert_eq!(compare::<TimingInput>(text), Outcome::OnlyWe);
