@@ -52,7 +52,8 @@ fn classify_crosses_as_typed_objects_and_rejects_bad_input() {
     let code_of = |e: &JsValue| get(e, "code").as_string();
 
     let c = classify(
-        r#"{"status":429,"headers":"Retry-After: 30\nX-Other:1"}"#,
+        r#"{"status":429}"#,
+        "Retry-After: 30\nX-Other:1",
         r#"{"detail":"Slow"}"#,
     )
     .unwrap();
@@ -68,15 +69,15 @@ fn classify_crosses_as_typed_objects_and_rejects_bad_input() {
     assert!(get(&c, "fieldErrors").is_null());
 
     for bad in [
-        r#"{"status":503,"headers":[["date","x"]]}"#,
+        r#"{"status":503,"nowMs":"now"}"#,
         r#"{"status":"503"}"#,
         r#"{"status":1000}"#,
         r#"{"status":401,"phase":"later"}"#,
     ] {
-        let e = classify(bad, "").unwrap_err();
+        let e = classify(bad, "", "").unwrap_err();
         assert_eq!(code_of(&e).as_deref(), Some("invalid_argument"), "{bad}");
     }
-    let e = classify(r#"{"status":"503"}"#, "").unwrap_err();
+    let e = classify(r#"{"status":"503"}"#, "", "").unwrap_err();
     assert_eq!(
         get(&e, "message").as_string().as_deref(),
         Some("faultline: classify input: status: expected a whole number, got a string")

@@ -9,7 +9,7 @@
  * redacted.
  *
  * Each call normalises its input here (headers to `name:value` lines, the body to bounded
- * text), hands it to wasm as JSON text (the body as a string beside it) and gets the
+ * text), hands it to wasm as JSON text (headers and body as strings beside it) and gets the
  * `Classification` back as a plain object. Nothing is kept between calls.
  * @module
  */
@@ -180,16 +180,12 @@ function run(engine: Engine, parts: ResponseParts, body?: string | Uint8Array, h
   assertReady();
   checkParts(parts);
   const { status, phase, credentialsSent, nowMs } = parts;
-  const input = toWire("classify input", {
-    status,
-    headers: headers ?? headerText(parts.headers),
-    phase,
-    credentialsSent,
-    nowMs: nowMs ?? Date.now(),
-  });
-  // The body crosses as a string of its own: inside JSON every quote of a JSON body is escaped.
+  const input = toWire("classify input", { status, phase, credentialsSent, nowMs: nowMs ?? Date.now() });
+  // Headers and body cross as strings of their own: inside JSON every line break of the
+  // headers and every quote of a JSON body would be escaped.
+  const lines = headers ?? headerText(parts.headers);
   const text = boundedBody(body ?? bodyValue(parts.body), maxOf(engine));
-  return call(() => (engine === null ? wasmClassify(input, text) : engine.classify(input, text)) as Classification);
+  return call(() => (engine === null ? wasmClassify(input, lines, text) : engine.classify(input, lines, text)) as Classification);
 }
 
 function runThrown(engine: Engine, thrown: unknown): Classification {

@@ -64,12 +64,12 @@ fn header_refs(lines: &str) -> Vec<(&str, &str)> {
         .collect()
 }
 
-fn run(input: &str, body: &str, opts: &ClassifyOptions) -> Result<JsValue, JsValue> {
-    let input: ClassifyInput<'_> = decode("classify input", input)?;
+fn run(input: &str, headers: &str, body: &str, opts: &ClassifyOptions) -> Result<JsValue, JsValue> {
+    let input: ClassifyInput = decode("classify input", input)?;
     if input.status > 999 {
         return Err(invalid("status must be an integer from 0 to 999"));
     }
-    let pairs = header_refs(&input.headers);
+    let pairs = header_refs(headers);
     let parts = ResponseParts {
         status: input.status,
         headers: Headers(&pairs),
@@ -96,11 +96,12 @@ fn run_thrown(input: &str, opts: &ClassifyOptions) -> Result<JsValue, JsValue> {
 }
 
 /// Classifies a response with the default options: `input` is a [`ClassifyInput`] as JSON
-/// text, `body` the body as text (the facade sends at most `maxBodyBytes + 1` UTF-16 units,
-/// bytes decoded as UTF-8 with U+FFFD for invalid sequences).
+/// text, `headers` the response headers as `name:value` lines joined by `\n`, `body` the
+/// body as text (the facade sends at most `maxBodyBytes + 1` UTF-16 units, bytes decoded as
+/// UTF-8 with U+FFFD for invalid sequences).
 #[wasm_bindgen]
-pub fn classify(input: &str, body: &str) -> Result<JsValue, JsValue> {
-    run(input, body, &ClassifyOptions::default())
+pub fn classify(input: &str, headers: &str, body: &str) -> Result<JsValue, JsValue> {
+    run(input, headers, body, &ClassifyOptions::default())
 }
 
 /// Classifies a thrown error with the default options (see [`ThrownInput`]).
@@ -136,8 +137,8 @@ impl Classifier {
     }
 
     /// As [`classify`], with this classifier's options.
-    pub fn classify(&self, input: &str, body: &str) -> Result<JsValue, JsValue> {
-        run(input, body, &self.opts)
+    pub fn classify(&self, input: &str, headers: &str, body: &str) -> Result<JsValue, JsValue> {
+        run(input, headers, body, &self.opts)
     }
 
     /// As [`classify_thrown`], with this classifier's rules and user messages.

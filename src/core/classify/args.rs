@@ -17,17 +17,15 @@ use serde::Deserialize;
 use super::input::{CustomRule, Phase};
 use super::model::{Action, Category};
 
-/// What `classify` takes besides the body: the parts of a received response, as the facade
-/// normalised them. The body crosses beside this as a string of its own: it is the largest
-/// part, and inside JSON every quote of a JSON body would be escaped, then copied back.
+/// What `classify` takes besides the headers and the body: the scalar parts of a received
+/// response, as the facade normalised them. The headers (`name:value` lines joined by `\n`)
+/// and the body cross beside this as strings of their own: they are the long parts, and
+/// inside JSON every line break and every quote would be escaped, then copied back.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ClassifyInput<'a> {
+pub struct ClassifyInput {
     /// HTTP status, 0 to 999 (0: an opaque response).
     pub status: u16,
-    /// Response headers as `name:value` lines joined by `\n`.
-    #[serde(default, borrow)]
-    pub headers: Cow<'a, str>,
     /// Which call this was.
     #[serde(default)]
     pub phase: Option<Phase>,
