@@ -4,6 +4,10 @@
 //  - the JS of three apps bundled from dist/ as a user's bundler would (esbuild --bundle
 //    --minify, browser conditions): one importing only decodeJwt, one only classify, one
 //    everything. They show whether the package tree-shakes.
+// Also fails when the pre-wasm-opt module (build/glue, which keeps function names) links code
+// that must stay out: Rust's float formatting (`flt2dec`, pulled in by any message that
+// formats an f64, such as serde's default type errors) and serde-wasm-bindgen's Deserializer
+// (inputs cross as JSON text, read by core::json::de).
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { build } from "esbuild";
@@ -50,6 +54,14 @@ rows.push({ name: "browser total", limit: budget.browserTotal, raw: sum("raw"), 
 for (const [name, bytes] of Object.entries(await bundleApps())) rows.push({ name: `app: ${name}`, limit: budget.apps[name], ...sizes(bytes) });
 
 let over = 0;
+const FORBIDDEN = ["flt2dec", "serde_wasm_bindgen::de::Deserializer"];
+const linked = readFileSync(`${root}build/glue/faultline_bg.wasm`).toString("latin1");
+for (const name of FORBIDDEN) {
+  if (linked.includes(name)) {
+    over++;
+    console.error(`size: build/glue/faultline_bg.wasm links ${name}; find the caller with: twiggy paths build/glue/faultline_bg.wasm <function>`);
+  }
+}
 const col = (v, w) => String(v).padStart(w);
 console.log(`size: ${"".padEnd(24)} ${col("raw", 8)} ${col("gzip -9", 9)} ${col("brotli", 8)}`);
 for (const r of rows) {

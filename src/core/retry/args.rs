@@ -11,9 +11,9 @@
 //! out of the module), so a typo is `retry_unknown_option`, never a silent default. `null`
 //! means "the default".
 //!
-//! Nothing here reads deeper than the options need: the members of `budget` and `breaker`
-//! are read, and an object or array below them is noted without being walked, so a cyclic or
-//! huge value cannot make the decoder recurse or allocate without bound.
+//! Nothing here keeps more than the options need: the members of `budget` and `breaker` are
+//! read, and an object or array below them is noted and skipped (the JSON reader bounds its
+//! depth).
 
 use std::fmt;
 
@@ -21,6 +21,8 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess,
 use serde::{Deserialize, Serialize};
 
 use crate::core::classify::model::Category;
+use crate::core::json::Limits;
+use crate::core::json::de::from_str;
 use crate::core::retry::backoff::Jitter;
 use crate::core::retry::config::{BreakerConfig, BudgetConfig, LargeHint, RetryConfig};
 use crate::core::retry::decide::{DecideInput, Failure};
@@ -317,13 +319,22 @@ impl<'de> Visitor<'de> for Level {
     }
 }
 
-/// Reads retry options from any serde source (a JS object through serde-wasm-bindgen, a
-/// `serde_json::Value` in tests): names first ([`check_names`]), then values. `null` and
-/// `undefined` are the defaults; anything but an object is `retry_invalid_option` for
-/// `options`.
-pub fn read_options<'de, D: Deserializer<'de>>(value: D) -> Result<RetryConfig, RetryError> {
+/// The top level of an options document: members read two levels down (`budget.retryCost`).
+#[derive(Debug, PartialEq)]
+pub struct TopLevel(pub Scalar);
+
+impl<'de> Deserialize<'de> for TopLevel {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<TopLevel, D::Error> {
+        Level(2).deserialize(d).map(TopLevel)
+    }
+}
+
+/// Reads retry options from JSON text: names first ([`check_names`]), then values. `null` is
+/// the defaults; anything but an object is `retry_invalid_option` for `options`.
+pub fn read_options(text: &str) -> Result<RetryConfig, RetryError> {
     let not_object = || RetryError::option("options", "must be an object");
-    match Level(2).deserialize(value).map_err(|_| not_object())? {
+    let TopLevel(given) = from_str(text, &Limits::default()).map_err(|_| not_object())?;
+    match given {
         Scalar::Object(given) => {
             check_names(&given)?;
             into_config(&given)
@@ -901,7 +912,7 @@ mod tests {
 
     #[test]
     fn option_names_are_checked_against_the_shapes() {
-        let read = |v: serde_json::Value| read_options(&v);
+        let read = |v: serde_json::Value| read_options(&v.to_string());
         let unknown = |v: serde_json::Value| match read(v) {
             Err(RetryError::UnknownOption { option }) => option,
             other => panic!("{other:?}"),
