@@ -5,15 +5,19 @@
     clippy::panic
 )]
 //! Replays tests/vectors/retry.json (the JS tests replay the same file through the wasm
-//! bindings). Options and decide inputs are read by the same serde types the bindings use.
+//! bindings). Options and decide inputs are read from JSON text by the same reader and serde
+//! types the bindings use.
 
 use faultline::core::error::ErrorCode;
+use faultline::core::json::Limits;
+use faultline::core::json::de::from_str;
 use faultline::core::retry::args::{DecideArgs, read_options};
 use faultline::core::retry::{Policy, RetryError};
 use serde_json::Value;
 
 fn check_decision(name: &str, i: usize, p: &mut Policy, step: &Value, want: &Value) {
-    let args: DecideArgs = serde_json::from_value(step.clone()).unwrap();
+    let text = step.to_string();
+    let args: DecideArgs = from_str(&text, &Limits::default()).unwrap();
     let d = p.decide(&args.input(0.0).unwrap());
     let ctx = format!("{name} step {i}: {d:?}");
     assert_eq!(d.retry, want["retry"].as_bool().unwrap(), "{ctx}");
@@ -55,7 +59,7 @@ fn retry_vectors() {
         assert!(case["source"].is_string(), "{name}: source");
         let input = &case["input"];
         let expect = &case["expect"];
-        let config = read_options(&input["config"]);
+        let config = read_options(&input["config"].to_string());
         if let Some(code) = expect["error"].as_str() {
             let e = config.expect_err(name);
             assert_eq!(e.code(), code, "{name}");

@@ -48,13 +48,12 @@ fn errors_are_real_js_errors_with_codes() {
 #[wasm_bindgen_test]
 fn classify_crosses_as_typed_objects_and_rejects_bad_input() {
     use faultline::bindings::classify::{Classifier, classify};
-    let js = |text: &str| js_sys::JSON::parse(text).unwrap();
     let get = |v: &JsValue, k: &str| js_sys::Reflect::get(v, &JsValue::from_str(k)).unwrap();
     let code_of = |e: &JsValue| get(e, "code").as_string();
 
-    let c = classify(js(
+    let c = classify(
         r#"{"status":429,"headers":"Retry-After: 30\nX-Other:1","body":"{\"detail\":\"Slow\"}"}"#,
-    ))
+    )
     .unwrap();
     assert_eq!(
         get(&c, "category").as_string().as_deref(),
@@ -73,13 +72,18 @@ fn classify_crosses_as_typed_objects_and_rejects_bad_input() {
         r#"{"status":1000}"#,
         r#"{"status":401,"phase":"later"}"#,
     ] {
-        let e = classify(js(bad)).unwrap_err();
+        let e = classify(bad).unwrap_err();
         assert_eq!(code_of(&e).as_deref(), Some("invalid_argument"), "{bad}");
     }
+    let e = classify(r#"{"status":"503"}"#).unwrap_err();
+    assert_eq!(
+        get(&e, "message").as_string().as_deref(),
+        Some("faultline: classify input: status: expected a whole number, got a string")
+    );
 
-    let classifier = Classifier::new(js(
+    let classifier = Classifier::new(
         r#"{"maxBodyBytes":5,"rules":[{"code":"X","action":"none"}],"userMessages":{"server":"Down"}}"#,
-    ))
+    )
     .unwrap();
     assert_eq!(classifier.max_body_bytes(), 5);
     for bad in [
@@ -90,7 +94,7 @@ fn classify_crosses_as_typed_objects_and_rejects_bad_input() {
         r#"{"maxBodyBytes":-1}"#,
         r#"{"maxBodyBytes":99999999}"#,
     ] {
-        let e = Classifier::new(js(bad)).unwrap_err();
+        let e = Classifier::new(bad).unwrap_err();
         assert_eq!(code_of(&e).as_deref(), Some("invalid_argument"), "{bad}");
     }
 }

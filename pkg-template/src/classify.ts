@@ -8,9 +8,9 @@
  * {@link supportReport} writes the escalation text support asks for, with credentials
  * redacted.
  *
- * Each call normalises its input here (headers to `name:value` lines, the body to a
- * bounded string or bytes), hands one typed object to wasm and gets the `Classification`
- * back as a plain object. Nothing is kept between calls.
+ * Each call normalises its input here (headers to `name:value` lines, the body to bounded
+ * text), hands it to wasm as one JSON text and gets the `Classification` back as a plain
+ * object. Nothing is kept between calls.
  * @module
  */
 import {
@@ -26,6 +26,7 @@ import { assertReady } from "./wasm.js";
 import { readPrefix } from "./classify/body.js";
 import { bodyValue, boundedBody, headerText, type BodyLike, type HeadersLike } from "./classify/input.js";
 import { get, isFetchResponse, responseOf, thrownFields } from "./classify/thrown.js";
+import { toWire } from "./wire.js";
 
 export type { BodyLike, HeadersLike } from "./classify/input.js";
 export type { Phase } from "./types.js";
@@ -179,14 +180,14 @@ function run(engine: Engine, parts: ResponseParts, body?: string | Uint8Array, h
   assertReady();
   checkParts(parts);
   const { status, phase, credentialsSent, nowMs } = parts;
-  const input = {
+  const input = toWire("classify input", {
     status,
     headers: headers ?? headerText(parts.headers),
     body: boundedBody(body ?? bodyValue(parts.body), maxOf(engine)),
     phase,
     credentialsSent,
     nowMs: nowMs ?? Date.now(),
-  };
+  });
   return call(() => (engine === null ? wasmClassify(input) : engine.classify(input)) as Classification);
 }
 
@@ -205,11 +206,12 @@ function runThrown(engine: Engine, thrown: unknown): Classification {
     if (c.format === "empty") c.format = "unknown"; // a body not read is not an empty one
     return c;
   }
-  const input = thrownFields(thrown);
-  for (const k of Object.keys(input) as (keyof typeof input)[]) {
-    const v = input[k];
-    if (v !== undefined && v.length > MAX_THROWN_TEXT) input[k] = v.slice(0, MAX_THROWN_TEXT);
+  const fields = thrownFields(thrown);
+  for (const k of Object.keys(fields) as (keyof typeof fields)[]) {
+    const v = fields[k];
+    if (v !== undefined && v.length > MAX_THROWN_TEXT) fields[k] = v.slice(0, MAX_THROWN_TEXT);
   }
+  const input = toWire("thrown error", fields);
   return call(() => (engine === null ? classify_thrown(input) : engine.classifyThrown(input)) as Classification);
 }
 
@@ -357,7 +359,7 @@ function build(options: ClassifyOptions): WasmClassifier {
     const unknown = r !== null && typeof r === "object" ? Object.keys(r).find((k) => !RULE_FIELDS.includes(k)) : undefined;
     if (unknown !== undefined) throw invalid(`rule ${JSON.stringify((r as { code?: unknown }).code)} has an unknown field ${JSON.stringify(unknown)}`);
   }
-  const spec = { maxBodyBytes, rules: list, userMessages };
+  const spec = toWire("classifier options", { maxBodyBytes, rules: list, userMessages });
   return call(() => new WasmClassifier(spec));
 }
 
@@ -433,17 +435,19 @@ export function supportReport(classification: Classification, request: ReportReq
   if (url !== undefined && typeof url !== "string") throw invalid("url must be a string or a URL");
   const timestampMs = request.timestampMs ?? memo?.at ?? Date.now();
   if (typeof timestampMs !== "number") throw invalid("timestampMs must be a number");
+  // Numbers that are not usable (NaN, infinite) are left out, as before they crossed.
+  const usable = (n: unknown): number | null => (typeof n === "number" && Number.isFinite(n) ? n : null);
   const responseBody = request.responseBody !== undefined ? bodyValue(request.responseBody) : memo?.body ?? undefined;
   const c = classification as unknown as Record<string, unknown>;
   const input = {
     classification: {
       category: c.category,
       action: c.action,
-      status: typeof c.status === "number" ? c.status : null,
+      status: usable(c.status),
       code: typeof c.code === "string" ? c.code : null,
       message: typeof c.message === "string" ? c.message : null,
       retryable: c.retryable === true,
-      retryAfterMs: typeof c.retryAfterMs === "number" ? c.retryAfterMs : null,
+      retryAfterMs: usable(c.retryAfterMs),
       hintSource: typeof c.hintSource === "string" ? c.hintSource : null,
       requestId: typeof c.requestId === "string" ? c.requestId : null,
       notSent: c.notSent === true,
@@ -453,7 +457,7 @@ export function supportReport(classification: Classification, request: ReportReq
     headers: headers === undefined ? "" : headerText(headers),
     body: request.body === undefined || request.body === null ? undefined : boundedBody(bodyValue(request.body), REPORT_BODY_BYTES),
     responseBody: responseBody === undefined ? undefined : boundedBody(responseBody, REPORT_BODY_BYTES),
-    timestampMs,
+    timestampMs: usable(timestampMs),
   };
-  return call(() => support_report_text(input));
+  return call(() => support_report_text(toWire("supportReport input", input)));
 }

@@ -11,6 +11,7 @@ import { jwt_claims, jwt_decode, jwt_timing } from "faultline-glue";
 import { fromWasmError, FaultlineError } from "./errors.js";
 import { JwtClaimSlots as Slot, type ClockSource, type RawDecodedJwt, type TokenKind, type TokenTiming } from "./generated.js";
 import { assertReady } from "./wasm.js";
+import { toWire } from "./wire.js";
 
 export type { ClockSource, TokenKind, TokenTiming };
 
@@ -217,5 +218,12 @@ export function tokenTiming(token: string | TimeClaims, options: TimingOptions =
   } else {
     throw new FaultlineError("invalid_argument", "tokenTiming takes a JWT string or a {exp, iat, nbf} object");
   }
-  return call(() => jwt_timing(claims, { ...options, nowMs: options.nowMs ?? Date.now() }) as TokenTiming);
+  const input = { ...options, nowMs: options.nowMs ?? Date.now() };
+  // NaN has no JSON form: refused here with the code the core gives any other unusable time.
+  for (const [name, v] of Object.entries({ ...claims, ...input })) {
+    if (typeof v === "number" && Number.isNaN(v)) throw new FaultlineError("jwt_invalid_timing_input", `timing input "${name}" must be a number, got NaN`);
+  }
+  const wireClaims = toWire("tokenTiming claims", claims);
+  const wireInput = toWire("tokenTiming options", input);
+  return call(() => jwt_timing(wireClaims, wireInput) as TokenTiming);
 }

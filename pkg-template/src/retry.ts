@@ -3,9 +3,10 @@
  * per-call limits, a shared retry budget and a circuit breaker per origin) and
  * {@link Pacer} (stay under known rate limits instead of backing off after a 429).
  *
- * The engine is the Rust core. Options, the `decide` input and the decision cross as plain
- * objects whose types are generated from the Rust definitions (`generated.ts`), so names,
- * defaults, vocabularies and error messages are the core's, written once.
+ * The engine is the Rust core. Options and the `decide` input cross as JSON text, the
+ * decision as a plain object; their types are generated from the Rust definitions
+ * (`generated.ts`), so names, defaults, vocabularies and error messages are the core's,
+ * written once.
  * @module
  */
 import { PacerEngine, RetryEngine } from "faultline-glue";
@@ -15,6 +16,7 @@ import type {
   RetryClassification, RetryDecideInput, RetryDecision, RetryPolicyOptions as CoreOptions, RetryReason, RetrySharedState,
 } from "./generated.js";
 import { assertReady } from "./wasm.js";
+import { toWire } from "./wire.js";
 
 export type {
   BreakerState, Jitter, LargeHint, PacerPolicy, PacerRate, RetryBreakerOptions, RetryBudgetOptions, RetryCircuit,
@@ -181,6 +183,24 @@ function bad(message: string): FaultlineError {
   return new FaultlineError("invalid_argument", message);
 }
 
+/**
+ * Options as the engine reads them, ready for the wire. The core reads names two levels deep
+ * (`budget.retryCost`) and judges every value itself, refusing a wrong one by option name
+ * (`retry_invalid_option`); so what JSON cannot carry is written as what it is: a BigInt as
+ * its number, NaN, a function or a symbol as its name (a wrong type, like any string), an
+ * array as an empty one and an object below the second level, which the core does not read,
+ * as an empty one.
+ */
+function optionsWire(v: unknown, level = 0): unknown {
+  if (typeof v === "bigint") return Number(v);
+  if (typeof v === "number" && Number.isNaN(v)) return "NaN";
+  if (typeof v === "function" || typeof v === "symbol") return typeof v;
+  if (v === null || typeof v !== "object") return v;
+  if (Array.isArray(v)) return [];
+  if (level >= 2) return {};
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, optionsWire(x, level + 1)]));
+}
+
 const describe = (v: unknown): string => (v === null ? "null" : typeof v === "number" ? String(v) : typeof v);
 
 /** A finite epoch time in ms, or now when absent. */
@@ -257,7 +277,13 @@ export class RetryPolicy {
       if (o.seed === undefined || o.seed === null) o.seed = randomSeed();
       opts = o;
     }
-    const engine = call(() => new RetryEngine(opts));
+    let wire: string;
+    try {
+      wire = toWire("RetryPolicy options", optionsWire(opts));
+    } catch (e) {
+      throw e instanceof FaultlineError ? e : bad(`RetryPolicy options could not be read: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const engine = call(() => new RetryEngine(wire));
     this.#engine = engine;
     this.seed = engine.seed;
     registry?.register(this, engine, this);
@@ -282,7 +308,8 @@ export class RetryPolicy {
    */
   decide(input: RetryDecideInput): RetryDecision {
     const e = this.#live();
-    return call(() => e.decide(input) as RetryDecision);
+    const wire = toWire("decide input", input);
+    return call(() => e.decide(wire) as RetryDecision);
   }
 
   /**
@@ -384,7 +411,7 @@ export class RetryPolicy {
         const [first = null, second = null] = values;
         if (budget) state.budgetTokens = typeof first === "number" ? first : null;
         if (origin !== undefined) state.circuit = (budget ? second : first) as RetryCircuit | null;
-        e.set_shared(o, state);
+        e.set_shared(o, toWire("shared retry state", state));
       },
       step,
       (versions) => {

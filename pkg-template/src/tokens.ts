@@ -28,6 +28,7 @@ import { detectLocks, LockAdapter } from "./tokens/locks.js";
 import { isStorage, pickStorage, type StorageAdapter, type StorageKind, type TokenStorage } from "./tokens/storage.js";
 import { WakeTimer } from "./tokens/timers.js";
 import { assertReady } from "./wasm.js";
+import { toWire } from "./wire.js";
 
 export type { StorageKind, TokenStorage } from "./tokens/storage.js";
 export type { ChannelKind } from "./tokens/channel.js";
@@ -379,7 +380,7 @@ class Manager implements TokenManager {
       config.settleMs ??= 10;
       config.confirmMs ??= 1;
     }
-    this.#tab = new RefreshTab(config, random53(), random53());
+    this.#tab = new RefreshTab(toWire("token manager options", config), random53(), random53());
     this.#key = this.#tab.key();
     const cfg = this.#tab.config() as { networkTimeoutMs: number; confirmMs: number };
     this.#networkTimeoutMs = cfg.networkTimeoutMs;

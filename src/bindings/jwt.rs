@@ -80,9 +80,10 @@ pub fn jwt_claims(token: &JsString, max_token_bytes: usize) -> Result<Vec<f64>, 
 }
 
 /// Refresh timing: `claims` is `{exp?, iat?, nbf?}` in seconds, `options` the `TimingInput`
-/// (`nowMs`, `receivedAtMs?`, `serverDateMs?`, `refreshAheadMs?`). Returns a `TokenTiming`.
+/// (`nowMs`, `receivedAtMs?`, `serverDateMs?`, `refreshAheadMs?`), both as JSON text.
+/// Returns a `TokenTiming`.
 #[wasm_bindgen]
-pub fn jwt_timing(claims: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+pub fn jwt_timing(claims: &str, options: &str) -> Result<JsValue, JsValue> {
     let claims: Claims = decode("tokenTiming claims", claims)?;
     let input: TimingInput = decode("tokenTiming options", options)?;
     encode(&jwt::timing(&claims, &input).map_err(|e| to_js(&e))?)

@@ -85,11 +85,11 @@ pub struct RefreshTab {
 
 #[wasm_bindgen]
 impl RefreshTab {
-    /// A tab configured by `options` (the core `Config` in camelCase: `namespace`,
+    /// A tab configured by `options` (JSON text of the core `Config` in camelCase: `namespace`,
     /// `webLocks`, the durations; absent = default). `tab_id` and `seed` are random per page
     /// load. Every value is sanitized by the core, so no input makes a bad delay.
     #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue, tab_id: f64, seed: f64) -> Result<RefreshTab, JsValue> {
+    pub fn new(options: &str, tab_id: f64, seed: f64) -> Result<RefreshTab, JsValue> {
         let config: Config = decode("token manager options", options)?;
         Ok(RefreshTab {
             tab: Tab::new(config, id(tab_id), id(seed)),

@@ -2,8 +2,8 @@
 //!
 //! Both are stateful (the budget, the breakers and the pacing windows are shared by every
 //! call of a client), so each is an exported struct; their methods take and return typed
-//! objects and strings through [`crate::bindings::boundary`]: the options object, the
-//! `decide` input (a `Classification` fits as is) and the `RetryDecision`, whose TypeScript
+//! objects and strings through [`crate::bindings::boundary`]: the options and the `decide`
+//! input as JSON text (a `Classification` fits as is), the `RetryDecision` as an object, whose TypeScript
 //! types are generated from the same Rust definitions (`core::retry::args`).
 
 use crate::bindings::boundary::{decode, encode};
@@ -31,9 +31,8 @@ impl RetryEngine {
     /// Builds the policy from the options object (`RetryPolicyOptions`).
     /// Errors: `retry_invalid_option`, `retry_unknown_option`.
     #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> Result<RetryEngine, JsValue> {
-        let given = serde_wasm_bindgen::Deserializer::from(options);
-        let config = read_options(given).map_err(|e| to_js(&e))?;
+    pub fn new(options: &str) -> Result<RetryEngine, JsValue> {
+        let config = read_options(options).map_err(|e| to_js(&e))?;
         let policy = Policy::new(config).map_err(|e| to_js(&e))?;
         Ok(RetryEngine { policy })
     }
@@ -47,7 +46,7 @@ impl RetryEngine {
 
     /// Decides about one failed attempt (`RetryDecideInput` in, `RetryDecision` out).
     /// Errors: `invalid_argument` naming what is malformed.
-    pub fn decide(&mut self, input: JsValue) -> Result<JsValue, JsValue> {
+    pub fn decide(&mut self, input: &str) -> Result<JsValue, JsValue> {
         let args: DecideArgs = decode("decide input", input)?;
         let input = args
             .input(js_sys::Date::now())
@@ -82,7 +81,7 @@ impl RetryEngine {
 
     /// Takes over the shared state a store returned (`RetrySharedState`); the decisions
     /// then run on it. Errors: `invalid_argument` for a malformed state.
-    pub fn set_shared(&mut self, origin: &str, state: JsValue) -> Result<(), JsValue> {
+    pub fn set_shared(&mut self, origin: &str, state: &str) -> Result<(), JsValue> {
         let state: SharedState = decode("shared retry state", state)?;
         self.policy.set_shared(origin, &state);
         Ok(())

@@ -1,7 +1,6 @@
 /**
  * What users pass, normalised into what crosses into wasm: headers as one text of
- * `name:value` lines (one string crosses, not two per header), a body as text or bytes,
- * both bounded. Everything a user object can run
+ * `name:value` lines, a body as bounded text (bytes decoded as the core decodes them). Everything a user object can run
  * (getters, `toJSON`, iterators) runs here, before the wasm call, so nothing it does can
  * reach into a classification in progress.
  * @module
@@ -104,11 +103,20 @@ export function bodyValue(b: BodyLike | unknown): string | Uint8Array {
   return text ?? "";
 }
 
+let utf8: TextDecoder | undefined;
+
 /**
- * A body cut to one more byte than the core looks at (so it sees that the body was longer):
- * a string to `max + 1` UTF-16 units (each is at least one UTF-8 byte), bytes to `max + 1`.
+ * A body as the text that crosses into wasm, cut to what the core looks at. A string is cut
+ * to `max + 1` UTF-16 units (each is at least one UTF-8 byte, so the core sees that it was
+ * longer). Bytes are decoded as UTF-8 with U+FFFD for each invalid sequence and a BOM kept,
+ * as the core decodes bytes: past `max` bytes the rest is dropped, and with it a character
+ * cut in two.
  * @internal
  */
-export function boundedBody(b: string | Uint8Array, max: number): string | Uint8Array {
-  return b.length > max + 1 ? (typeof b === "string" ? b.slice(0, max + 1) : b.subarray(0, max + 1)) : b;
+export function boundedBody(b: string | Uint8Array, max: number): string {
+  if (typeof b === "string") return b.length > max + 1 ? b.slice(0, max + 1) : b;
+  if (b.length <= max) return (utf8 ??= new TextDecoder("utf-8", { ignoreBOM: true })).decode(b);
+  // A streaming decode holds back an unfinished character instead of replacing it; this
+  // decoder is dropped with what it holds.
+  return new TextDecoder("utf-8", { ignoreBOM: true }).decode(b.subarray(0, max), { stream: true });
 }

@@ -18,6 +18,7 @@
 //! Nothing here fails: bad input yields a classification (`unknown` at worst), so this
 //! concern defines no error codes.
 
+pub mod args;
 mod auth;
 mod body;
 mod codes;

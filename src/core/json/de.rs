@@ -9,8 +9,13 @@
 //! Numbers: one written as a whole number (no fraction, no exponent) that fits in `u64`
 //! (`i64` when negative) is handed to serde as an integer, anything else as an `f64`, as
 //! `serde_json` does: `1.0` and `1e3` are not integers, `-0` is the float −0.
-//! An enum is read from its name as a string only (the crate's enums crossing are unit
-//! enums); `serde_json` also reads `{"name": null}`.
+//! A struct is read from an object only, and an enum from its name as a string only (the
+//! crate's enums that cross are unit enums); `serde_json` also reads a struct from an array
+//! of its fields in order, and a unit variant from `{"name": null}`.
+//!
+//! Each `deserialize_*` takes only the tokens its kind can be written as, and the token is
+//! read by code shared by all of them ([`Deserializer::token`]): a type then adds only its
+//! own dispatch to the module, not a copy of the grammar.
 //!
 //! A [`DecodeError`] names the path of the bad member (`budget.capacity: expected a number,
 //! got a string`) and describes a wrong value by its kind only: serde's default messages
@@ -181,22 +186,129 @@ struct Deserializer<'de> {
     depth: usize,
 }
 
+/// The first token of a value. Reading it is the same for every target type, so it is
+/// done once ([`Deserializer::token`]); each `deserialize_*` only hands it to its visitor.
+enum Token<'de> {
+    Null,
+    Bool(bool),
+    Str(Cow<'de, str>),
+    /// A number written as a whole number that fits `u64`.
+    Unsigned(u64),
+    /// A negative whole number that fits `i64`.
+    Signed(i64),
+    /// Any other number.
+    Float(f64),
+    /// An opening bracket, consumed: true when an item follows.
+    Array(bool),
+    /// An opening brace, consumed: true when a member follows.
+    Object(bool),
+}
+
+impl Token<'_> {
+    /// The error for a value of this kind where `exp` was expected.
+    fn refused(&self, exp: &dyn Expected) -> DecodeError {
+        let unexp = match self {
+            Token::Null => Unexpected::Unit,
+            Token::Bool(b) => Unexpected::Bool(*b),
+            Token::Str(s) => Unexpected::Str(s),
+            Token::Unsigned(u) => Unexpected::Unsigned(*u),
+            Token::Signed(i) => Unexpected::Signed(*i),
+            Token::Float(f) => Unexpected::Float(*f),
+            Token::Array(_) => Unexpected::Seq,
+            Token::Object(_) => Unexpected::Map,
+        };
+        de::Error::invalid_type(unexp, exp)
+    }
+}
+
 impl<'de> Deserializer<'de> {
+    fn token(&mut self) -> Result<Token<'de>, DecodeError> {
+        Ok(match self.p.peek() {
+            Some(b'n') => {
+                self.p.literal(b"null")?;
+                Token::Null
+            }
+            Some(b't') => {
+                self.p.literal(b"true")?;
+                Token::Bool(true)
+            }
+            Some(b'f') => {
+                self.p.literal(b"false")?;
+                Token::Bool(false)
+            }
+            Some(b'"') => Token::Str(self.p.string()?),
+            Some(b'[') => Token::Array(self.open(b']')?),
+            Some(b'{') => Token::Object(self.open(b'}')?),
+            Some(b'-' | b'0'..=b'9') => {
+                let n = self.p.number()?;
+                match n.whole.and_then(whole_u64) {
+                    Some(u) if !n.negative => Token::Unsigned(u),
+                    Some(u) if u != 0 => match 0i64.checked_sub_unsigned(u) {
+                        Some(i) => Token::Signed(i),
+                        None => Token::Float(n.value),
+                    },
+                    _ => Token::Float(n.value),
+                }
+            }
+            _ => return Err(self.p.err_or_end(JsonErrorKind::UnexpectedByte).into()),
+        })
+    }
+
     /// Enters an array or object (its opening bracket is next): false when it is empty.
     fn open(&mut self, close: u8) -> Result<bool, DecodeError> {
         self.depth += 1;
         Ok(self.p.open(self.depth, close)?)
     }
 
+    /// Leaves the array or object just read; `unread`: the visitor stopped before its end.
+    fn close(&mut self, unread: bool) -> Result<(), DecodeError> {
+        self.depth -= 1;
+        if unread {
+            return Err(de::Error::custom(
+                "a list or object holds more than expected",
+            ));
+        }
+        Ok(())
+    }
+
+    fn seq<V: Visitor<'de>>(&mut self, more: bool, visitor: V) -> Result<V::Value, DecodeError> {
+        let mut items = Items {
+            de: &mut *self,
+            more,
+            index: 0,
+        };
+        let value = visitor.visit_seq(&mut items)?;
+        let unread = items.more;
+        self.close(unread)?;
+        Ok(value)
+    }
+
+    fn map<V: Visitor<'de>>(&mut self, more: bool, visitor: V) -> Result<V::Value, DecodeError> {
+        let mut members = Members {
+            de: &mut *self,
+            more,
+            key: Cow::Borrowed(""),
+        };
+        let value = visitor.visit_map(&mut members)?;
+        let unread = members.more;
+        self.close(unread)?;
+        Ok(value)
+    }
+
     fn number<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, DecodeError> {
-        let n = self.p.number()?;
-        match n.whole.and_then(whole_u64) {
-            Some(u) if !n.negative => visitor.visit_u64(u),
-            Some(u) if u != 0 => match 0i64.checked_sub_unsigned(u) {
-                Some(i) => visitor.visit_i64(i),
-                None => visitor.visit_f64(n.value),
-            },
-            _ => visitor.visit_f64(n.value),
+        match self.token()? {
+            Token::Unsigned(u) => visitor.visit_u64(u),
+            Token::Signed(i) => visitor.visit_i64(i),
+            Token::Float(f) => visitor.visit_f64(f),
+            other => Err(other.refused(&visitor)),
+        }
+    }
+
+    fn text<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, DecodeError> {
+        match self.token()? {
+            Token::Str(Cow::Borrowed(s)) => visitor.visit_borrowed_str(s),
+            Token::Str(Cow::Owned(s)) => visitor.visit_string(s),
+            other => Err(other.refused(&visitor)),
         }
     }
 }
@@ -209,59 +321,29 @@ fn whole_u64(digits: &[u8]) -> Option<u64> {
     })
 }
 
+/// Each target kind reads only the tokens it can take, so a type adds its own dispatch and
+/// not the whole grammar: a struct or map is read from an object only, a list from an array.
 impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
     type Error = DecodeError;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
-        match self.p.peek() {
-            Some(b'n') => {
-                self.p.literal(b"null")?;
-                visitor.visit_unit()
-            }
-            Some(b't') => {
-                self.p.literal(b"true")?;
-                visitor.visit_bool(true)
-            }
-            Some(b'f') => {
-                self.p.literal(b"false")?;
-                visitor.visit_bool(false)
-            }
-            Some(b'"') => match self.p.string()? {
-                Cow::Borrowed(s) => visitor.visit_borrowed_str(s),
-                Cow::Owned(s) => visitor.visit_string(s),
-            },
-            Some(b'[') => {
-                let more = self.open(b']')?;
-                let mut items = Items {
-                    de: &mut *self,
-                    more,
-                    index: 0,
-                };
-                let value = visitor.visit_seq(&mut items)?;
-                let unread = items.more;
-                self.depth -= 1;
-                if unread {
-                    return Err(de::Error::custom("a list holds more items than expected"));
-                }
-                Ok(value)
-            }
-            Some(b'{') => {
-                let more = self.open(b'}')?;
-                let mut members = Members {
-                    de: &mut *self,
-                    more,
-                    key: Cow::Borrowed(""),
-                };
-                let value = visitor.visit_map(&mut members)?;
-                let unread = members.more;
-                self.depth -= 1;
-                if unread {
-                    return Err(de::Error::custom("an object member was not read"));
-                }
-                Ok(value)
-            }
-            Some(b'-' | b'0'..=b'9') => self.number(visitor),
-            _ => Err(self.p.err_or_end(JsonErrorKind::UnexpectedByte).into()),
+        match self.token()? {
+            Token::Null => visitor.visit_unit(),
+            Token::Bool(b) => visitor.visit_bool(b),
+            Token::Str(Cow::Borrowed(s)) => visitor.visit_borrowed_str(s),
+            Token::Str(Cow::Owned(s)) => visitor.visit_string(s),
+            Token::Unsigned(u) => visitor.visit_u64(u),
+            Token::Signed(i) => visitor.visit_i64(i),
+            Token::Float(f) => visitor.visit_f64(f),
+            Token::Array(more) => self.seq(more, visitor),
+            Token::Object(more) => self.map(more, visitor),
+        }
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        match self.token()? {
+            Token::Bool(b) => visitor.visit_bool(b),
+            other => Err(other.refused(&visitor)),
         }
     }
 
@@ -272,6 +354,36 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         } else {
             visitor.visit_some(self)
         }
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        match self.token()? {
+            Token::Null => visitor.visit_unit(),
+            other => Err(other.refused(&visitor)),
+        }
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        match self.token()? {
+            Token::Array(more) => self.seq(more, visitor),
+            other => Err(other.refused(&visitor)),
+        }
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        match self.token()? {
+            Token::Object(more) => self.map(more, visitor),
+            other => Err(other.refused(&visitor)),
+        }
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, DecodeError> {
+        self.deserialize_map(visitor)
     }
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(
@@ -288,11 +400,9 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         _variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, DecodeError> {
-        if self.p.peek() == Some(b'"') {
-            visitor.visit_enum(Name(self.p.string()?))
-        } else {
-            // Reads the value only to name its kind.
-            self.deserialize_any(Refused(visitor))
+        match self.token()? {
+            Token::Str(name) => visitor.visit_enum(Name(name)),
+            other => Err(other.refused(&visitor)),
         }
     }
 
@@ -300,9 +410,51 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         self.deserialize_any(visitor)
     }
 
+    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.number(visitor)
+    }
+    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.number(visitor)
+    }
+    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.number(visitor)
+    }
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.number(visitor)
+    }
+    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.number(visitor)
+    }
+    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.number(visitor)
+    }
+    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.number(visitor)
+    }
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.number(visitor)
+    }
+    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.number(visitor)
+    }
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.number(visitor)
+    }
+    fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.text(visitor)
+    }
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.text(visitor)
+    }
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.text(visitor)
+    }
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.text(visitor)
+    }
+
     forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf unit unit_struct seq tuple tuple_struct map struct identifier
+        i128 u128 bytes byte_buf unit_struct tuple tuple_struct
     }
 }
 
@@ -433,17 +585,8 @@ impl<'de> VariantAccess<'de> for UnitOnly {
     }
 }
 
-/// Refuses whatever value it is shown, naming its kind against what `V` expects (an enum
-/// written as anything but a string).
-struct Refused<V>(V);
-
-impl<'de, V: Visitor<'de>> Visitor<'de> for Refused<V> {
-    type Value = V::Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.expecting(f)
-    }
-}
+#[cfg(test)]
+mod props;
 
 #[cfg(test)]
 mod tests {
@@ -553,10 +696,7 @@ mod tests {
             ),
             (r#"{"name":null}"#, "name: expected a string, got null"),
             (r#"{"budget":null}"#, "missing field `name`"),
-            (
-                r#"[]"#,
-                "invalid length 0, expected struct Doc with 4 elements",
-            ),
+            (r#"[]"#, "expected an object, got a list"),
             ("7", "expected an object, got a whole number"),
             (
                 r#"{"name":"a","budget":{"capacity":1}"#,

@@ -5,13 +5,12 @@
 //!
 //! Why options are read as a map of loose values (a [`Scalar`] by name) and checked here: a
 //! wrong option must come back as `retry_invalid_option` naming the option the user wrote
-//! (`maxRetries`, `budget.retryCost`), and serde's own type errors do not say which field
-//! they came from. Option names are checked against the shapes ([`check_names`]), so a typo
+//! (`maxRetries`, `budget.retryCost`) in the retry concern's words, not as a decoding error. Option names are checked against the shapes ([`check_names`]), so a typo
 //! is `retry_unknown_option`, never a silent default. `null` means "the default".
 //!
-//! Nothing here reads deeper than the options need: the members of `budget` and `breaker`
-//! are read, and an object or array below them is noted without being walked, so a cyclic or
-//! huge value cannot make the decoder recurse or allocate without bound.
+//! Nothing here keeps more than the options need: the members of `budget` and `breaker` are
+//! read, and an object or array below them is noted and skipped (the JSON reader bounds its
+//! depth).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -20,6 +19,8 @@ use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::core::classify::model::Category;
+use crate::core::json::Limits;
+use crate::core::json::de::from_str;
 use crate::core::retry::backoff::Jitter;
 use crate::core::retry::config::{BreakerConfig, BudgetConfig, LargeHint, RetryConfig};
 use crate::core::retry::decide::{DecideInput, Failure};
@@ -299,13 +300,12 @@ impl<'de> Deserialize<'de> for Scalar {
     }
 }
 
-/// Reads retry options from any serde source (a JS object through serde-wasm-bindgen, a
-/// `serde_json::Value` in tests): names first ([`check_names`]), then values. `null` and
-/// `undefined` are the defaults; anything but an object is `retry_invalid_option` for
-/// `options`.
-pub fn read_options<'de, D: Deserializer<'de>>(value: D) -> Result<RetryConfig, RetryError> {
+/// Reads retry options from JSON text: names first ([`check_names`]), then values. `null` is
+/// the defaults; anything but an object is `retry_invalid_option` for `options`.
+pub fn read_options(text: &str) -> Result<RetryConfig, RetryError> {
     let not_object = |_| RetryError::option("options", "must be an object");
-    let Some(given) = Option::<Options>::deserialize(value).map_err(not_object)? else {
+    let given: Option<Options> = from_str(text, &Limits::default()).map_err(not_object)?;
+    let Some(given) = given else {
         return Ok(RetryConfig::default());
     };
     check_names(&given)?;
@@ -880,7 +880,7 @@ mod tests {
 
     #[test]
     fn option_names_are_checked_against_the_shapes() {
-        let read = |v: serde_json::Value| read_options(&v);
+        let read = |v: serde_json::Value| read_options(&v.to_string());
         let unknown = |v: serde_json::Value| match read(v) {
             Err(RetryError::UnknownOption { option }) => option,
             other => panic!("{other:?}"),
