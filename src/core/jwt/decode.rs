@@ -69,6 +69,17 @@ pub struct DecodedJwt {
     pub token_type: Option<TokenType>,
 }
 
+impl DecodedJwt {
+    /// The time claims, for [`timing`](super::timing::timing).
+    pub fn claims(&self) -> Claims {
+        Claims {
+            exp: self.exp,
+            iat: self.iat,
+            nbf: self.nbf,
+        }
+    }
+}
+
 /// What a token says about itself: its time claims and the kind it declares ([`read`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TokenClaims {
