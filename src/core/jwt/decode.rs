@@ -12,8 +12,8 @@
 //!   reported.
 //! - UTF-8 is validated strictly (no lossy fallback: that is how jwt-decode garbles names).
 //! - The signature is checked as base64url but its bytes are not kept: nothing reads them.
-//! - The header and payload are read in one pass each, keeping only the members faultline
-//!   uses ([`claims`](super::claims)): [`read`] returns those claims. [`decode`] also returns
+//! - The header and payload are parsed, keeping only the members faultline uses
+//!   ([`claims`](super::claims)): [`read`] returns those claims. [`decode`] also returns
 //!   the decoded JSON texts: the JS side builds the objects with `JSON.parse` when they are
 //!   read, so they are exactly what `JSON.parse` makes of them.
 
@@ -178,26 +178,17 @@ fn segment_text(segment: &[u8], part: Part) -> Result<String, JwtError> {
     })
 }
 
-/// Reads a segment's text, which must be a JSON object, keeping the members faultline uses.
+/// Parses a segment's text, which must be a JSON object, keeping the members faultline uses.
 fn members<'a>(text: &'a str, part: Part, limits: &JwtLimits) -> Result<Members<'a>, JwtError> {
     let json_limits = json::Limits {
         max_depth: limits.max_json_depth,
     };
-    json::de::from_str(text, &json_limits).map_err(|_| refusal(text, part, json_limits))
-}
-
-/// Why [`members`] refused a text. The typed read's error names a member; a token's error
-/// names the byte, so this failure path reads the text again to find it.
-fn refusal(text: &str, part: Part, limits: json::Limits) -> JwtError {
-    match json::parse_with(text, limits) {
-        Err(e) => JwtError::Json {
-            part,
-            kind: e.kind,
-            offset: e.offset,
-        },
-        // Valid JSON, so its shape was refused: only an object is read.
-        Ok(_) => JwtError::NotObject { part },
-    }
+    let value = json::parse_with(text, json_limits).map_err(|e| JwtError::Json {
+        part,
+        kind: e.kind,
+        offset: e.offset,
+    })?;
+    Members::of(&value).ok_or(JwtError::NotObject { part })
 }
 
 /// The checks of [`decode`], in order: the decoded header and payload texts, and the claims.
