@@ -1,6 +1,7 @@
 #![no_main]
-//! Fuzzes the JWT reader: `decode` and `timing` on arbitrary bytes. Invariants: nothing
-//! panics; decoded texts are valid JSON objects; timing outputs
+//! Fuzzes the JWT reader: `decode`, `read` and `timing` on arbitrary bytes. Invariants:
+//! nothing panics; `read` gives `decode`'s claims and errors; decoded texts are valid JSON
+//! objects; timing outputs
 //! are finite and consistent (`expired` implies `should_refresh`, refresh never after
 //! expiry).
 //!
@@ -8,14 +9,20 @@
 //! token, so the fuzzer explores both.
 
 use faultline::core::json;
-use faultline::core::jwt::{JwtLimits, TimingInput, decode, timing};
+use faultline::core::jwt::{JwtLimits, TimingInput, decode, read, timing};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let (knobs, token) = data.split_at(data.len().min(8));
     let limits = JwtLimits::default();
 
-    let Ok(d) = decode(token, &limits) else { return };
+    let decoded = decode(token, &limits);
+    let claims = read(token, &limits);
+    assert_eq!(
+        claims.as_ref().map(|c| (c.claims(), c.token_type.clone())),
+        decoded.as_ref().map(|d| (d.claims(), d.token_type.clone()))
+    );
+    let Ok(d) = decoded else { return };
     assert!(matches!(json::parse(&d.header), Ok(json::Value::Object(_))));
     assert!(matches!(
         json::parse(&d.payload),

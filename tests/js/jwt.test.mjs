@@ -112,3 +112,21 @@ test("decodeJwt<T>() types custom claims; the default is JwtPayload (tsc --stric
   const tsc = join(process.cwd(), "node_modules/typescript/bin/tsc");
   execFileSync(process.execPath, [tsc, "--strict", "--noEmit", "--module", "node16", "--moduleResolution", "node16", "--target", "es2022", "--types", "node", file], { stdio: "inherit" });
 });
+
+test("the token's UTF-8 is what the errors measure: non-ASCII text, lone surrogates, the size limit", () => {
+  const refused = (token, opts) => {
+    try {
+      decodeJwt(token, opts);
+    } catch (e) {
+      return `${e.code}: ${e.message}`;
+    }
+    return "accepted";
+  };
+  assert.equal(refused("é30.e30."), "jwt_base64: header segment is not valid base64url: byte 0xc3 at offset 0 is outside the base64url alphabet");
+  assert.equal(refused("e30.e30.\ud800"), "jwt_base64: signature segment is not valid base64url: byte 0xef at offset 0 is outside the base64url alphabet");
+  // Five UTF-16 units, ten bytes of UTF-8: the limit counts bytes.
+  assert.equal(refused("ééééé", { maxTokenBytes: 5 }), "jwt_too_large: token is 10 bytes, above the limit of 5 bytes");
+  assert.equal(refused("ééééé", { maxTokenBytes: 10 }), "jwt_malformed: token is not a JWT: expected 3 dot-separated segments, found 1");
+  assert.equal(refused("日".repeat(20000)), "jwt_too_large: token is 60000 bytes, above the limit of 16384 bytes");
+  assert.equal(tokenTiming("e30.eyJleHAiOjF9.", { nowMs: 0 }).expiresAtMs, 1000);
+});

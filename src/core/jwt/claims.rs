@@ -5,6 +5,10 @@
 //! pitfall is a refresh token sent as an access token, which the token kind detects.
 //! Decisions:
 //!
+//! - The header and payload are parsed whole by the crate's JSON reader (so every member
+//!   must be valid JSON within the depth limit), and only the members named here are kept
+//!   ([`Members`]). Measured at the release profile (opt-level z), the reader's tree costs
+//!   less than a serde pass that skips the other members, and the code is smaller.
 //! - `exp`, `nbf`, `iat` must be finite JSON numbers when present (`null`, strings and
 //!   out-of-range numbers such as `1e400` are [`JwtError::ClaimType`]); absent means unknown,
 //!   and an absent `exp` means the token never expires. Fractional seconds are kept.
@@ -16,6 +20,8 @@
 //!   the header `typ` (RFC 9068 `at+jwt`), then the payload `typ` (Keycloak: `Bearer`,
 //!   `Refresh`, `Offline`). Generic types (`JWT`, `JOSE`) say nothing; unknown values are
 //!   kept as [`TokenType::Other`] (e.g. Keycloak's `ID`).
+
+use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
@@ -72,12 +78,16 @@ impl TokenType {
     /// Maps a declared kind (ASCII case-insensitive, an `application/` prefix ignored);
     /// `None` for generic types that say nothing (`JWT`, `JOSE`).
     pub fn from_declared(raw: &str) -> Option<TokenType> {
-        let name = strip_prefix_ignore_case(raw, "application/").to_ascii_lowercase();
-        match name.as_str() {
-            "jwt" | "jose" | "jose+json" => None,
-            "access" | "at+jwt" | "bearer" => Some(TokenType::ACCESS),
-            "refresh" | "rt+jwt" | "refresh+jwt" | "offline" => Some(TokenType::REFRESH),
-            _ => Some(TokenType::Other(raw.to_owned())),
+        let name = strip_prefix_ignore_case(raw, "application/");
+        let is_one_of = |names: &[&str]| names.iter().any(|n| name.eq_ignore_ascii_case(n));
+        if is_one_of(&["jwt", "jose", "jose+json"]) {
+            None
+        } else if is_one_of(&["access", "at+jwt", "bearer"]) {
+            Some(TokenType::ACCESS)
+        } else if is_one_of(&["refresh", "rt+jwt", "refresh+jwt", "offline"]) {
+            Some(TokenType::REFRESH)
+        } else {
+            Some(TokenType::Other(raw.to_owned()))
         }
     }
 }
@@ -89,47 +99,101 @@ fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> &'a str {
     }
 }
 
-/// One time claim: absent -> `None`; present and a finite number -> the number.
-fn time_claim(payload: &Value<'_>, claim: &'static str) -> Result<Option<f64>, JwtError> {
-    match payload.get(claim) {
-        None => Ok(None),
-        Some(v) => v.as_f64().map(Some).ok_or(JwtError::ClaimType { claim }),
+/// The members of a header or payload object that faultline reads, each as its last
+/// occurrence has it; the other members are skipped.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Members<'a> {
+    exp: Option<Scalar<'a>>,
+    iat: Option<Scalar<'a>>,
+    nbf: Option<Scalar<'a>>,
+    token_type: Option<Scalar<'a>>,
+    typ: Option<Scalar<'a>>,
+}
+
+/// A member's value, as far as the claims care.
+#[derive(Debug, Clone, PartialEq)]
+enum Scalar<'a> {
+    /// A number (infinite when out of `f64` range).
+    Number(f64),
+    /// A string, unescaped.
+    Text(Cow<'a, str>),
+    /// `null`, a boolean, an array or an object.
+    Other,
+}
+
+impl<'a> Members<'a> {
+    /// The kept members of a parsed object; `None` when it is not an object.
+    pub(crate) fn of(value: &Value<'a>) -> Option<Members<'a>> {
+        let mut members = Members::default();
+        for (name, value) in value.as_object()? {
+            let kept = match name.as_ref() {
+                "exp" => &mut members.exp,
+                "iat" => &mut members.iat,
+                "nbf" => &mut members.nbf,
+                "token_type" => &mut members.token_type,
+                "typ" => &mut members.typ,
+                _ => continue,
+            };
+            *kept = Some(match value {
+                Value::Number(n) => Scalar::Number(*n),
+                Value::String(s) => Scalar::Text(s.clone()),
+                _ => Scalar::Other,
+            });
+        }
+        Some(members)
+    }
+
+    /// Reads `exp`, `nbf`, `iat` (checked in that order).
+    pub(crate) fn time_claims(&self) -> Result<Claims, JwtError> {
+        let exp = time_claim(&self.exp, "exp")?;
+        let nbf = time_claim(&self.nbf, "nbf")?;
+        let iat = time_claim(&self.iat, "iat")?;
+        Ok(Claims { exp, iat, nbf })
     }
 }
 
-/// Reads `exp`, `nbf`, `iat` (checked in that order) from a payload object.
-pub(crate) fn time_claims(payload: &Value<'_>) -> Result<Claims, JwtError> {
-    let exp = time_claim(payload, "exp")?;
-    let nbf = time_claim(payload, "nbf")?;
-    let iat = time_claim(payload, "iat")?;
-    Ok(Claims { exp, iat, nbf })
+/// One time claim: absent -> `None`; present and a finite number -> the number.
+fn time_claim(value: &Option<Scalar<'_>>, claim: &'static str) -> Result<Option<f64>, JwtError> {
+    match value {
+        None => Ok(None),
+        Some(Scalar::Number(n)) if n.is_finite() => Ok(Some(*n)),
+        Some(_) => Err(JwtError::ClaimType { claim }),
+    }
 }
 
 /// The token kind from the claim `token_type`, the header `typ`, then the payload `typ`.
-pub(crate) fn token_type(header: &Value<'_>, payload: &Value<'_>) -> Option<TokenType> {
-    [
-        payload.get("token_type"),
-        header.get("typ"),
-        payload.get("typ"),
-    ]
-    .into_iter()
-    .flatten()
-    .filter_map(Value::as_str)
-    .find_map(TokenType::from_declared)
+pub(crate) fn token_type(header: &Members<'_>, payload: &Members<'_>) -> Option<TokenType> {
+    [&payload.token_type, &header.typ, &payload.typ]
+        .into_iter()
+        .find_map(|value| match value {
+            Some(Scalar::Text(declared)) => TokenType::from_declared(declared),
+            _ => None,
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::json::parse;
+    use crate::core::json;
+
+    /// The kept members of `text` (borrowing from the parsed tree, which is leaked: tests
+    /// only).
+    fn parse(text: &str) -> Members<'_> {
+        let value: &Value<'_> = Box::leak(Box::new(json::parse(text).unwrap()));
+        Members::of(value).unwrap()
+    }
+
+    fn time_claims(members: &Members<'_>) -> Result<Claims, JwtError> {
+        members.time_claims()
+    }
 
     fn kind(header: &str, payload: &str) -> Option<TokenType> {
-        token_type(&parse(header).unwrap(), &parse(payload).unwrap())
+        token_type(&parse(header), &parse(payload))
     }
 
     #[test]
     fn time_claims_finite_numbers_only() {
-        let p = parse(r#"{"exp":1700003600,"iat":1700000000.5}"#).unwrap();
+        let p = parse(r#"{"exp":1700003600,"iat":1700000000.5}"#);
         assert_eq!(
             time_claims(&p),
             Ok(Claims {
@@ -147,13 +211,33 @@ mod tests {
             (r#"{"iat":{},"nbf":"x"}"#, "nbf"),
         ] {
             assert_eq!(
-                time_claims(&parse(doc).unwrap()),
+                time_claims(&parse(doc)),
                 Err(JwtError::ClaimType { claim }),
                 "{doc}"
             );
         }
-        let dup = parse(r#"{"exp":"bad","exp":5}"#).unwrap();
+        let dup = parse(r#"{"exp":"bad","exp":5}"#);
         assert_eq!(time_claims(&dup).unwrap().exp, Some(5.0));
+    }
+
+    #[test]
+    fn only_named_members_are_kept_the_last_of_a_name_wins() {
+        let p = parse(
+            r#"{"sub":"x","aud":["a",{"b":[null,true]}],"\u0065xp":7,"token_type":"re\u0066resh","typ":{}}"#,
+        );
+        assert_eq!(p.exp, Some(Scalar::Number(7.0)));
+        assert_eq!(
+            p.token_type,
+            Some(Scalar::Text(Cow::Owned("refresh".into())))
+        );
+        assert_eq!(p.typ, Some(Scalar::Other));
+        assert_eq!(p.iat, None);
+        assert_eq!(token_type(&parse("{}"), &p), Some(TokenType::REFRESH));
+        // The last member of a name wins, whatever the earlier ones held.
+        let p = parse(r#"{"typ":"Bearer","typ":[1],"iat":{"a":1},"iat":-2}"#);
+        assert_eq!(token_type(&parse("{}"), &p), None);
+        assert_eq!(p.time_claims().unwrap().iat, Some(-2.0));
+        assert_eq!(Members::of(&json::parse("[1]").unwrap()), None);
     }
 
     #[test]

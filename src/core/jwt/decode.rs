@@ -11,16 +11,18 @@
 //!   signature (base64url, never verified), then `exp`, `nbf`, `iat`. The first failure is
 //!   reported.
 //! - UTF-8 is validated strictly (no lossy fallback: that is how jwt-decode garbles names).
-//! - The decoded JSON texts are returned as strings: the JS side builds the objects with
-//!   `JSON.parse` when they are read, so they are exactly what `JSON.parse` makes of them.
-//!   Only the claims faultline uses are extracted here.
+//! - The signature is checked as base64url but its bytes are not kept: nothing reads them.
+//! - The header and payload are parsed, keeping only the members faultline uses
+//!   ([`claims`](super::claims)): [`read`] returns those claims. [`decode`] also returns
+//!   the decoded JSON texts: the JS side builds the objects with `JSON.parse` when they are
+//!   read, so they are exactly what `JSON.parse` makes of them.
 
 use serde::Serialize;
 
-use crate::core::json::{self, Value};
+use crate::core::json;
 
 use super::base64url;
-use super::claims::{self, Claims, TokenKind, TokenType};
+use super::claims::{self, Claims, Members, TokenKind, TokenType};
 use super::error::{JwtError, MalformedReason, Part};
 
 /// Default [`JwtLimits::max_token_bytes`]: 16 KiB, far above real tokens (a few hundred
@@ -67,13 +69,37 @@ pub struct DecodedJwt {
     pub token_type: Option<TokenType>,
 }
 
-/// The order of [`DecodedJwt::claim_slots`]; TypeScript reads it as `JwtClaimSlots`.
+impl DecodedJwt {
+    /// The time claims, for [`timing`](super::timing::timing).
+    pub fn claims(&self) -> Claims {
+        Claims {
+            exp: self.exp,
+            iat: self.iat,
+            nbf: self.nbf,
+        }
+    }
+}
+
+/// What a token says about itself: its time claims and the kind it declares ([`read`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenClaims {
+    /// `exp` in seconds since the epoch; `None` means the token never expires.
+    pub exp: Option<f64>,
+    /// `iat` in seconds since the epoch.
+    pub iat: Option<f64>,
+    /// `nbf` in seconds since the epoch.
+    pub nbf: Option<f64>,
+    /// The token kind (see [`claims`](super::claims) for the sources).
+    pub token_type: Option<TokenType>,
+}
+
+/// The order of [`TokenClaims::claim_slots`]; TypeScript reads it as `JwtClaimSlots`.
 pub const CLAIM_SLOTS: [&str; 4] = ["exp", "iat", "nbf", "kind"];
 
-/// [`DecodedJwt::claim_slots`]' `kind` for a declared kind that is not a [`TokenKind`].
+/// [`TokenClaims::claim_slots`]' `kind` for a declared kind that is not a [`TokenKind`].
 pub const OTHER_KIND: f64 = -1.0;
 
-impl DecodedJwt {
+impl TokenClaims {
     /// `exp`, `iat`, `nbf` (NaN when absent) and the kind: NaN for none, the index of a
     /// [`TokenKind`] in [`TokenKind::ALL`], or [`OTHER_KIND`] (its name is in the texts).
     pub fn claim_slots(&self) -> [f64; 4] {
@@ -114,10 +140,11 @@ fn split<'a>(token: &'a [u8], limits: &JwtLimits) -> Result<Segments<'a>, JwtErr
             max: limits.max_token_bytes,
         });
     }
-    let mut parts = token.split(|&b| b == b'.');
-    let (Some(header), Some(payload), Some(signature), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let three = split_at_dot(token).and_then(|(header, rest)| {
+        let (payload, signature) = split_at_dot(rest)?;
+        (!signature.contains(&b'.')).then_some((header, payload, signature))
+    });
+    let Some((header, payload, signature)) = three else {
         let dots = token.iter().filter(|&&b| b == b'.').count();
         return Err(match dots + 1 {
             5 => JwtError::Encrypted,
@@ -136,6 +163,12 @@ fn split<'a>(token: &'a [u8], limits: &JwtLimits) -> Result<Segments<'a>, JwtErr
     })
 }
 
+/// `text` before and after its first `.`.
+fn split_at_dot(text: &[u8]) -> Option<(&[u8], &[u8])> {
+    let dot = text.iter().position(|&b| b == b'.')?;
+    Some((text.get(..dot)?, text.get(dot + 1..)?))
+}
+
 /// Decodes one segment into its UTF-8 text.
 fn segment_text(segment: &[u8], part: Part) -> Result<String, JwtError> {
     let bytes = base64url::decode(segment).map_err(|error| JwtError::Base64 { part, error })?;
@@ -145,8 +178,8 @@ fn segment_text(segment: &[u8], part: Part) -> Result<String, JwtError> {
     })
 }
 
-/// Parses a segment's text, which must be a JSON object.
-fn object<'a>(text: &'a str, part: Part, limits: &JwtLimits) -> Result<Value<'a>, JwtError> {
+/// Parses a segment's text, which must be a JSON object, keeping the members faultline uses.
+fn members<'a>(text: &'a str, part: Part, limits: &JwtLimits) -> Result<Members<'a>, JwtError> {
     let json_limits = json::Limits {
         max_depth: limits.max_json_depth,
     };
@@ -155,10 +188,35 @@ fn object<'a>(text: &'a str, part: Part, limits: &JwtLimits) -> Result<Value<'a>
         kind: e.kind,
         offset: e.offset,
     })?;
-    match value {
-        Value::Object(_) => Ok(value),
-        _ => Err(JwtError::NotObject { part }),
-    }
+    Members::of(&value).ok_or(JwtError::NotObject { part })
+}
+
+/// The checks of [`decode`], in order: the decoded header and payload texts, and the claims.
+fn check(token: &[u8], limits: &JwtLimits) -> Result<(String, String, TokenClaims), JwtError> {
+    let segments = split(token, limits)?;
+    let header = segment_text(segments.header, Part::Header)?;
+    let header_members = members(&header, Part::Header, limits)?;
+    let payload = segment_text(segments.payload, Part::Payload)?;
+    let payload_members = members(&payload, Part::Payload, limits)?;
+    base64url::check(segments.signature).map_err(|error| JwtError::Base64 {
+        part: Part::Signature,
+        error,
+    })?;
+    let Claims { exp, iat, nbf } = payload_members.time_claims()?;
+    let token_type = claims::token_type(&header_members, &payload_members);
+    let claims = TokenClaims {
+        exp,
+        iat,
+        nbf,
+        token_type,
+    };
+    Ok((header, payload, claims))
+}
+
+/// Checks a compact JWT as [`decode`] does (same errors, same order) and returns only its
+/// claims.
+pub fn read(token: &[u8], limits: &JwtLimits) -> Result<TokenClaims, JwtError> {
+    check(token, limits).map(|(_, _, claims)| claims)
 }
 
 /// Decodes a compact JWT without verifying it.
@@ -167,25 +225,14 @@ fn object<'a>(text: &'a str, part: Part, limits: &JwtLimits) -> Result<Value<'a>
 /// then per segment [`JwtError::Base64`], [`JwtError::Utf8`], [`JwtError::Json`],
 /// [`JwtError::NotObject`], then [`JwtError::ClaimType`].
 pub fn decode(token: &[u8], limits: &JwtLimits) -> Result<DecodedJwt, JwtError> {
-    let segments = split(token, limits)?;
-    let header = segment_text(segments.header, Part::Header)?;
-    let header_value = object(&header, Part::Header, limits)?;
-    let payload = segment_text(segments.payload, Part::Payload)?;
-    let payload_value = object(&payload, Part::Payload, limits)?;
-    base64url::decode(segments.signature).map_err(|error| JwtError::Base64 {
-        part: Part::Signature,
-        error,
-    })?;
-    let Claims { exp, iat, nbf } = claims::time_claims(&payload_value)?;
-    let token_type = claims::token_type(&header_value, &payload_value);
-    drop((header_value, payload_value));
+    let (header, payload, claims) = check(token, limits)?;
     Ok(DecodedJwt {
         header,
         payload,
-        exp,
-        iat,
-        nbf,
-        token_type,
+        exp: claims.exp,
+        iat: claims.iat,
+        nbf: claims.nbf,
+        token_type: claims.token_type,
     })
 }
 
@@ -241,11 +288,7 @@ mod tests {
 
     #[test]
     fn claim_slots_follow_their_layout() {
-        let slots = |h: &str, p: &str| {
-            decode(token(h, p).as_bytes(), &LIMITS)
-                .unwrap()
-                .claim_slots()
-        };
+        let slots = |h: &str, p: &str| read(token(h, p).as_bytes(), &LIMITS).unwrap().claim_slots();
         let s = slots("{}", r#"{"exp":5,"iat":1,"token_type":"refresh"}"#);
         assert_eq!(CLAIM_SLOTS, ["exp", "iat", "nbf", "kind"]);
         assert_eq!((s[0], s[1]), (5.0, 1.0));
@@ -306,6 +349,19 @@ mod tests {
             e.to_string(),
             "payload segment is not valid base64url: byte '+' at offset 2 is outside the base64url alphabet"
         );
+        for (signature, message) in [
+            ("QR", "non-zero trailing bits in the character at offset 1"),
+            ("abcde", "5 characters of data is an impossible length"),
+            ("QQ=", "wrong '=' padding at offset 2"),
+        ] {
+            assert_eq!(
+                decode(format!("e30.e30.{signature}").as_bytes(), &LIMITS)
+                    .unwrap_err()
+                    .to_string(),
+                format!("signature segment is not valid base64url: {message}")
+            );
+        }
+        assert_eq!(exp(b"e30.e30.QQ==", &LIMITS), Ok(None));
         let e = decode(b"e30.e30.ab/c", &LIMITS).unwrap_err();
         assert_eq!(
             e.to_string(),
@@ -332,6 +388,24 @@ mod tests {
             "payload segment is JSON but not an object"
         );
         assert_eq!(code(&token("\"x\"", "{}")), "jwt_not_object");
+        // Members faultline does not use are read too: their errors name the byte.
+        assert_eq!(
+            decode(token("{}", r#"{"aud":["a",],"exp":1}"#).as_bytes(), &LIMITS).unwrap_err(),
+            JwtError::Json {
+                part: Part::Payload,
+                kind: json::JsonErrorKind::UnexpectedByte,
+                offset: 12
+            }
+        );
+        assert_eq!(
+            decode(
+                token(r#"{"alg":"HS256","kid":"a\x"}"#, "{}").as_bytes(),
+                &LIMITS
+            )
+            .unwrap_err()
+            .to_string(),
+            "header segment is not valid JSON: malformed string at decoded byte 23"
+        );
         assert_eq!(code(&token("{}", r#"{"exp":"1"}"#)), "jwt_claim_type");
         // Header errors come before payload errors.
         assert_eq!(

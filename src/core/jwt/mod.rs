@@ -5,7 +5,8 @@
 //! never verified (a browser has no key); this module only reads.
 //!
 //! - [`base64url`]: strict RFC 4648 §5 segments, decoded by the `base64` crate.
-//! - [`decode`](mod@decode): `header.payload.signature` -> [`DecodedJwt`].
+//! - [`decode`](mod@decode): `header.payload.signature` -> [`DecodedJwt`], or only its
+//!   [`TokenClaims`] ([`read`]).
 //! - [`claims`]: `exp`/`iat`/`nbf` and the token kind (access vs refresh).
 //! - [`timing`](mod@timing): local expiry and refresh instants, corrected for clock skew.
 //! - [`error`]: [`JwtError`], one stable code per failure (listed in [`CODES`]).
@@ -17,7 +18,10 @@ pub mod error;
 pub mod timing;
 
 pub use claims::{Claims, TokenKind, TokenType};
-pub use decode::{CLAIM_SLOTS, DEFAULT_MAX_TOKEN_BYTES, DecodedJwt, JwtLimits, OTHER_KIND, decode};
+pub use decode::{
+    CLAIM_SLOTS, DEFAULT_MAX_TOKEN_BYTES, DecodedJwt, JwtLimits, OTHER_KIND, TokenClaims, decode,
+    read,
+};
 pub use error::{JwtError, MalformedReason, Part};
 pub use timing::{
     ClockSource, DEFAULT_REFRESH_AHEAD_MS, MAX_TIME_MS, Timing, TimingInput, timing, token_timing,
@@ -173,7 +177,13 @@ mod tests {
         check("RawDecodedJwt", serde_json::to_value(&full).unwrap());
         let bare = decode(b"e30.e30.", &JwtLimits::default()).unwrap();
         check("RawDecodedJwt", serde_json::to_value(&bare).unwrap());
-        for claims in [Claims::default(), full.claims()] {
+        let claims = read(
+            b"eyJ0eXAiOiJhdCtqd3QifQ.eyJleHAiOjIsImlhdCI6MSwibmJmIjoxfQ.",
+            &JwtLimits::default(),
+        )
+        .unwrap()
+        .claims();
+        for claims in [Claims::default(), claims] {
             let t = timing(&claims, &TimingInput::at(0.0)).unwrap();
             check("TokenTiming", serde_json::to_value(t).unwrap());
         }

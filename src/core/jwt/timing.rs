@@ -28,7 +28,7 @@
 use super::claims::Claims;
 use serde::{Deserialize, Serialize};
 
-use super::decode::{JwtLimits, decode};
+use super::decode::{JwtLimits, read};
 use super::error::JwtError;
 
 /// Default refresh-ahead: 5 minutes before expiry (seed 000).
@@ -203,7 +203,7 @@ pub fn token_timing(
     limits: &JwtLimits,
     input: &TimingInput,
 ) -> Result<Timing, JwtError> {
-    timing(&decode(token, limits)?.claims(), input)
+    timing(&read(token, limits)?.claims(), input)
 }
 
 #[cfg(test)]
