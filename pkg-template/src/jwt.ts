@@ -189,14 +189,15 @@ export function jwtTimes(token: string): [number, number] | null {
 }
 
 // The expiry check runs before every request with the same token: remember its claims.
-let cached: { token: string; max: number; claims: TimeClaims } | undefined;
+let cached: { token: string; max: number; claims: TimeClaims; wire: string } | undefined;
 
-function claimsOf(token: string, max: number): TimeClaims {
+function claimsOf(token: string, max: number): { claims: TimeClaims; wire: string } {
   if (cached?.token !== token || cached.max !== max) {
     const slots = call(() => jwt_claims(token, max));
-    cached = { token, max, claims: { exp: num(slots[Slot.exp]), iat: num(slots[Slot.iat]), nbf: num(slots[Slot.nbf]) } };
+    const claims = { exp: num(slots[Slot.exp]), iat: num(slots[Slot.iat]), nbf: num(slots[Slot.nbf]) };
+    cached = { token, max, claims, wire: toWire("tokenTiming claims", claims) };
   }
-  return cached.claims;
+  return cached;
 }
 
 /**
@@ -211,8 +212,9 @@ function claimsOf(token: string, max: number): TimeClaims {
  */
 export function tokenTiming(token: string | TimeClaims, options: TimingOptions = {}): TokenTiming {
   let claims: TimeClaims;
+  let wireClaims: string | undefined;
   if (typeof token === "string") {
-    claims = claimsOf(token, maxBytes(options));
+    ({ claims, wire: wireClaims } = claimsOf(token, maxBytes(options)));
   } else if (token !== null && typeof token === "object") {
     claims = token;
   } else {
@@ -220,10 +222,16 @@ export function tokenTiming(token: string | TimeClaims, options: TimingOptions =
   }
   const input = { ...options, nowMs: options.nowMs ?? Date.now() };
   // NaN has no JSON form: refused here with the code the core gives any other unusable time.
-  for (const [name, v] of Object.entries({ ...claims, ...input })) {
-    if (typeof v === "number" && Number.isNaN(v)) throw new FaultlineError("jwt_invalid_timing_input", `timing input "${name}" must be a number, got NaN`);
-  }
-  const wireClaims = toWire("tokenTiming claims", claims);
+  refuseNaN(claims);
+  refuseNaN(input);
+  wireClaims ??= toWire("tokenTiming claims", claims);
   const wireInput = toWire("tokenTiming options", input);
   return call(() => jwt_timing(wireClaims, wireInput) as TokenTiming);
+}
+
+function refuseNaN(values: object): void {
+  for (const name in values) {
+    const v = (values as Record<string, unknown>)[name];
+    if (typeof v === "number" && Number.isNaN(v)) throw new FaultlineError("jwt_invalid_timing_input", `timing input "${name}" must be a number, got NaN`);
+  }
 }

@@ -345,6 +345,9 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// The byte at the cursor. Inlined: every loop of the reader calls it once per byte, and
+    /// the size-first release profile would otherwise keep it a call.
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
