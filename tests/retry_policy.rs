@@ -7,36 +7,16 @@
 //! Retry decisions: every reason, idempotency, per-kind limits, hints, deadline, and every
 //! validation error of the options.
 
-use faultline::core::classify::model::{Action, Category, Classification, Format};
+mod common;
+
+use common::cls;
+use faultline::core::classify::model::{Category, Classification};
 use faultline::core::error::ErrorCode;
 use faultline::core::retry::args::read_options;
 use faultline::core::retry::{
     BreakerConfig, BudgetConfig, DecideInput, Jitter, LargeHint, Policy, Reason, RetryConfig,
     RetryError,
 };
-
-fn cls(
-    category: Category,
-    status: Option<u16>,
-    retryable: bool,
-    hint: Option<f64>,
-) -> Classification {
-    Classification {
-        category,
-        action: Action::RetryWithBackoff,
-        status,
-        code: None,
-        message: None,
-        retryable,
-        retry_after_ms: hint,
-        hint_source: hint.map(|_| faultline::core::retry::hints::HintSource::RetryAfter),
-        request_id: None,
-        field_errors: None,
-        format: Format::Empty,
-        user_message: String::new(),
-        not_sent: false,
-    }
-}
 
 fn s503() -> Classification {
     cls(Category::Unavailable, Some(503), true, None)

@@ -7,6 +7,9 @@
 //! Property tests over thousands of seeded random configs and inputs: delays are always
 //! finite, never negative, within the cap (or the clamped hint), and schedules reproduce.
 
+mod common;
+
+use common::cls;
 use faultline::core::classify::model::{Action, Category, Classification, Format};
 use faultline::core::rand::SplitMix64;
 use faultline::core::retry::{
@@ -268,21 +271,7 @@ fn schedules_reproduce_from_the_seed_and_differ_across_seeds() {
             let a = Policy::new(cfg.clone()).unwrap().schedule(8);
             let mut p = Policy::new(cfg).unwrap();
             // decide() does not disturb schedule() and vice versa.
-            let c = Classification {
-                category: Category::Unavailable,
-                action: Action::RetryWithBackoff,
-                status: Some(503),
-                code: None,
-                message: None,
-                retryable: true,
-                retry_after_ms: None,
-                hint_source: None,
-                request_id: None,
-                field_errors: None,
-                format: Format::Empty,
-                user_message: String::new(),
-                not_sent: false,
-            };
+            let c = cls(Category::Unavailable, Some(503), true, None);
             let first = p.decide(&DecideInput::new(1, &c)).delay_ms;
             assert_eq!(p.schedule(8), a, "seed {seed}");
             assert_eq!(

@@ -3,28 +3,17 @@
 //! decision and save it after run one budget, one breaker per origin and one pacing window.
 //! The "store" here is a plain value; the Redis store keeps the same data as JSON.
 
-use faultline::core::classify::model::{Action, Category, Classification, Format};
+mod common;
+
+use common::cls;
+use faultline::core::classify::model::{Category, Classification};
 use faultline::core::retry::{
     BreakerConfig, BreakerState, BudgetConfig, DecideInput, Pacer, Policy, Rate, Reason,
     RetryConfig, SharedState,
 };
 
 fn failure(category: Category) -> Classification {
-    Classification {
-        category,
-        action: Action::RetryWithBackoff,
-        status: Some(503),
-        code: None,
-        message: None,
-        retryable: true,
-        retry_after_ms: None,
-        hint_source: None,
-        request_id: None,
-        field_errors: None,
-        format: Format::Empty,
-        user_message: String::new(),
-        not_sent: false,
-    }
+    cls(category, Some(503), true, None)
 }
 
 const ORIGIN: &str = "https://api.example.com";
