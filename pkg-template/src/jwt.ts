@@ -230,7 +230,7 @@ export function tokenTiming(token: string | TimeClaims, options: TimingOptions =
 }
 
 function refuseNaN(values: object): void {
-  for (const name in values) {
+  for (const name of Object.keys(values)) {
     const v = (values as Record<string, unknown>)[name];
     if (typeof v === "number" && Number.isNaN(v)) throw new FaultlineError("jwt_invalid_timing_input", `timing input "${name}" must be a number, got NaN`);
   }

@@ -1,11 +1,11 @@
 //! Classification exports: a typed input as JSON text in, a `Classification` object out.
 //!
-//! Every value crosses through serde ([`decode`] / [`encode`]): the facade normalises what
-//! users pass (any `HeadersLike`, any body) into a [`ClassifyInput`], [`ThrownInput`] or
-//! [`ReportInput`] (the core's `classify::args`), and gets back the core's `Classification`
-//! as a plain object. Nothing
-//! is kept between calls, so a call that fails half-way, or one made from inside another
-//! (a getter, a `toJSON`), cannot change another call's result.
+//! Typed values cross through serde ([`decode`] / [`encode`]): the facade normalises what
+//! users pass into a [`ClassifyInput`], [`ThrownInput`] or [`ReportInput`] (the core's
+//! `classify::args`), with a response's headers (as `name:value` lines) and body as plain
+//! strings beside the input, and gets back the core's `Classification` as a plain object.
+//! Nothing is kept between calls, so a call that fails half-way, or one made from inside
+//! another (a getter, a `toJSON`), cannot change another call's result.
 //!
 //! Custom rules live in a [`Classifier`] handle built once from [`ClassifierSpec`] and
 //! validated here, where the vocabulary is: an unknown category or action is

@@ -1,8 +1,8 @@
 /**
  * What users pass, normalised into what crosses into wasm: headers as one text of
- * `name:value` lines, a body as bounded text (bytes decoded as the core decodes them). Everything a user object can run
- * (getters, `toJSON`, iterators) runs here, before the wasm call, so nothing it does can
- * reach into a classification in progress.
+ * `name:value` lines, a body as bounded text (bytes decoded as the core decodes them).
+ * Everything a user object can run (getters, `toJSON`, iterators) runs here, before the
+ * wasm call, so nothing it does can reach into a classification in progress.
  * @module
  * @internal
  */
