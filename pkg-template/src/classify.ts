@@ -144,6 +144,7 @@ function call<T>(f: () => T): T {
 }
 
 function maxOf(engine: Engine): number {
+  assertReady();
   return engine === null ? classify_default_max_body_bytes() : engine.maxBodyBytes;
 }
 

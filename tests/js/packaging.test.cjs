@@ -4,7 +4,7 @@ const { test } = require("node:test");
 const fl = require("faultline");
 const pkg = require("faultline/package.json");
 
-test("CJS require loads the wasm synchronously", async () => {
+test("CJS require: the wasm loads synchronously on first use", async () => {
   assert.equal(fl.wasmVersion(), pkg.version);
   assert.equal(typeof fl.default, "function");
   assert.equal(await fl.init(), undefined);

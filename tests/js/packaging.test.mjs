@@ -2,20 +2,77 @@
 // packaging.test.cjs; Chromium in browser.test.mjs).
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { test } from "node:test";
 import init, * as fl from "faultline";
 
 const require = createRequire(import.meta.url);
 const pkg = JSON.parse(readFileSync(join(process.cwd(), "node_modules/faultline/package.json"), "utf8"));
 
-test("ESM import loads the wasm synchronously; init() is a no-op", async () => {
+test("ESM import: the wasm loads synchronously on first use; init() loads it and ignores its argument", async () => {
   assert.equal(fl.wasmVersion(), pkg.version);
   assert.equal(await init(), undefined);
   assert.equal(await fl.init(new URL("file:///nowhere.wasm")), undefined);
+});
+
+// What a fresh Node process does: how many times it compiles the module after `load`, then
+// after each of `calls` (a script body using `fl`), printed as a JSON list.
+function compiles(load, calls) {
+  const script = `const Module = WebAssembly.Module; let n = 0;
+    WebAssembly.Module = function (...a) { n += 1; return new Module(...a); };
+    const seen = [];
+    (async () => { const fl = ${load}; seen.push(n);
+      for (const call of [${calls.join(", ")}]) { try { await call(fl); } catch (e) { seen.push(e.code ?? String(e)); } seen.push(n); }
+      process.stdout.write(JSON.stringify(seen)); })();`;
+  return JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: process.cwd(), encoding: "utf8" }));
+}
+
+test("Node: importing compiles nothing; the first call compiles the module once", () => {
+  const calls = ["(fl) => fl.decodeJwt(\"eyJhbGciOiJub25lIn0.eyJleHAiOjF9.\").exp", "(fl) => fl.classify({ status: 503 })", "(fl) => fl.init()"];
+  assert.deepEqual(compiles("require('faultline')", calls), [0, 1, 1, 1]);
+  assert.deepEqual(compiles("await import('faultline')", calls), [0, 1, 1, 1]);
+  assert.deepEqual(compiles("require('faultline')", ["(fl) => fl.init()", calls[0]]), [0, 1, 1]);
+  // An API that does not need the module (errors, constants) never compiles it.
+  assert.deepEqual(compiles("require('faultline')", ["(fl) => new fl.FaultlineError('internal').code", "(fl) => fl.ERROR_CODES.internal"]), [0, 0, 0]);
+});
+
+test("Node: a module that cannot be loaded gives init_failed on every call, not a crash at import", () => {
+  const dir = mkdtempSync(join(tmpdir(), "faultline-broken-"));
+  cpSync(join(process.cwd(), "node_modules/faultline"), join(dir, "node_modules/faultline"), { recursive: true });
+  writeFileSync(join(dir, "node_modules/faultline/faultline_bg.wasm"), "<html>not found</html>");
+  const script = `const fl = require("faultline"); const seen = [];
+    for (const call of [() => fl.classify({ status: 503 }), () => fl.decodeJwt("a.b.c"), () => fl.wasmVersion()]) {
+      try { call(); seen.push("returned"); } catch (e) { seen.push([e instanceof fl.FaultlineError, e.code, e.cause instanceof Error]); }
+    }
+    fl.init().then(() => seen.push("resolved"), (e) => seen.push(e.code)).then(() => process.stdout.write(JSON.stringify(seen)));`;
+  const seen = JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: dir, encoding: "utf8" }));
+  assert.deepEqual(seen, [[true, "init_failed", true], [true, "init_failed", true], [true, "init_failed", true], "init_failed"]);
+});
+
+test("browser build before init(): every entry point throws (or rejects with) not_initialized", async () => {
+  const browser = await import(pathToFileURL(join(process.cwd(), "node_modules/faultline/browser.mjs")).href);
+  const token = "eyJhbGciOiJub25lIn0.eyJleHAiOjF9.";
+  const calls = {
+    classify: () => browser.classify({ status: 503 }),
+    classifyResponse: () => browser.classifyResponse(new Response("down", { status: 503 })),
+    classifyError: () => browser.classifyError(new TypeError("fetch failed")),
+    createClassifier: () => browser.createClassifier({}),
+    supportReport: () => browser.supportReport({ status: 503 }),
+    RetryPolicy: () => new browser.RetryPolicy(),
+    createPacer: () => browser.createPacer(),
+    decodeJwt: () => browser.decodeJwt(token),
+    tokenTiming: () => browser.tokenTiming(token),
+    createTokenManager: () => browser.createTokenManager({ channel: "app", refresh: async () => ({ accessToken: token }) }),
+    wasmVersion: () => browser.wasmVersion(),
+  };
+  for (const [name, call] of Object.entries(calls)) {
+    const code = await (async () => call())().then(() => "returned", (e) => e.code ?? e.name);
+    assert.equal(code, "not_initialized", name);
+  }
 });
 
 test("FaultlineError is a real Error subclass with a stable code", () => {
