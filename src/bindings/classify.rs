@@ -51,7 +51,7 @@ pub fn options_from_spec(spec: ClassifierSpec) -> Result<ClassifyOptions, JsValu
     Ok(ClassifyOptions {
         max_body_bytes,
         rules,
-        user_messages: spec.user_messages.unwrap_or_default().into_iter().collect(),
+        user_messages: spec.user_messages.unwrap_or_default(),
     })
 }
 

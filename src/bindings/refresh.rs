@@ -117,11 +117,6 @@ impl RefreshTab {
         ))
     }
 
-    /// Whether a refresh request of this tab is outstanding.
-    pub fn is_refreshing(&self) -> bool {
-        self.tab.is_refreshing()
-    }
-
     /// `getAccessToken()`; `reject_gen`: the generation whose token the API refused.
     pub fn get_token(
         &mut self,

@@ -10,7 +10,6 @@
 //! users may misspell (rule fields) before they cross.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
@@ -63,8 +62,9 @@ pub struct ClassifierSpec {
     pub max_body_bytes: Option<usize>,
     /// Rules per server code.
     pub rules: Option<Vec<CustomRule>>,
-    /// User messages per code or category name.
-    pub user_messages: Option<BTreeMap<String, String>>,
+    /// User messages per code or category name, in the order written.
+    #[serde(default, deserialize_with = "super::members::deserialize")]
+    pub user_messages: Option<Vec<(String, String)>>,
 }
 
 /// The parts of a classification a support report quotes; anything else a caller's object

@@ -12,8 +12,8 @@
 //!
 //! Layout, one concern per file: `body` (bounded decode, sniffing), `envelope/*` (one reader
 //! per format), `fields` (field errors), `request_id`, `codes` (known server codes), `auth`
-//! (401 kinds), `rules` (the decision), `messages` (user messages), `response` (the
-//! pipeline), `thrown`, `report` + `redact` (support text).
+//! (401 kinds), `rules` (the decision), `messages` (user messages), `members` (objects as
+//! ordered pairs), `response` (the pipeline), `thrown`, `report` + `redact` (support text).
 //!
 //! Nothing here fails: bad input yields a classification (`unknown` at worst), so this
 //! concern defines no error codes.
@@ -25,6 +25,7 @@ mod codes;
 mod envelope;
 mod fields;
 mod input;
+mod members;
 mod messages;
 pub mod model;
 mod redact;

@@ -117,8 +117,8 @@ pub struct Classification {
     pub hint_source: Option<HintSource>,
     /// The request id for support.
     pub request_id: Option<String>,
-    /// Validation errors per field, in document order.
-    #[serde(with = "field_map")]
+    /// Validation errors per field, in document order (an object `{field: [messages]}`).
+    #[serde(with = "super::members")]
     pub field_errors: Option<Vec<(String, Vec<String>)>>,
     /// The envelope recognised.
     pub format: Format,
@@ -127,52 +127,6 @@ pub struct Classification {
     /// True when the request certainly never reached the server (connection refused,
     /// DNS failure): safe to retry even for POST. Refines DESIGN.md's object.
     pub not_sent: bool,
-}
-
-/// Field errors cross as an object `{field: [messages]}`, keeping document order.
-mod field_map {
-    use serde::de::{Deserializer, MapAccess, Visitor};
-    use serde::ser::{SerializeMap, Serializer};
-
-    type Fields = Option<Vec<(String, Vec<String>)>>;
-
-    pub fn serialize<S: Serializer>(fields: &Fields, s: S) -> Result<S::Ok, S::Error> {
-        let Some(fields) = fields else {
-            return s.serialize_none();
-        };
-        let mut map = s.serialize_map(Some(fields.len()))?;
-        for (field, messages) in fields {
-            map.serialize_entry(field, messages)?;
-        }
-        map.end()
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Fields, D::Error> {
-        struct Entries;
-        impl<'de> Visitor<'de> for Entries {
-            type Value = Fields;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("null or an object of string lists")
-            }
-            fn visit_unit<E>(self) -> Result<Fields, E> {
-                Ok(None)
-            }
-            fn visit_none<E>(self) -> Result<Fields, E> {
-                Ok(None)
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Fields, D::Error> {
-                d.deserialize_any(self)
-            }
-            fn visit_map<M: MapAccess<'de>>(self, mut m: M) -> Result<Fields, M::Error> {
-                let mut out = Vec::new();
-                while let Some(entry) = m.next_entry()? {
-                    out.push(entry);
-                }
-                Ok(Some(out))
-            }
-        }
-        d.deserialize_option(Entries)
-    }
 }
 
 /// The TypeScript shape of [`Classification`], checked against its serde output in

@@ -117,11 +117,10 @@ pub fn redact_url(url: &str) -> String {
     };
     let mut out = String::with_capacity(url.len());
     // userinfo: scheme://user:pass@host
-    match find(base, "://") {
-        Some(i) => {
-            let (scheme, rest) = base.split_at(i + 3);
+    match find(base, "://").and_then(|i| base.split_at_checked(i + 3)) {
+        Some((scheme, rest)) => {
             let auth_end = rest.find('/').unwrap_or(rest.len());
-            let (authority, path) = rest.split_at(auth_end);
+            let (authority, path) = rest.split_at_checked(auth_end).unwrap_or((rest, ""));
             out.push_str(scheme);
             match authority.rfind('@') {
                 Some(at) => {
