@@ -84,9 +84,12 @@ macro_rules! vocabulary {
 
         // Written by hand rather than derived: one string each way, read through `parse`,
         // so every vocabulary shares the string code instead of carrying its own visitor.
+        // Written as a unit variant (a string in JSON and in JS), which lets
+        // serde-wasm-bindgen hand out the JS string it made for that `&'static str` before
+        // instead of decoding the UTF-8 again.
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
+                s.serialize_unit_variant($ts, *self as u32, self.as_str())
             }
         }
 
@@ -104,4 +107,18 @@ macro_rules! vocabulary {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::core::classify::{Action, Category};
+
+    #[test]
+    fn a_variant_crosses_as_its_string_both_ways() {
+        let text = serde_json::to_string(&[Category::RateLimited, Category::Unknown]);
+        assert_eq!(text.ok().as_deref(), Some(r#"["rate_limited","unknown"]"#));
+        let back: Result<Vec<Action>, _> = serde_json::from_str(r#"["wait_and_retry"]"#);
+        assert_eq!(back.ok(), Some(vec![Action::WaitAndRetry]));
+        assert!(serde_json::from_str::<Action>(r#""WAIT_AND_RETRY""#).is_err());
+    }
 }

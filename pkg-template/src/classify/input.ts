@@ -32,6 +32,8 @@ const MAX_HEADER_VALUE = 8192;
 
 const invalid = (message: string): FaultlineError => new FaultlineError("invalid_argument", message);
 
+const breaksLine = (s: string): boolean => s.includes("\n") || s.includes("\r");
+
 function valueText(v: unknown): string | undefined {
   if (typeof v === "string") return v;
   if (typeof v === "number" || typeof v === "boolean") return String(v);
@@ -52,9 +54,9 @@ export function headerText(h: unknown): string {
   if (h === undefined || h === null) return text;
   if (typeof h !== "object") throw invalid("headers must be a Headers object, a plain object or a list of [name, value] pairs");
   const add = (name: unknown, value: unknown): void => {
-    if (count >= MAX_HEADERS || typeof name !== "string" || /[:\r\n]/.test(name)) return;
+    if (count >= MAX_HEADERS || typeof name !== "string" || name.includes(":") || breaksLine(name)) return;
     let v = valueText(value);
-    if (v === undefined || /[\r\n]/.test(v)) return;
+    if (v === undefined || breaksLine(v)) return;
     if (v.length > MAX_HEADER_VALUE) v = v.slice(0, MAX_HEADER_VALUE);
     text += count++ === 0 ? name + ":" + v : "\n" + name + ":" + v;
   };

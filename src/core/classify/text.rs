@@ -56,7 +56,8 @@ pub(crate) fn clean_id(s: &str) -> Option<&str> {
 /// -> `validation-error`, `…#quota-exceeded` -> `quota-exceeded`).
 pub(crate) fn code_key(code: &str) -> &str {
     let code = trim(code);
-    match code.rfind(['/', '#']) {
+    // Both separators are ASCII, so the byte after one starts a character.
+    match code.bytes().rposition(|b| b == b'/' || b == b'#') {
         Some(i) => code.get(i + 1..).unwrap_or(""),
         None => code,
     }
@@ -160,6 +161,23 @@ mod tests {
         assert!(CodeKey::new("abc").starts("abc") && CodeKey::new("a-bc").ends("_bc"));
         // Table entries are lower case with `_`: `-` and upper case in them never match.
         assert!(!CodeKey::new("a-b").is("a-b") && !CodeKey::new("AB").is("AB"));
+    }
+
+    #[test]
+    fn code_keys_are_the_last_uri_segment() {
+        for (code, key) in [
+            ("/errors/validation-error", "validation-error"),
+            ("https://x.io/p#quota", "quota"),
+            ("a#b/c", "c"),
+            (" plain ", "plain"),
+            ("ends/", ""),
+            ("/", ""),
+            ("", ""),
+            ("é/ü#日本", "日本"),
+            ("ÄÖ", "ÄÖ"),
+        ] {
+            assert_eq!(code_key(code), key, "{code}");
+        }
     }
 
     #[test]
