@@ -2,7 +2,8 @@
 //  - dist/types/{esm,cjs}/ declarations emitted by tsc from the hand-written facade
 //  - dist/index.d.{mts,cts} the public types entries for import and require
 //  - dist/browser.mjs     ES module for browsers and bundlers: `await init(input?)` (minified)
-//  - dist/node.cjs        Node CommonJS: the wasm is read from disk synchronously
+//  - dist/node.cjs        Node CommonJS (minified): the wasm is read from disk synchronously
+//                         on first use
 //  - dist/node.mjs        Node ESM: re-exports node.cjs (one instance for import and require)
 //  - dist/package.json    version taken from Cargo.toml, so the two never drift
 // The browser bundle tree-shakes in an app's bundler ("sideEffects": false holds): no
@@ -97,7 +98,13 @@ async function buildBrowser() {
   writeFileSync(`${out}.map`, min.map);
 }
 await buildBrowser();
-await build({ ...common, banner, entryPoints: [`${root}pkg-template/src/entry/node-cjs.ts`], outfile: `${dist}node.cjs`, format: "cjs", platform: "node" });
+// dist/node.cjs is minified too: Node compiles the whole file on require, and a minified file
+// compiles in about 2 ms less. Its source map (node --enable-source-maps) gives stack traces
+// the TypeScript names back.
+await build({
+  ...common, banner, entryPoints: [`${root}pkg-template/src/entry/node-cjs.ts`], outfile: `${dist}node.cjs`, format: "cjs", platform: "node",
+  minify: true, sourcemap: "linked",
+});
 // Node's `import` re-exports the CommonJS build (whose export names esbuild annotates for
 // Node's CJS lexer), so `import` and `require` share one module instance: one ApiError class.
 writeFileSync(
