@@ -9,7 +9,7 @@ impl<'a> Headers<'a> {
     pub fn get(&self, name: &str) -> Option<&'a str> {
         self.0
             .iter()
-            .find(|(k, _)| k.len() == name.len() && k.eq_ignore_ascii_case(name))
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| *v)
     }
 
